@@ -1,0 +1,249 @@
+//! Diagnostics as located values: every problem the build finds, with file, line and column.
+
+use std::fmt::Write as _;
+use std::sync::Arc;
+
+use serde::Serialize;
+
+/// How bad a problem is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// A file of the book held in memory, with what is needed to turn byte offsets into positions.
+#[derive(Debug)]
+pub struct SourceFile {
+    /// Path relative to the book root, with `/` separators (`content/chips/h20.md`).
+    pub path: String,
+    pub text: String,
+    line_starts: Vec<usize>,
+}
+
+impl SourceFile {
+    pub fn new(path: impl Into<String>, text: impl Into<String>) -> Arc<Self> {
+        let text = text.into();
+        let line_starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        Arc::new(SourceFile { path: path.into(), text, line_starts })
+    }
+
+    /// 1-based line and column (in characters) of a byte offset.
+    pub fn position(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.text.len());
+        let line = self.line_starts.partition_point(|&start| start <= offset) - 1;
+        let start = self.line_starts[line];
+        let column = self.text.get(start..offset).map_or(1, |s| s.chars().count() + 1);
+        (line + 1, column)
+    }
+
+    /// The text of a 1-based line, without its line ending.
+    pub fn line_text(&self, line: usize) -> &str {
+        let start = self.line_starts.get(line - 1).copied().unwrap_or(self.text.len());
+        let end = self.line_starts.get(line).copied().unwrap_or(self.text.len());
+        self.text.get(start..end).unwrap_or("").trim_end_matches(['\n', '\r'])
+    }
+}
+
+/// One problem, located where possible.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    pub code: &'static str,
+    pub message: String,
+    pub file: Option<String>,
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+    #[serde(skip)]
+    pub source_line: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn error(code: &'static str, message: impl Into<String>) -> Self {
+        Self::new(Severity::Error, code, message.into())
+    }
+
+    pub fn warning(code: &'static str, message: impl Into<String>) -> Self {
+        Self::new(Severity::Warning, code, message.into())
+    }
+
+    fn new(severity: Severity, code: &'static str, message: String) -> Self {
+        Diagnostic {
+            severity,
+            code,
+            message,
+            file: None,
+            line: None,
+            column: None,
+            source_line: None,
+            help: None,
+        }
+    }
+
+    /// Locate the problem at a byte offset of a file.
+    pub fn at(mut self, file: &SourceFile, offset: usize) -> Self {
+        let (line, column) = file.position(offset);
+        self.file = Some(file.path.clone());
+        self.line = Some(line);
+        self.column = Some(column);
+        self.source_line = Some(file.line_text(line).to_string());
+        self
+    }
+
+    /// Name the file without a position in it.
+    pub fn in_file(mut self, path: impl Into<String>) -> Self {
+        self.file = Some(path.into());
+        self
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// Adds "did you mean" help when a candidate is close enough.
+    pub fn suggest<'a>(self, wrong: &str, candidates: impl IntoIterator<Item = &'a str>) -> Self {
+        match crate::text::nearest(wrong, candidates) {
+            Some(best) => self.with_help(format!("did you mean `{best}`?")),
+            None => self,
+        }
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// The first line: `path:line:col: error[code]: message`, the form editors' tools parse.
+    pub fn headline(&self) -> String {
+        let mut out = String::new();
+        if let Some(file) = &self.file {
+            out.push_str(file);
+            if let (Some(line), Some(column)) = (self.line, self.column) {
+                let _ = write!(out, ":{line}:{column}");
+            }
+            out.push_str(": ");
+        }
+        let severity = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        let _ = write!(out, "{severity}[{}]: {}", self.code, self.message);
+        out
+    }
+
+    /// The headline, the source line with a caret under the column, and the help.
+    pub fn render(&self) -> String {
+        let mut out = self.headline();
+        out.push('\n');
+        if let (Some(line), Some(column), Some(text)) = (self.line, self.column, &self.source_line) {
+            let gutter = line.to_string().len();
+            let pad: String = text
+                .chars()
+                .take(column - 1)
+                .map(|c| if c == '\t' { '\t' } else { ' ' })
+                .collect();
+            let _ = writeln!(out, "{:gutter$} |", "");
+            let _ = writeln!(out, "{line} | {text}");
+            let _ = writeln!(out, "{:gutter$} | {pad}^", "");
+        }
+        if let Some(help) = &self.help {
+            let _ = writeln!(out, "  = help: {help}");
+        }
+        out
+    }
+}
+
+/// All the problems of one run, reported together at the end.
+#[derive(Debug, Default, Clone)]
+pub struct Diagnostics {
+    items: Vec<Diagnostic>,
+}
+
+impl Diagnostics {
+    pub fn push(&mut self, diagnostic: Diagnostic) {
+        self.items.push(diagnostic);
+    }
+
+    pub fn extend(&mut self, more: impl IntoIterator<Item = Diagnostic>) {
+        self.items.extend(more);
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.items.iter().any(Diagnostic::is_error)
+    }
+
+    pub fn error_count(&self) -> usize {
+        self.items.iter().filter(|d| d.is_error()).count()
+    }
+
+    pub fn warning_count(&self) -> usize {
+        self.items.len() - self.error_count()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// In a stable order: by file, position, then severity and message.
+    pub fn sorted(mut self) -> Vec<Diagnostic> {
+        self.items.sort_by(|a, b| {
+            (&a.file, a.line, a.column, a.severity, &a.message)
+                .cmp(&(&b.file, b.line, b.column, b.severity, &b.message))
+        });
+        self.items.dedup();
+        self.items
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.items.iter()
+    }
+}
+
+impl IntoIterator for Diagnostics {
+    type Item = Diagnostic;
+    type IntoIter = std::vec::IntoIter<Diagnostic>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.items.into_iter()
+    }
+}
+
+impl FromIterator<Diagnostic> for Diagnostics {
+    fn from_iter<I: IntoIterator<Item = Diagnostic>>(iter: I) -> Self {
+        Diagnostics { items: iter.into_iter().collect() }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_count_characters_not_bytes() {
+        let file = SourceFile::new("content/a.md", "+++\ntitle = \"Ünï\"\nx\n");
+        assert_eq!(file.position(0), (1, 1));
+        assert_eq!(file.position(4), (2, 1));
+        let x = file.text.rfind('x').unwrap();
+        assert_eq!(file.position(x), (3, 1));
+        let quote = file.text.rfind('"').unwrap();
+        assert_eq!(file.position(quote), (2, 13));
+        assert_eq!(file.line_text(2), "title = \"Ünï\"");
+    }
+
+    #[test]
+    fn render_points_at_the_column() {
+        let file = SourceFile::new("content/a.md", "+++\ntitel = \"x\"\n+++\n");
+        let d = Diagnostic::error("unknown-field", "unknown field `titel`")
+            .at(&file, 4)
+            .suggest("titel", ["title", "date"]);
+        assert_eq!(d.headline(), "content/a.md:2:1: error[unknown-field]: unknown field `titel`");
+        assert_eq!(
+            d.render(),
+            "content/a.md:2:1: error[unknown-field]: unknown field `titel`\n  |\n2 | titel = \"x\"\n  | ^\n  = help: did you mean `title`?\n"
+        );
+    }
+}

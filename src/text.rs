@@ -1,0 +1,127 @@
+//! Small text helpers: slugs, unique heading ids, nearest-name suggestions, relative URLs.
+
+use std::collections::HashSet;
+
+/// A URL- and anchor-safe slug: lowercase ASCII letters, digits and single hyphens.
+pub fn slugify(text: &str) -> String {
+    let slug = slug::slugify(text);
+    if slug.is_empty() {
+        "section".to_string()
+    } else {
+        slug
+    }
+}
+
+/// Hands out ids that are unique within one page: `a`, `a-1`, `a-2`, ...
+#[derive(Default)]
+pub struct IdAllocator {
+    used: HashSet<String>,
+}
+
+impl IdAllocator {
+    /// Marks an id as taken (an explicit `{#id}`), returning false if it was already used.
+    pub fn reserve(&mut self, id: &str) -> bool {
+        self.used.insert(id.to_string())
+    }
+
+    /// The first free id built from `base`.
+    pub fn unique(&mut self, base: &str) -> String {
+        let mut candidate = base.to_string();
+        let mut n = 1;
+        while self.used.contains(&candidate) {
+            candidate = format!("{base}-{n}");
+            n += 1;
+        }
+        self.used.insert(candidate.clone());
+        candidate
+    }
+}
+
+/// The candidate closest to `wrong`, if it is close enough to be what was meant.
+pub fn nearest<'a>(wrong: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .map(|c| (strsim::jaro_winkler(wrong, c), c))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
+        .map(|(_, c)| c)
+}
+
+/// The relative prefix from a page at `url` (a directory URL such as `chips/h20/`) to the root.
+pub fn root_prefix(url: &str) -> String {
+    let depth = url.split('/').filter(|s| !s.is_empty()).count();
+    if depth == 0 {
+        "./".to_string()
+    } else {
+        "../".repeat(depth)
+    }
+}
+
+/// A link from the page at `from` to the page at `to` (both directory URLs relative to the root),
+/// ending in `index.html` so that it also works when the site is opened from disk.
+pub fn relative_url(from: &str, to: &str) -> String {
+    let from: Vec<&str> = from.split('/').filter(|s| !s.is_empty()).collect();
+    let to: Vec<&str> = to.split('/').filter(|s| !s.is_empty()).collect();
+    let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
+    let mut out = "../".repeat(from.len() - common);
+    for segment in &to[common..] {
+        out.push_str(segment);
+        out.push('/');
+    }
+    out.push_str("index.html");
+    out
+}
+
+/// Escapes text for HTML element content and attribute values.
+pub fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_are_lowercase_and_hyphenated() {
+        assert_eq!(slugify("China's AI chips: 2025!"), "china-s-ai-chips-2025");
+        assert_eq!(slugify("Ünïcödé Tëxt"), "unicode-text");
+        assert_eq!(slugify("***"), "section");
+    }
+
+    #[test]
+    fn ids_are_unique_within_a_page() {
+        let mut ids = IdAllocator::default();
+        assert!(ids.reserve("intro"));
+        assert_eq!(ids.unique("intro"), "intro-1");
+        assert_eq!(ids.unique("intro"), "intro-2");
+        assert_eq!(ids.unique("other"), "other");
+        assert!(!ids.reserve("other"));
+    }
+
+    #[test]
+    fn nearest_finds_typos_only() {
+        assert_eq!(nearest("titel", ["title", "date", "tags"]), Some("title"));
+        assert_eq!(nearest("zzz", ["title", "date"]), None);
+    }
+
+    #[test]
+    fn relative_urls_walk_up_then_down() {
+        assert_eq!(relative_url("chips/h20/", "chips/supply/"), "../supply/index.html");
+        assert_eq!(relative_url("", "chips/h20/"), "chips/h20/index.html");
+        assert_eq!(relative_url("chips/h20/", ""), "../../index.html");
+        assert_eq!(relative_url("a/b/", "a/b/"), "index.html");
+        assert_eq!(root_prefix("chips/h20/"), "../../");
+        assert_eq!(root_prefix(""), "./");
+    }
+}
