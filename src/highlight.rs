@@ -1,0 +1,101 @@
+//! Code highlighting with syntect; the syntax set and themes load once, and only if code exists.
+
+use std::sync::OnceLock;
+
+use syntect::highlighting::ThemeSet;
+use syntect::html::{ClassStyle, ClassedHTMLGenerator};
+use syntect::parsing::SyntaxSet;
+use syntect::util::LinesWithEndings;
+
+use crate::text::escape_html;
+
+fn syntaxes() -> &'static SyntaxSet {
+    static SET: OnceLock<SyntaxSet> = OnceLock::new();
+    SET.get_or_init(SyntaxSet::load_defaults_newlines)
+}
+
+fn themes() -> &'static ThemeSet {
+    static SET: OnceLock<ThemeSet> = OnceLock::new();
+    SET.get_or_init(ThemeSet::load_defaults)
+}
+
+/// The names `highlight_theme` accepts besides "css", sorted.
+pub fn theme_names() -> Vec<&'static str> {
+    themes().themes.keys().map(String::as_str).collect()
+}
+
+/// Highlights fenced code in one chosen style: inline colours of a theme, or CSS classes.
+#[derive(Clone, Debug)]
+pub struct Highlighter {
+    theme: String,
+}
+
+impl Highlighter {
+    pub fn new(theme: &str) -> Self {
+        Highlighter { theme: theme.to_string() }
+    }
+
+    /// A `<pre>` block for `code` in `language`; unknown languages come out plain.
+    pub fn highlight(&self, code: &str, language: &str) -> String {
+        let language = language.split([',', ' ']).next().unwrap_or("").trim();
+        if language.is_empty() {
+            return plain(code, None);
+        }
+        let set = syntaxes();
+        let Some(syntax) = set.find_syntax_by_token(language) else {
+            return plain(code, Some(language));
+        };
+        let class = format!("language-{}", escape_html(language));
+        if self.theme == "css" {
+            let mut generator = ClassedHTMLGenerator::new_with_class_style(syntax, set, ClassStyle::SpacedPrefixed { prefix: "hl-" });
+            for line in LinesWithEndings::from(code) {
+                if generator.parse_html_for_line_which_includes_newline(line).is_err() {
+                    return plain(code, Some(language));
+                }
+            }
+            return format!("<pre class=\"code hl\"><code class=\"{class}\">{}</code></pre>\n", generator.finalize());
+        }
+        let theme = &themes().themes[&self.theme];
+        match syntect::html::highlighted_html_for_string(code, set, syntax, theme) {
+            // syntect's own <pre> carries the theme's background; keep it and mark the language.
+            Ok(html) => html.replacen("<pre ", &format!("<pre class=\"code {class}\" "), 1),
+            Err(_) => plain(code, Some(language)),
+        }
+    }
+
+    /// The stylesheet for "css" mode (light theme, with a dark one under `prefers-color-scheme`).
+    pub fn stylesheet() -> String {
+        let style = ClassStyle::SpacedPrefixed { prefix: "hl-" };
+        let light = syntect::html::css_for_theme_with_class_style(&themes().themes["InspiredGitHub"], style)
+            .unwrap_or_default();
+        let dark = syntect::html::css_for_theme_with_class_style(&themes().themes["base16-ocean.dark"], style)
+            .unwrap_or_default();
+        format!("{light}\n@media (prefers-color-scheme: dark) {{\n{dark}\n}}\n")
+    }
+}
+
+fn plain(code: &str, language: Option<&str>) -> String {
+    let class = language.map(|l| format!(" class=\"language-{}\"", escape_html(l))).unwrap_or_default();
+    format!("<pre class=\"code\"><code{class}>{}</code></pre>\n", escape_html(code))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inline_theme_colours_and_css_classes() {
+        let inline = Highlighter::new("InspiredGitHub").highlight("fn main() {}\n", "rust");
+        assert!(inline.starts_with("<pre class=\"code language-rust\" style=\""), "{inline}");
+        assert!(inline.contains("<span style="));
+        let classed = Highlighter::new("css").highlight("fn main() {}\n", "rust");
+        assert!(classed.contains("class=\"hl-"), "{classed}");
+        assert!(Highlighter::stylesheet().contains(".hl-"));
+    }
+
+    #[test]
+    fn unknown_language_is_plain_and_escaped() {
+        let html = Highlighter::new("css").highlight("<b>&</b>\n", "nosuchlang");
+        assert_eq!(html, "<pre class=\"code\"><code class=\"language-nosuchlang\">&lt;b&gt;&amp;&lt;/b&gt;\n</code></pre>\n");
+    }
+}

@@ -1,0 +1,138 @@
+//! Reading a book from disk: site.toml, content/, static/ and templates. The only input I/O.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+use walkdir::WalkDir;
+
+use crate::diagnostic::{Diagnostic, SourceFile};
+
+/// Everything the build needs from disk, read into memory (static files are only listed).
+pub struct BookFiles {
+    pub root: PathBuf,
+    pub config: Arc<SourceFile>,
+    /// Markdown files, by path relative to `content/`, sorted.
+    pub pages: Vec<(String, Arc<SourceFile>)>,
+    pub sources_file: Option<Arc<SourceFile>>,
+    /// Other files under `content/` (co-located images, PDFs), relative to `content/`.
+    pub assets: Vec<FileRef>,
+    /// Files copied to the output root: the theme's `static/`, then the book's `static/`.
+    pub statics: Vec<FileRef>,
+    /// Template overrides: the theme's folder, then the book's `templates/` (later ones win).
+    pub templates: Vec<(String, String)>,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// A file to copy: where it is on disk and its path relative to its folder.
+#[derive(Clone, Debug)]
+pub struct FileRef {
+    pub from: PathBuf,
+    pub rel: String,
+}
+
+/// Reads site.toml only: the build needs the theme name before it lists theme files.
+pub fn read_config(root: &Path) -> Result<Arc<SourceFile>, Diagnostic> {
+    read_text(root, &root.join("site.toml"))
+}
+
+/// Reads the book at `root` with the theme named in its configuration.
+pub fn load(root: &Path, config: Arc<SourceFile>, theme: &str) -> Result<BookFiles, Vec<Diagnostic>> {
+    let mut warnings = Vec::new();
+    let content = root.join("content");
+    if !content.is_dir() {
+        return Err(vec![Diagnostic::error("io", "the book has no content/ folder")
+            .in_file("content/")
+            .with_help("create content/_index.md for the cover and a folder per chapter")]);
+    }
+    let entries = walk(&content, &mut warnings);
+    let (markdown, other): (Vec<_>, Vec<_>) = entries.into_iter().partition(|f| f.rel.ends_with(".md"));
+    let read: Vec<Result<(String, Arc<SourceFile>), Diagnostic>> = markdown
+        .par_iter()
+        .map(|f| read_text(root, &f.from).map(|file| (f.rel.clone(), file)))
+        .collect();
+    let mut errors = Vec::new();
+    let mut pages = Vec::new();
+    for result in read {
+        match result {
+            Ok(page) => pages.push(page),
+            Err(e) => errors.push(e),
+        }
+    }
+    let (sources, assets): (Vec<_>, Vec<_>) = other.into_iter().partition(|f| f.rel == "sources.toml");
+    let sources_file = match sources.first() {
+        Some(f) => match read_text(root, &f.from) {
+            Ok(file) => Some(file),
+            Err(e) => {
+                errors.push(e);
+                None
+            }
+        },
+        None => None,
+    };
+    let theme_dir = root.join("themes").join(theme);
+    let mut statics = walk(&theme_dir.join("static"), &mut warnings);
+    statics.extend(walk(&root.join("static"), &mut warnings));
+    let mut templates = Vec::new();
+    for dir in [theme_dir.join("templates"), root.join("templates")] {
+        for f in walk(&dir, &mut warnings) {
+            match read_text(root, &f.from) {
+                Ok(file) => templates.push((f.rel, file.text.clone())),
+                Err(e) => errors.push(e),
+            }
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(BookFiles { root: root.to_path_buf(), config, pages, sources_file, assets, statics, templates, warnings })
+}
+
+/// Files below `dir`, sorted, skipping hidden entries, `_x` files other than `_index.md`,
+/// and symbolic links (named in a warning: they may loop or lead out of the book).
+fn walk(dir: &Path, warnings: &mut Vec<Diagnostic>) -> Vec<FileRef> {
+    if !dir.is_dir() {
+        return Vec::new();
+    }
+    let mut files = Vec::new();
+    let walker = WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+    for entry in walker {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(err) => {
+                warnings.push(Diagnostic::warning("io", format!("cannot read: {err}")));
+                continue;
+            }
+        };
+        let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
+        let rel = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+        if entry.path_is_symlink() {
+            warnings.push(
+                Diagnostic::warning("symlink", "symbolic link not followed")
+                    .in_file(entry.path().display().to_string()),
+            );
+            continue;
+        }
+        let name = entry.file_name().to_string_lossy();
+        if entry.file_type().is_file() && !(name.starts_with('_') && name != "_index.md") {
+            files.push(FileRef { from: entry.path().to_path_buf(), rel });
+        }
+    }
+    files
+}
+
+/// Reads a UTF-8 text file, naming it (relative to the book root) on failure.
+fn read_text(root: &Path, path: &Path) -> Result<Arc<SourceFile>, Diagnostic> {
+    let display = path.strip_prefix(root).unwrap_or(path).to_string_lossy().replace('\\', "/");
+    let bytes = std::fs::read(path)
+        .map_err(|err| Diagnostic::error("io", format!("cannot read the file: {err}")).in_file(display.clone()))?;
+    let text = String::from_utf8(bytes).map_err(|err| {
+        Diagnostic::error("encoding", format!("the file is not UTF-8 text (invalid byte at offset {})", err.utf8_error().valid_up_to()))
+            .in_file(display.clone())
+            .with_help("save the file as UTF-8")
+    })?;
+    Ok(SourceFile::new(display, text))
+}

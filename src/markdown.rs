@@ -1,0 +1,245 @@
+//! The Markdown pass: pulldown-cmark events rewritten for citations, `@/` links, heading ids,
+//! highlighting and raw-HTML escaping, collecting what later passes check.
+
+use std::collections::{BTreeMap, HashMap};
+
+use pulldown_cmark::{BrokenLink, CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd};
+
+use crate::diagnostic::{Diagnostic, SourceFile};
+use crate::highlight::Highlighter;
+use crate::model::Source;
+use crate::text::{escape_html, relative_url, IdAllocator};
+
+/// Ids the page templates use themselves; headings never take them.
+const TEMPLATE_IDS: &[&str] = &["main", "content", "references", "claims", "facts", "key-judgments", "related", "linked-from", "footnotes"];
+
+/// What one body needs from the rest of the book.
+pub struct Context<'a> {
+    pub sources: &'a BTreeMap<String, Source>,
+    /// Content path (`chips/h20.md`) to URL (`chips/h20/`).
+    pub urls: &'a HashMap<String, String>,
+    pub page_url: &'a str,
+    pub highlighter: &'a Highlighter,
+    pub allow_raw_html: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Heading {
+    pub level: u8,
+    pub id: String,
+    pub text: String,
+}
+
+/// An `@/` link to check once every page's headings are known.
+#[derive(Clone, Debug)]
+pub struct InternalLink {
+    pub path: String,
+    pub anchor: Option<String>,
+    pub offset: usize,
+}
+
+/// A body turned into HTML, with everything it cites, links and names.
+#[derive(Debug, Default)]
+pub struct Rendered {
+    pub html: String,
+    pub headings: Vec<Heading>,
+    /// Source ids in the order first cited: the citation numbers.
+    pub cited: Vec<String>,
+    /// For each cited source, the ids of its markers, in order.
+    pub markers: BTreeMap<String, Vec<String>>,
+    pub links: Vec<InternalLink>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+pub fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+/// Renders a body that starts at byte `body_offset` of `file`.
+pub fn render(file: &SourceFile, body: &str, body_offset: usize, cx: &Context) -> Rendered {
+    let mut callback = |link: BrokenLink<'_>| {
+        is_citation(&link.reference).then(|| (CowStr::from("@cite"), link.reference.into_static()))
+    };
+    let parser = Parser::new_with_broken_link_callback(body, options(), Some(&mut callback));
+    let mut pass = Pass { file, body_offset, cx, out: Rendered::default(), ids: IdAllocator::default() };
+    for id in TEMPLATE_IDS {
+        pass.ids.reserve(id);
+    }
+    let events = pass.rewrite(parser.into_offset_iter());
+    pulldown_cmark::html::push_html(&mut pass.out.html, events.into_iter());
+    pass.out
+}
+
+fn is_citation(label: &str) -> bool {
+    label.trim_start().starts_with('@')
+}
+
+struct Pass<'a, 'c> {
+    file: &'a SourceFile,
+    body_offset: usize,
+    cx: &'a Context<'c>,
+    out: Rendered,
+    ids: IdAllocator,
+}
+
+impl<'a> Pass<'a, '_> {
+    fn rewrite(&mut self, events: impl Iterator<Item = (Event<'a>, std::ops::Range<usize>)>) -> Vec<Event<'a>> {
+        let mut out = Vec::new();
+        let mut events = events.peekable();
+        while let Some((event, range)) = events.next() {
+            match event {
+                Event::Start(Tag::Heading { level, id, classes, attrs }) => {
+                    let mut inner = Vec::new();
+                    for (e, r) in events.by_ref() {
+                        if matches!(e, Event::End(TagEnd::Heading(_))) {
+                            break;
+                        }
+                        inner.push((e, r));
+                    }
+                    let text = plain_text(&inner);
+                    let id = match id {
+                        Some(explicit) if self.ids.reserve(&explicit) => explicit.to_string(),
+                        Some(explicit) => {
+                            self.error("duplicate-id", range.start, format!("the heading id `{explicit}` is used twice on this page"));
+                            explicit.to_string()
+                        }
+                        None => self.ids.unique(&crate::text::slugify(&text)),
+                    };
+                    self.out.headings.push(Heading { level: level as u8, id: id.clone(), text });
+                    out.push(Event::Start(Tag::Heading { level, id: Some(id.into()), classes, attrs }));
+                    out.extend(self.rewrite(inner.into_iter()));
+                    out.push(Event::End(TagEnd::Heading(level)));
+                }
+                Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(language))) => {
+                    let mut code = String::new();
+                    for (e, _) in events.by_ref() {
+                        match e {
+                            Event::Text(t) => code.push_str(&t),
+                            Event::End(TagEnd::CodeBlock) => break,
+                            _ => {}
+                        }
+                    }
+                    out.push(Event::Html(self.cx.highlighter.highlight(&code, &language).into()));
+                }
+                Event::Start(Tag::Link { dest_url, title, .. }) if dest_url.as_ref() == "@cite" => {
+                    // The label text is the citation; skip the events pulldown-cmark made of it.
+                    let mut depth = 0;
+                    for (e, _) in events.by_ref() {
+                        match e {
+                            Event::Start(Tag::Link { .. }) => depth += 1,
+                            Event::End(TagEnd::Link) if depth == 0 => break,
+                            Event::End(TagEnd::Link) => depth -= 1,
+                            _ => {}
+                        }
+                    }
+                    out.push(Event::InlineHtml(self.citation(&title, range.start).into()));
+                }
+                Event::Start(Tag::Link { link_type, dest_url, title, id }) if dest_url.starts_with("@/") => {
+                    let dest = self.internal_link(&dest_url, range.start);
+                    out.push(Event::Start(Tag::Link { link_type, dest_url: dest.into(), title, id }));
+                }
+                Event::Html(html) | Event::InlineHtml(html) if !self.cx.allow_raw_html => {
+                    out.push(Event::Text(html));
+                }
+                other => out.push(other),
+            }
+        }
+        out
+    }
+
+    fn error(&mut self, code: &'static str, at: usize, message: String) -> &mut Diagnostic {
+        self.out.diagnostics.push(Diagnostic::error(code, message).at(self.file, self.body_offset + at));
+        self.out.diagnostics.last_mut().expect("just pushed")
+    }
+
+    /// `[@a; @b, p. 4]` as numbered markers linking to the reference list.
+    fn citation(&mut self, label: &str, at: usize) -> String {
+        let mut parts = Vec::new();
+        for part in label.split(';') {
+            let part = part.trim();
+            let Some(rest) = part.strip_prefix('@') else {
+                self.error("invalid-citation", at, format!("`{part}` in a citation does not start with `@`"))
+                    .help = Some("separate several sources with `;`, each written `@id`: `[@a; @b]`".into());
+                continue;
+            };
+            let (id, locator) = match rest.split_once(',') {
+                Some((id, locator)) => (id.trim(), Some(locator.trim())),
+                None => (rest.trim(), None),
+            };
+            if !self.cx.sources.contains_key(id) {
+                let d = Diagnostic::error("unknown-source", format!("citation of unknown source `{id}`"))
+                    .at(self.file, self.body_offset + at)
+                    .suggest(id, self.cx.sources.keys().map(String::as_str));
+                let d = if d.help.is_none() { d.with_help("add it to content/sources.toml or to this brief's `sources`") } else { d };
+                self.out.diagnostics.push(d);
+                continue;
+            }
+            parts.push(self.marker(id, locator));
+        }
+        if parts.is_empty() {
+            return escape_html(&format!("[{label}]"));
+        }
+        format!("<sup class=\"citation\">[{}]</sup>", parts.join("; "))
+    }
+
+    fn marker(&mut self, id: &str, locator: Option<&str>) -> String {
+        let number = match self.out.cited.iter().position(|c| c == id) {
+            Some(i) => i + 1,
+            None => {
+                self.out.cited.push(id.to_string());
+                self.out.cited.len()
+            }
+        };
+        let ids = self.out.markers.entry(id.to_string()).or_default();
+        let marker_id = format!("cite-{id}-{}", ids.len() + 1);
+        ids.push(marker_id.clone());
+        let title = &self.cx.sources[id].title;
+        let locator = locator.map(|l| format!(", {}", escape_html(l))).unwrap_or_default();
+        format!(
+            "<a href=\"#ref-{id}\" id=\"{marker_id}\" title=\"{}\" aria-label=\"Source {number}: {}\">{number}</a>{locator}",
+            escape_html(title),
+            escape_html(title),
+        )
+    }
+
+    /// `@/chips/h20.md#anchor` as a relative URL; the anchor is checked later.
+    fn internal_link(&mut self, dest: &str, at: usize) -> String {
+        let target = &dest[2..];
+        let (path, anchor) = match target.split_once('#') {
+            Some((path, anchor)) => (path, Some(anchor.to_string())),
+            None => (target, None),
+        };
+        let Some(url) = self.cx.urls.get(path) else {
+            let d = Diagnostic::error("broken-link", format!("link to `@/{path}`, which is not a page of this book"))
+                .at(self.file, self.body_offset + at)
+                .suggest(path, self.cx.urls.keys().map(String::as_str));
+            self.out.diagnostics.push(d);
+            return "#".to_string();
+        };
+        self.out.links.push(InternalLink { path: path.to_string(), anchor: anchor.clone(), offset: self.body_offset + at });
+        let mut href = relative_url(self.cx.page_url, url);
+        if let Some(anchor) = anchor {
+            href.push('#');
+            href.push_str(&anchor);
+        }
+        href
+    }
+}
+
+/// The text of a heading's events, for its slug.
+fn plain_text(events: &[(Event<'_>, std::ops::Range<usize>)]) -> String {
+    let mut text = String::new();
+    for (e, _) in events {
+        if let Event::Text(t) | Event::Code(t) = e {
+            text.push_str(t);
+        }
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests;
