@@ -23,7 +23,7 @@ pub struct Context<'a> {
     pub allow_raw_html: bool,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct Heading {
     pub level: u8,
     pub id: String,

@@ -183,6 +183,8 @@ pub struct Brief {
     pub file: Arc<SourceFile>,
     pub header: PageHeader,
     pub date: PartialDate,
+    /// Where `updated` (else `date`) is written, for staleness warnings.
+    pub date_offset: usize,
     pub updated: Option<PartialDate>,
     pub slug: Option<String>,
     pub authors: Vec<String>,

@@ -44,6 +44,7 @@ pub fn parse_brief(path: &str, file: Arc<SourceFile>) -> Parsed<Brief> {
         let header = header(d, &f, body, body_offset);
         let date = d.required(&f, "date").and_then(|n| d.date(n));
         let updated = f.get("updated").and_then(|n| d.date(n));
+        let date_offset = f.get("updated").or(f.get("date")).map_or(f.at(), |n| n.span.start);
         let slug = f.get("slug").and_then(|n| slug(d, n));
         let authors = f.get("authors").map(|n| d.string_list(n)).unwrap_or_default();
         let tags = f.get("tags").map(|n| d.string_list(n)).unwrap_or_default();
@@ -58,6 +59,7 @@ pub fn parse_brief(path: &str, file: Arc<SourceFile>) -> Parsed<Brief> {
             file: file.clone(),
             header: header?,
             date: date?,
+            date_offset,
             updated,
             slug,
             authors,

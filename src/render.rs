@@ -1,0 +1,285 @@
+//! Rendering pages with Tera: views in, (relative path, bytes) out. Writes nothing.
+
+use std::error::Error as _;
+
+use rayon::prelude::*;
+use serde::Serialize;
+use tera::{Context, Tera};
+
+use crate::book::{Book, BookBrief};
+use crate::diagnostic::Diagnostic;
+use crate::markdown::Rendered;
+use crate::resolve::Resolved;
+use crate::views::*;
+
+/// A file of the built site.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputFile {
+    /// Relative to the output folder, with `/` separators.
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
+
+/// Tera with the default theme and the book's overrides, compiled once.
+pub struct Renderer {
+    tera: Tera,
+}
+
+impl Renderer {
+    /// `overrides` replace the built-in templates by name; later entries win.
+    pub fn new(overrides: &[(String, String)]) -> Result<Self, Diagnostic> {
+        let mut templates: Vec<(String, String)> =
+            crate::theme::TEMPLATES.iter().map(|(n, t)| (n.to_string(), t.to_string())).collect();
+        for (name, text) in overrides {
+            templates.retain(|(n, _)| n != name);
+            templates.push((name.clone(), text.clone()));
+        }
+        let mut tera = Tera::default();
+        tera.autoescape_on(vec![".html", ".xml"]);
+        // Tera's own escaper also rewrites `/`, which bloats every URL for no safety gain.
+        tera.set_escape_fn(crate::text::escape_html);
+        tera.add_raw_templates(templates).map_err(|e| template_error(&e))?;
+        Ok(Renderer { tera })
+    }
+
+    fn render(&self, template: &str, context: &Context) -> Result<Vec<u8>, Diagnostic> {
+        self.tera.render(template, context).map(String::into_bytes).map_err(|e| template_error(&e))
+    }
+}
+
+fn template_error(error: &tera::Error) -> Diagnostic {
+    let mut message = error.to_string();
+    let mut cause = error.source();
+    while let Some(inner) = cause {
+        message.push_str(": ");
+        message.push_str(&inner.to_string());
+        cause = inner.source();
+    }
+    Diagnostic::error("template", message)
+}
+
+/// What the renderer needs besides the book.
+pub struct Inputs<'a> {
+    pub book: &'a Book,
+    pub bodies: &'a [Rendered],
+    pub cover: &'a Rendered,
+    pub chapters: &'a [Rendered],
+    pub resolved: &'a Resolved,
+    pub highlight_css: bool,
+}
+
+/// Every page of the site.
+pub fn render_pages(renderer: &Renderer, inputs: &Inputs) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    let site = SiteView {
+        title: &inputs.book.config.title,
+        base_url: &inputs.book.config.base_url,
+        description: &inputs.book.config.description,
+        language: &inputs.book.config.language,
+        extra: &inputs.book.config.extra,
+        highlight_css: inputs.highlight_css,
+    };
+    let contents = contents(inputs.book);
+    let shared = Shared { site: &site, contents: &contents };
+    let briefs = (0..inputs.book.briefs.len()).into_par_iter().map(|i| brief_page(renderer, &shared, inputs, i));
+    let chapters = (0..inputs.book.chapters.len()).into_par_iter().map(|i| chapter_page(renderer, &shared, inputs, i));
+    let mut results: Vec<Result<OutputFile, Diagnostic>> = briefs.chain(chapters).collect();
+    results.push(cover_page(renderer, &shared, inputs));
+    results.push(not_found_page(renderer, &shared, inputs));
+    let (files, errors): (Vec<_>, Vec<_>) = results.into_iter().partition(Result::is_ok);
+    if errors.is_empty() {
+        Ok(files.into_iter().map(Result::unwrap).collect())
+    } else {
+        let mut errors: Vec<Diagnostic> = errors.into_iter().map(|e| e.unwrap_err()).collect();
+        errors.dedup();
+        Err(errors)
+    }
+}
+
+struct Shared<'a> {
+    site: &'a SiteView<'a>,
+    contents: &'a [ChapterNav<'a>],
+}
+
+/// The context every page shares; `root` is the way back to the site root.
+fn context(shared: &Shared, url: &str, root: &str, kind: &str, title: &str, description: &str) -> Context {
+    let mut cx = Context::new();
+    cx.insert("config", shared.site);
+    cx.insert("contents", shared.contents);
+    cx.insert("root", root);
+    cx.insert("kind", kind);
+    cx.insert("page_title", title);
+    cx.insert("description", description);
+    cx.insert("canonical", &format!("{}{url}", shared.site.base_url));
+    cx
+}
+
+fn page<T: Serialize>(renderer: &Renderer, mut cx: Context, key: &str, view: &T, template: &str, url: &str) -> Result<OutputFile, Diagnostic> {
+    cx.insert(key, view);
+    let bytes = renderer.render(template, &cx).map_err(|d| d.with_help(format!("while rendering {url}index.html")))?;
+    Ok(OutputFile { path: format!("{url}index.html"), bytes })
+}
+
+fn contents(book: &Book) -> Vec<ChapterNav<'_>> {
+    book.chapters
+        .iter()
+        .map(|c| ChapterNav {
+            title: &c.section.header.title,
+            url: format!("{}index.html", c.url),
+            depth: c.depth,
+            brief_count: c.briefs.len(),
+        })
+        .collect()
+}
+
+fn brief_link(b: &BookBrief) -> LinkView<'_> {
+    LinkView {
+        title: &b.brief.header.title,
+        url: format!("{}index.html", b.url),
+        summary: b.brief.header.summary.as_deref(),
+        date: Some(b.brief.updated.unwrap_or(b.brief.date).into()),
+    }
+}
+
+fn chapter_link(book: &Book, index: usize) -> LinkView<'_> {
+    let c = &book.chapters[index];
+    LinkView { title: &c.section.header.title, url: format!("{}index.html", c.url), summary: c.section.header.summary.as_deref(), date: None }
+}
+
+fn brief_page(renderer: &Renderer, shared: &Shared, inputs: &Inputs, i: usize) -> Result<OutputFile, Diagnostic> {
+    let view = brief_view(inputs, i);
+    let b = &inputs.book.briefs[i];
+    let root = crate::text::root_prefix(&b.url);
+    let cx = context(shared, &b.url, &root, "brief", &b.brief.header.title, b.brief.header.summary.as_deref().unwrap_or(""));
+    page(renderer, cx, "brief", &view, "brief.html", &b.url)
+}
+
+fn brief_view<'a>(inputs: &'a Inputs, i: usize) -> BriefView<'a> {
+    let book = inputs.book;
+    let b = &book.briefs[i];
+    let brief = &b.brief;
+    let body = &inputs.bodies[i];
+    let number = |id: &str| body.cited.iter().position(|c| c == id).map(|n| n + 1);
+    let source_ref = |id: &'a str| SourceRef {
+        id,
+        title: book.sources.get(id).map_or(id, |s| s.title.as_str()),
+        number: number(id),
+    };
+    // Body citations in number order, then sources named only by claims or facts.
+    let mut reference_ids: Vec<&str> = body.cited.iter().map(String::as_str).collect();
+    for id in &inputs.resolved.cites[i] {
+        if !reference_ids.contains(&id.as_str()) {
+            reference_ids.push(id);
+        }
+    }
+    let references = reference_ids
+        .into_iter()
+        .filter_map(|id| book.sources.get(id))
+        .map(|s| {
+            let backlinks = body.markers.get(&s.id).map(|m| m.iter().map(String::as_str).collect()).unwrap_or_default();
+            ReferenceView::new(s, number(&s.id), backlinks)
+        })
+        .collect();
+    let claims = brief.claims.iter().map(|c| ClaimView::new(c, c.sources.iter().map(|s| source_ref(&s.value)).collect())).collect();
+    let facts = brief
+        .facts
+        .iter()
+        .enumerate()
+        .map(|(k, f)| {
+            let twins = inputs.resolved.conflicts.get(&(i, k)).map(|t| t.as_slice()).unwrap_or_default();
+            let twins = twins.iter().map(|&(tb, tf)| fact_link(book, tb, tf)).collect();
+            FactView::new(f, k, source_ref(&f.source.value), twins)
+        })
+        .collect();
+    let links = |list: &[usize]| list.iter().map(|&j| brief_link(&book.briefs[j])).collect::<Vec<_>>();
+    BriefView {
+        path: &brief.path,
+        title: &brief.header.title,
+        summary: brief.header.summary.as_deref(),
+        date: brief.date.into(),
+        updated: brief.updated.map(Into::into),
+        authors: &brief.authors,
+        tags: &brief.tags,
+        content: &body.html,
+        toc: &body.headings,
+        url: format!("{}index.html", b.url),
+        extra: &brief.header.extra,
+        chapter: chapter_link(book, b.chapter),
+        references,
+        claims,
+        facts,
+        related: links(&inputs.resolved.related[i]),
+        linked_from: links(&inputs.resolved.linked_from[i]),
+        previous: i.checked_sub(1).map(|j| brief_link(&book.briefs[j])),
+        next: book.briefs.get(i + 1).map(brief_link),
+    }
+}
+
+/// A link to a fact's row on its brief's page.
+fn fact_link(book: &Book, brief: usize, fact: usize) -> LinkView<'_> {
+    let b = &book.briefs[brief];
+    let f = &b.brief.facts[fact];
+    LinkView {
+        title: &b.brief.header.title,
+        url: format!("{}index.html#{}", b.url, fact_anchor(f, fact)),
+        summary: None,
+        date: f.as_of.map(Into::into),
+    }
+}
+
+fn chapter_page(renderer: &Renderer, shared: &Shared, inputs: &Inputs, i: usize) -> Result<OutputFile, Diagnostic> {
+    let book = inputs.book;
+    let c = &book.chapters[i];
+    let mut parents = Vec::new();
+    let mut up = c.parent;
+    while let Some(p) = up {
+        parents.insert(0, chapter_link(book, p));
+        up = book.chapters[p].parent;
+    }
+    let view = ChapterView {
+        title: &c.section.header.title,
+        summary: c.section.header.summary.as_deref(),
+        content: &inputs.chapters[i].html,
+        url: format!("{}index.html", c.url),
+        extra: &c.section.header.extra,
+        briefs: c.briefs.iter().map(|&b| brief_link(&book.briefs[b])).collect(),
+        chapters: c.children.iter().map(|&k| chapter_link(book, k)).collect(),
+        parents,
+    };
+    let root = crate::text::root_prefix(&c.url);
+    let cx = context(shared, &c.url, &root, "chapter", &c.section.header.title, c.section.header.summary.as_deref().unwrap_or(""));
+    page(renderer, cx, "chapter", &view, "chapter.html", &c.url)
+}
+
+fn cover_page(renderer: &Renderer, shared: &Shared, inputs: &Inputs) -> Result<OutputFile, Diagnostic> {
+    let book = inputs.book;
+    let chapters = book
+        .chapters
+        .iter()
+        .map(|c| CoverChapter {
+            title: &c.section.header.title,
+            summary: c.section.header.summary.as_deref(),
+            url: format!("{}index.html", c.url),
+            depth: c.depth,
+            briefs: c.briefs.iter().map(|&b| brief_link(&book.briefs[b])).collect(),
+        })
+        .collect();
+    let counts = Counts {
+        chapters: book.chapters.len(),
+        briefs: book.briefs.len(),
+        sources: book.sources.len(),
+        claims: book.briefs.iter().map(|b| b.brief.claims.len()).sum(),
+        facts: book.briefs.iter().map(|b| b.brief.facts.len()).sum(),
+    };
+    let header = &book.cover.header;
+    let view = CoverView { title: &header.title, summary: header.summary.as_deref(), content: &inputs.cover.html, extra: &header.extra, chapters, counts };
+    let description = header.summary.as_deref().unwrap_or(shared.site.description);
+    let cx = context(shared, "", "./", "cover", &header.title, description);
+    page(renderer, cx, "cover", &view, "cover.html", "")
+}
+
+/// The 404 page is served at any path, so its links are absolute under `base_url`.
+fn not_found_page(renderer: &Renderer, shared: &Shared, inputs: &Inputs) -> Result<OutputFile, Diagnostic> {
+    let cx = context(shared, "404.html", &inputs.book.config.base_url, "404", "Page not found", shared.site.description);
+    let bytes = renderer.render("404.html", &cx)?;
+    Ok(OutputFile { path: "404.html".into(), bytes })
+}

@@ -1,0 +1,208 @@
+//! Cross-references checked and inverted: anchors, related briefs, source ids, backlinks,
+//! the citation index and fact conflicts. Everything here is linear in the size of the book.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+
+use crate::book::Book;
+use crate::diagnostic::Diagnostic;
+use crate::markdown::Rendered;
+
+/// One brief's use of one source.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CitedBy {
+    pub brief: usize,
+    /// Citations of the source in the brief's body.
+    pub count: usize,
+    /// The brief's claims that list the source.
+    pub claims: Vec<String>,
+    /// The brief's facts that rest on the source (their indexes in the brief).
+    pub facts: Vec<usize>,
+}
+
+/// A fact of the book: (brief index, fact index in the brief).
+pub type FactRef = (usize, usize);
+
+#[derive(Debug, Default)]
+pub struct Resolved {
+    /// Per brief: the briefs that link to it or list it as related, in path order.
+    pub linked_from: Vec<Vec<usize>>,
+    /// Per brief: its `related` briefs that exist, in the order written.
+    pub related: Vec<Vec<usize>>,
+    /// Per brief: every source it cites in its body, claims or facts, sorted by id.
+    pub cites: Vec<Vec<String>>,
+    /// Per source id: the briefs that cite it, in path order.
+    pub cited_by: BTreeMap<String, Vec<CitedBy>>,
+    /// Per fact in conflict: the facts that disagree with it.
+    pub conflicts: HashMap<FactRef, Vec<FactRef>>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Resolves the book against its rendered bodies (`bodies[i]` belongs to `book.briefs[i]`;
+/// `section_anchors` maps a chapter's or the cover's content path to its heading ids).
+pub fn resolve(book: &Book, bodies: &[Rendered], section_anchors: &HashMap<String, Vec<String>>) -> Resolved {
+    let mut r = Resolved {
+        linked_from: vec![Vec::new(); book.briefs.len()],
+        related: vec![Vec::new(); book.briefs.len()],
+        cites: vec![Vec::new(); book.briefs.len()],
+        ..Resolved::default()
+    };
+    check_links(book, bodies, section_anchors, &mut r);
+    collect_related(book, &mut r);
+    check_source_ids(book, &mut r);
+    index_citations(book, bodies, &mut r);
+    find_conflicts(book, &mut r);
+    r
+}
+
+/// Anchors a brief's page has: its headings and the rows the templates write.
+fn brief_anchors(book: &Book, index: usize, body: &Rendered) -> HashSet<String> {
+    let brief = &book.briefs[index].brief;
+    let mut anchors: HashSet<String> = body.headings.iter().map(|h| h.id.clone()).collect();
+    anchors.extend(["references", "claims", "facts", "related", "linked-from"].map(String::from));
+    anchors.extend(brief.claims.iter().map(|c| format!("claim-{}", c.id)));
+    anchors.extend(brief.facts.iter().filter_map(|f| f.id.as_ref()).map(|id| format!("fact-{id}")));
+    anchors.extend(body.cited.iter().map(|id| format!("ref-{id}")));
+    anchors
+}
+
+fn check_links(book: &Book, bodies: &[Rendered], sections: &HashMap<String, Vec<String>>, r: &mut Resolved) {
+    let anchors: Vec<HashSet<String>> = (0..book.briefs.len()).map(|i| brief_anchors(book, i, &bodies[i])).collect();
+    for (from, body) in bodies.iter().enumerate() {
+        let file = &book.briefs[from].brief.file;
+        for link in &body.links {
+            if let Some(&to) = book.brief_index.get(&link.path) {
+                if to != from {
+                    r.linked_from[to].push(from);
+                }
+            }
+            let Some(anchor) = &link.anchor else { continue };
+            let known: Vec<&str> = match book.brief_index.get(&link.path) {
+                Some(&to) => anchors[to].iter().map(String::as_str).collect(),
+                None => sections.get(&link.path).map(|a| a.iter().map(String::as_str).collect()).unwrap_or_default(),
+            };
+            if !known.contains(&anchor.as_str()) {
+                let mut sorted = known.clone();
+                sorted.sort_unstable();
+                let d = Diagnostic::error("broken-anchor", format!("`@/{}` has no anchor `#{anchor}`", link.path))
+                    .at(file, link.offset)
+                    .suggest(anchor, sorted);
+                r.diagnostics.push(d);
+            }
+        }
+    }
+}
+
+fn collect_related(book: &Book, r: &mut Resolved) {
+    for (from, b) in book.briefs.iter().enumerate() {
+        for related in &b.brief.related {
+            let path = related.value.strip_prefix("@/").unwrap_or(&related.value);
+            match book.brief_index.get(path) {
+                Some(&to) => {
+                    r.related[from].push(to);
+                    if to != from {
+                        r.linked_from[to].push(from);
+                    }
+                }
+                None => {
+                    let d = Diagnostic::error("broken-link", format!("related brief `{}` is not a brief of this book", related.value))
+                        .at(&b.brief.file, related.offset)
+                        .suggest(path, book.brief_index.keys().map(String::as_str));
+                    let d = if d.help.is_some() { d } else { d.with_help("write a path from content/, such as `@/chips/h20.md`") };
+                    r.diagnostics.push(d);
+                }
+            }
+        }
+    }
+    for list in &mut r.linked_from {
+        list.sort_by(|&a, &b| book.briefs[a].brief.path.cmp(&book.briefs[b].brief.path));
+        list.dedup();
+    }
+}
+
+fn check_source_ids(book: &Book, r: &mut Resolved) {
+    let known = |id: &str| book.sources.contains_key(id);
+    let ids = || book.sources.keys().map(String::as_str);
+    for b in &book.briefs {
+        let brief = &b.brief;
+        let claim_sources = brief.claims.iter().flat_map(|c| c.sources.iter().map(move |s| (s, "claim", c.id.as_str())));
+        let fact_sources = brief.facts.iter().map(|f| (&f.source, "fact", f.metric.as_str()));
+        for (source, what, name) in claim_sources.chain(fact_sources) {
+            if !known(&source.value) {
+                let d = Diagnostic::error("unknown-source", format!("the {what} `{name}` names the unknown source `{}`", source.value))
+                    .at(&brief.file, source.offset)
+                    .suggest(&source.value, ids());
+                r.diagnostics.push(d);
+            }
+        }
+        for source in &brief.sources {
+            if let Some(next) = &source.superseded_by {
+                if !known(&next.value) {
+                    r.diagnostics.push(
+                        Diagnostic::error("unknown-source", format!("`superseded_by` names the unknown source `{}`", next.value))
+                            .at(&brief.file, next.offset)
+                            .suggest(&next.value, ids()),
+                    );
+                }
+            }
+        }
+    }
+}
+
+fn index_citations(book: &Book, bodies: &[Rendered], r: &mut Resolved) {
+    let mut order: Vec<usize> = (0..book.briefs.len()).collect();
+    order.sort_by(|&a, &b| book.briefs[a].brief.path.cmp(&book.briefs[b].brief.path));
+    for i in order {
+        let brief = &book.briefs[i].brief;
+        let mut uses: BTreeMap<String, CitedBy> = BTreeMap::new();
+        let fresh = || CitedBy { brief: i, count: 0, claims: Vec::new(), facts: Vec::new() };
+        for (id, markers) in &bodies[i].markers {
+            uses.entry(id.clone()).or_insert_with(fresh).count += markers.len();
+        }
+        for claim in &brief.claims {
+            for s in &claim.sources {
+                let cited = uses.entry(s.value.clone()).or_insert_with(fresh);
+                if !cited.claims.contains(&claim.id) {
+                    cited.claims.push(claim.id.clone());
+                }
+            }
+        }
+        for (k, fact) in brief.facts.iter().enumerate() {
+            uses.entry(fact.source.value.clone()).or_insert_with(fresh).facts.push(k);
+        }
+        // Unknown ids were reported already; the index holds only sources of the registry.
+        uses.retain(|id, _| book.sources.contains_key(id));
+        r.cites[i] = uses.keys().cloned().collect();
+        for (id, cited) in uses {
+            r.cited_by.entry(id).or_default().push(cited);
+        }
+    }
+}
+
+/// Facts with the same subject, metric and as-of date but another value or unit.
+fn find_conflicts(book: &Book, r: &mut Resolved) {
+    let mut groups: HashMap<(&str, &str, Option<String>), Vec<FactRef>> = HashMap::new();
+    for (b, brief) in book.briefs.iter().enumerate() {
+        for (f, fact) in brief.brief.facts.iter().enumerate() {
+            groups
+                .entry((fact.subject.as_str(), fact.metric.as_str(), fact.as_of.map(|d| d.to_string())))
+                .or_default()
+                .push((b, f));
+        }
+    }
+    let fact = |(b, f): FactRef| &book.briefs[b].brief.facts[f];
+    for group in groups.into_values().filter(|g| g.len() > 1) {
+        let distinct: BTreeSet<(String, Option<&String>)> =
+            group.iter().map(|&x| (fact(x).value.raw(), fact(x).unit.as_ref())).collect();
+        if distinct.len() < 2 {
+            continue;
+        }
+        for &x in &group {
+            let twins: Vec<FactRef> = group
+                .iter()
+                .copied()
+                .filter(|&y| (fact(y).value.raw(), fact(y).unit.as_ref()) != (fact(x).value.raw(), fact(x).unit.as_ref()))
+                .collect();
+            r.conflicts.insert(x, twins);
+        }
+    }
+}

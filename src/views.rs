@@ -1,0 +1,237 @@
+//! View structs: the small, borrowed shapes templates see. URLs are relative to the site root;
+//! templates prefix them with `root`, so every link works from a sub-path and from disk.
+
+use serde::Serialize;
+
+use crate::date::PartialDate;
+use crate::markdown::Heading;
+use crate::model::{Claim, Fact, Source};
+
+#[derive(Serialize)]
+pub struct SiteView<'a> {
+    pub title: &'a str,
+    pub base_url: &'a str,
+    pub description: &'a str,
+    pub language: &'a str,
+    pub extra: &'a serde_json::Value,
+    /// Whether `highlight.css` exists ("css" highlighting).
+    pub highlight_css: bool,
+}
+
+#[derive(Serialize, Clone)]
+pub struct DateView {
+    /// As written: `2025-08-17`, `2025-08` or `2025`.
+    pub iso: String,
+    /// For readers: `17 August 2025`, `August 2025`, `2025`.
+    pub human: String,
+}
+
+impl From<PartialDate> for DateView {
+    fn from(date: PartialDate) -> Self {
+        DateView { iso: date.to_string(), human: date.human() }
+    }
+}
+
+/// A link to another page of the book.
+#[derive(Serialize, Clone)]
+pub struct LinkView<'a> {
+    pub title: &'a str,
+    pub url: String,
+    pub summary: Option<&'a str>,
+    pub date: Option<DateView>,
+}
+
+/// A chapter in the book's contents.
+#[derive(Serialize)]
+pub struct ChapterNav<'a> {
+    pub title: &'a str,
+    pub url: String,
+    pub depth: usize,
+    pub brief_count: usize,
+}
+
+#[derive(Serialize)]
+pub struct ChapterView<'a> {
+    pub title: &'a str,
+    pub summary: Option<&'a str>,
+    pub content: &'a str,
+    pub url: String,
+    pub extra: &'a serde_json::Value,
+    pub briefs: Vec<LinkView<'a>>,
+    pub chapters: Vec<LinkView<'a>>,
+    pub parents: Vec<LinkView<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct CoverChapter<'a> {
+    pub title: &'a str,
+    pub summary: Option<&'a str>,
+    pub url: String,
+    pub depth: usize,
+    pub briefs: Vec<LinkView<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct Counts {
+    pub chapters: usize,
+    pub briefs: usize,
+    pub sources: usize,
+    pub claims: usize,
+    pub facts: usize,
+}
+
+#[derive(Serialize)]
+pub struct CoverView<'a> {
+    pub title: &'a str,
+    pub summary: Option<&'a str>,
+    pub content: &'a str,
+    pub extra: &'a serde_json::Value,
+    pub chapters: Vec<CoverChapter<'a>>,
+    pub counts: Counts,
+}
+
+/// A source as a reference list entry.
+#[derive(Serialize)]
+pub struct ReferenceView<'a> {
+    pub id: &'a str,
+    /// The citation number, for sources cited in the body.
+    pub number: Option<usize>,
+    pub title: &'a str,
+    pub authors: &'a [String],
+    pub publisher: Option<&'a str>,
+    pub date: DateView,
+    pub url: Option<&'a str>,
+    pub accessed: Option<DateView>,
+    pub archived_url: Option<&'a str>,
+    pub kind: &'a str,
+    pub reliability: Option<&'a str>,
+    pub status: &'a str,
+    pub note: Option<&'a str>,
+    /// Ids of the markers citing it on this page, for back-links.
+    pub backlinks: Vec<&'a str>,
+}
+
+impl<'a> ReferenceView<'a> {
+    pub fn new(source: &'a Source, number: Option<usize>, backlinks: Vec<&'a str>) -> Self {
+        ReferenceView {
+            id: &source.id,
+            number,
+            title: &source.title,
+            authors: &source.authors,
+            publisher: source.publisher.as_deref(),
+            date: source.date.into(),
+            url: source.url.as_deref(),
+            accessed: source.accessed.map(Into::into),
+            archived_url: source.archived_url.as_deref(),
+            kind: &source.kind,
+            reliability: source.reliability.as_deref(),
+            status: &source.status,
+            note: source.note.as_deref(),
+            backlinks,
+        }
+    }
+}
+
+/// A source named by a claim or fact.
+#[derive(Serialize)]
+pub struct SourceRef<'a> {
+    pub id: &'a str,
+    pub title: &'a str,
+    pub number: Option<usize>,
+}
+
+#[derive(Serialize)]
+pub struct ClaimView<'a> {
+    pub id: &'a str,
+    pub text: &'a str,
+    pub attributed_to: Option<&'a str>,
+    pub confidence: Option<&'a str>,
+    pub likelihood: Option<&'a str>,
+    pub credibility: Option<i64>,
+    pub key: bool,
+    pub status: &'a str,
+    pub date: Option<DateView>,
+    pub sources: Vec<SourceRef<'a>>,
+}
+
+impl<'a> ClaimView<'a> {
+    pub fn new(claim: &'a Claim, sources: Vec<SourceRef<'a>>) -> Self {
+        ClaimView {
+            id: &claim.id,
+            text: &claim.text,
+            attributed_to: claim.attributed_to.as_deref(),
+            confidence: claim.confidence.as_deref(),
+            likelihood: claim.likelihood.as_deref(),
+            credibility: claim.credibility,
+            key: claim.key,
+            status: &claim.status,
+            date: claim.date.map(Into::into),
+            sources,
+        }
+    }
+}
+
+#[derive(Serialize)]
+pub struct FactView<'a> {
+    pub id: Option<&'a str>,
+    pub anchor: String,
+    pub subject: &'a str,
+    pub metric: &'a str,
+    pub value: String,
+    pub unit: Option<&'a str>,
+    pub as_of: Option<DateView>,
+    pub note: Option<&'a str>,
+    pub source: SourceRef<'a>,
+    pub conflict: bool,
+    /// The facts that disagree with this one.
+    pub conflicts_with: Vec<LinkView<'a>>,
+}
+
+impl<'a> FactView<'a> {
+    pub fn new(fact: &'a Fact, index: usize, source: SourceRef<'a>, conflicts_with: Vec<LinkView<'a>>) -> Self {
+        FactView {
+            id: fact.id.as_deref(),
+            anchor: fact_anchor(fact, index),
+            subject: &fact.subject,
+            metric: &fact.metric,
+            value: fact.value.display(),
+            unit: fact.unit.as_deref(),
+            as_of: fact.as_of.map(Into::into),
+            note: fact.note.as_deref(),
+            source,
+            conflict: !conflicts_with.is_empty(),
+            conflicts_with,
+        }
+    }
+}
+
+/// `fact-<id>`, or `fact-<n>` (1-based) for a fact without an id.
+pub fn fact_anchor(fact: &Fact, index: usize) -> String {
+    match &fact.id {
+        Some(id) => format!("fact-{id}"),
+        None => format!("fact-{}", index + 1),
+    }
+}
+
+#[derive(Serialize)]
+pub struct BriefView<'a> {
+    pub path: &'a str,
+    pub title: &'a str,
+    pub summary: Option<&'a str>,
+    pub date: DateView,
+    pub updated: Option<DateView>,
+    pub authors: &'a [String],
+    pub tags: &'a [String],
+    pub content: &'a str,
+    pub toc: &'a [Heading],
+    pub url: String,
+    pub extra: &'a serde_json::Value,
+    pub chapter: LinkView<'a>,
+    pub references: Vec<ReferenceView<'a>>,
+    pub claims: Vec<ClaimView<'a>>,
+    pub facts: Vec<FactView<'a>>,
+    pub related: Vec<LinkView<'a>>,
+    pub linked_from: Vec<LinkView<'a>>,
+    pub previous: Option<LinkView<'a>>,
+    pub next: Option<LinkView<'a>>,
+}

@@ -1,0 +1,125 @@
+//! Building fixture books and asserting on the pages written.
+
+mod common;
+
+use common::*;
+
+#[test]
+fn a_book_builds_with_citations_claims_facts_and_relative_links() {
+    let book = write_book(&base_book());
+    let run = briefbook(book.path(), &["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let root = book.path();
+    let h20 = read(root, "public/chips/h20/index.html");
+    // Numbered markers linking to the reference list, numbered by first citation.
+    assert!(h20.contains(r##"<a href="#ref-cnn-2025" id="cite-cnn-2025-1" title="China is cool on the H20""##), "{h20}");
+    assert!(h20.contains(r##"<a href="#ref-ft-2025" id="cite-ft-2025-1""##));
+    assert!(h20.contains(">2</a>, p. 2]</sup>"));
+    assert!(h20.contains(r#"<li id="ref-cnn-2025" class="reference status-active">"#));
+    assert!(h20.contains(r##"<a class="backlink" href="#cite-cnn-2025-1""##));
+    assert!(h20.contains(r#"<tr id="claim-lukewarm""#));
+    assert!(h20.contains(r#"<tr id="fact-shipments" class="conflict">"#));
+    assert!(h20.contains("1,500,000 units"));
+    assert!(h20.contains("<code>[@nothing]</code>"));
+    // Links are relative and end in index.html, so the site works from disk.
+    assert!(h20.contains(r#"href="../supply/index.html#capacity""#));
+    assert!(h20.contains(r#"<link rel="stylesheet" href="../../style.css">"#));
+    assert!(h20.contains(r#"<link rel="canonical" href="https://example.org/book/chips/h20/">"#));
+    assert!(!h20.contains("href=\"/"), "no root-absolute links");
+    let supply = read(root, "public/chips/supply/index.html");
+    assert!(supply.contains(r#"<h2 id="capacity">Capacity</h2>"#));
+    assert!(supply.contains("Linked from"));
+    assert!(supply.contains(r#"href="../../chips/h20/index.html">The H20 decision</a>"#), "{supply}");
+    let cover = read(root, "public/index.html");
+    assert!(cover.contains("2 briefs in 1 chapters"));
+    assert!(cover.contains(r#"href="./chips/h20/index.html""#));
+    let not_found = read(root, "public/404.html");
+    assert!(not_found.contains(r#"href="https://example.org/book/style.css""#), "404 uses absolute URLs");
+    assert!(root.join("public/style.css").exists());
+    assert!(root.join("public/chips/index.html").exists());
+}
+
+#[test]
+fn two_builds_are_byte_identical() {
+    let book = write_book(&base_book());
+    let root = book.path();
+    let (one, two) = (root.join("one"), root.join("two"));
+    assert_eq!(briefbook(root, &["build", "-o", one.to_str().unwrap()]).code, 0);
+    assert_eq!(briefbook(root, &["build", "-o", two.to_str().unwrap()]).code, 0);
+    let (one, two) = (snapshot(&one), snapshot(&two));
+    assert!(one.len() > 5);
+    assert_eq!(one, two);
+}
+
+#[test]
+fn a_failed_build_leaves_the_previous_output_byte_for_byte() {
+    let book = write_book(&base_book());
+    let root = book.path();
+    assert_eq!(briefbook(root, &["build"]).code, 0);
+    let before = snapshot(&root.join("public"));
+    write(root, "content/chips/h20.md", H20.replace("[@cnn-2025]", "[@cnn-2052]").as_bytes());
+    let run = briefbook(root, &["build"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("previous output is unchanged"));
+    assert_eq!(snapshot(&root.join("public")), before);
+    let leftovers: Vec<_> = std::fs::read_dir(root).unwrap().filter_map(Result::ok).map(|e| e.file_name()).collect();
+    assert!(leftovers.iter().all(|n| !n.to_string_lossy().contains("briefbook-")), "{leftovers:?}");
+}
+
+#[test]
+fn output_dirs_holding_the_book_are_refused_before_writing() {
+    let book = write_book(&base_book());
+    let root = book.path();
+    for out in [".", "content", ".."] {
+        let target = root.join(out);
+        let run = briefbook(root, &["build", "-o", target.to_str().unwrap()]);
+        assert_eq!(run.code, 2, "{out}: {}", run.stderr);
+        assert!(run.stderr.contains("error[output-dir]"), "{}", run.stderr);
+    }
+    assert!(!root.join("content/index.html").exists());
+    assert!(!root.join("index.html").exists());
+}
+
+#[test]
+fn drafts_are_left_out_unless_asked_for() {
+    let mut files = base_book();
+    files.insert(
+        "content/chips/draft.md".into(),
+        "+++\ntitle = \"Draft\"\ndate = \"2025-08\"\nsummary = \"x\"\ndraft = true\n+++\nText [@cnn-2025].\n".into(),
+    );
+    let book = write_book(&files);
+    assert_eq!(briefbook(book.path(), &["build"]).code, 0);
+    assert!(!book.path().join("public/chips/draft/index.html").exists());
+    assert_eq!(briefbook(book.path(), &["build", "--drafts"]).code, 0);
+    assert!(book.path().join("public/chips/draft/index.html").exists());
+}
+
+#[test]
+fn templates_override_the_built_in_theme_file_by_file() {
+    let mut files = base_book();
+    files.insert("templates/404.html".into(), "custom 404 for {{ config.title }}".into());
+    files.insert("static/robots.txt".into(), "User-agent: *\n".into());
+    files.insert("content/chips/bundle/index.md".into(), H20.replace("The H20 decision", "Bundle").replace("id = \"shipments\"\n", ""));
+    files.insert("content/chips/bundle/chart.png".into(), "png bytes".into());
+    let book = write_book(&files);
+    let run = briefbook(book.path(), &["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(read(book.path(), "public/404.html"), "custom 404 for Test book");
+    assert!(read(book.path(), "public/chips/h20/index.html").contains("<article class=\"brief\">"));
+    assert_eq!(read(book.path(), "public/robots.txt"), "User-agent: *\n");
+    assert_eq!(read(book.path(), "public/chips/bundle/chart.png"), "png bytes");
+}
+
+#[test]
+fn base_url_flag_and_css_highlighting() {
+    let mut files = base_book();
+    files.insert("site.toml".into(), format!("{SITE}\n[markdown]\nhighlight_theme = \"css\"\n"));
+    files.insert("content/chips/h20.md".into(), format!("{H20}\n```rust\nfn main() {{}}\n```\n"));
+    let book = write_book(&files);
+    let run = briefbook(book.path(), &["build", "--base-url", "https://mirror.example/x"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let h20 = read(book.path(), "public/chips/h20/index.html");
+    assert!(h20.contains("https://mirror.example/x/chips/h20/"));
+    assert!(h20.contains("class=\"hl-"), "classed highlighting");
+    assert!(read(book.path(), "public/highlight.css").contains(".hl-"));
+}

@@ -1,0 +1,137 @@
+//! Helpers for integration tests: fixture books in temporary folders and the real binary.
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::Command;
+
+use tempfile::TempDir;
+
+pub const SITE: &str = "title = \"Test book\"\nbase_url = \"https://example.org/book/\"\n\n[check]\nreference_date = \"2025-09-01\"\n";
+pub const COVER: &str = "+++\ntitle = \"Test book\"\nsummary = \"A book for tests.\"\n+++\n\nThe introduction.\n";
+pub const CHAPTER: &str = "+++\ntitle = \"Chips\"\nsummary = \"About chips.\"\n+++\n\nChapter intro.\n";
+pub const SOURCES: &str = r#"[[source]]
+id = "cnn-2025"
+title = "China is cool on the H20"
+publisher = "CNN"
+date = "2025-08-17"
+url = "https://example.com/cnn"
+reliability = "B"
+
+[[source]]
+id = "ft-2025"
+title = "Beijing asks for HBM relief"
+publisher = "Financial Times"
+date = "2025-08"
+"#;
+pub const H20: &str = r#"+++
+title = "The H20 decision"
+date = "2025-08-17"
+summary = "Washington allowed H20 sales again."
+tags = ["export controls"]
+related = ["@/chips/supply.md"]
+
+[[claims]]
+id = "lukewarm"
+text = "Beijing's response was lukewarm."
+sources = ["cnn-2025"]
+confidence = "moderate"
+
+[[facts]]
+id = "shipments"
+subject = "Nvidia H20"
+metric = "Shipments to China"
+value = 1500000
+unit = "units"
+as_of = "2025"
+source = "cnn-2025"
++++
+
+## What happened
+
+The ban was lifted [@cnn-2025]. Beijing wants HBM [@ft-2025, p. 2]; see [supply](@/chips/supply.md#capacity).
+Code stays literal: `[@nothing]`.
+"#;
+pub const SUPPLY: &str = r#"---
+title: Supply
+date: 2025-08
+summary: Huawei cannot make enough.
+facts:
+  - subject: Nvidia H20
+    metric: Shipments to China
+    value: 1200000
+    unit: units
+    as_of: "2025"
+    source: ft-2025
+---
+
+## Capacity
+
+Huawei is short of capacity [@ft-2025]. Back to [the decision](@/chips/h20.md).
+"#;
+
+/// The valid base book, by path.
+pub fn base_book() -> BTreeMap<String, String> {
+    [
+        ("site.toml", SITE),
+        ("content/_index.md", COVER),
+        ("content/sources.toml", SOURCES),
+        ("content/chips/_index.md", CHAPTER),
+        ("content/chips/h20.md", H20),
+        ("content/chips/supply.md", SUPPLY),
+    ]
+    .into_iter()
+    .map(|(p, t)| (p.to_string(), t.to_string()))
+    .collect()
+}
+
+pub fn write_book(files: &BTreeMap<String, String>) -> TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for (path, text) in files {
+        write(dir.path(), path, text.as_bytes());
+    }
+    dir
+}
+
+pub fn write(root: &Path, path: &str, bytes: &[u8]) {
+    let full = root.join(path);
+    std::fs::create_dir_all(full.parent().unwrap()).unwrap();
+    std::fs::write(full, bytes).unwrap();
+}
+
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+pub fn briefbook(root: &Path, args: &[&str]) -> Run {
+    let out = Command::new(env!("CARGO_BIN_EXE_briefbook"))
+        .args(args)
+        .arg("--root")
+        .arg(root)
+        .output()
+        .expect("run briefbook");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// Every file below `dir`, by relative path, with its bytes.
+pub fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e.path().strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/");
+            (rel, std::fs::read(e.path()).unwrap())
+        })
+        .collect()
+}
+
+pub fn read(root: &Path, path: &str) -> String {
+    std::fs::read_to_string(root.join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
