@@ -1,14 +1,16 @@
 //! The book assembled: chapters in a tree, briefs in reading order with URLs, the source registry.
 
-use std::collections::{BTreeMap, HashMap};
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, SourceFile};
 use crate::load::FileRef;
 use crate::model::{Brief, PageHeader, Section, Source};
 use crate::text::slugify;
+use std::collections::{BTreeMap, HashMap};
 
 /// URL folders the generator writes itself; a chapter may not take them.
-pub const RESERVED: &[&str] = &["sources", "claims", "facts", "tags", "search", "print", "data", "method", "changes"];
+pub const RESERVED: &[&str] = &[
+    "sources", "claims", "facts", "tags", "search", "print", "data", "method", "changes",
+];
 
 pub struct Chapter {
     pub section: Section,
@@ -54,7 +56,12 @@ impl Book {
     /// Assembles the book; problems (missing chapters, URL clashes, conflicting sources) are reported.
     pub fn assemble(config: Config, parts: Parts, drafts: bool) -> (Book, Vec<Diagnostic>) {
         let mut diagnostics = Vec::new();
-        let Parts { sections, briefs, registry_sources, assets } = parts;
+        let Parts {
+            sections,
+            briefs,
+            registry_sources,
+            assets,
+        } = parts;
         let mut cover = None;
         let mut chapter_sections = Vec::new();
         let mut draft_dirs = Vec::new();
@@ -73,16 +80,35 @@ impl Book {
             .into_iter()
             .filter(|b| drafts || !b.header.draft)
             // A draft chapter is left out with everything in it.
-            .filter(|b| !draft_dirs.iter().any(|dir| b.path.starts_with(dir.as_str())))
+            .filter(|b| {
+                !draft_dirs
+                    .iter()
+                    .any(|dir| b.path.starts_with(dir.as_str()))
+            })
             .collect();
         let book_briefs = place_briefs(briefs, &mut chapters, &mut diagnostics);
         order(&mut chapters, &book_briefs);
         let (chapters, briefs) = reading_order(chapters, book_briefs);
         check_urls(&chapters, &briefs, &mut diagnostics);
         let sources = registry(registry_sources, &briefs, &mut diagnostics);
-        let brief_index = briefs.iter().enumerate().map(|(i, b)| (b.brief.path.clone(), i)).collect();
+        let brief_index = briefs
+            .iter()
+            .enumerate()
+            .map(|(i, b)| (b.brief.path.clone(), i))
+            .collect();
         let assets = place_assets(assets, &chapters, &briefs);
-        (Book { config, cover, chapters, briefs, sources, brief_index, assets }, diagnostics)
+        (
+            Book {
+                config,
+                cover,
+                chapters,
+                briefs,
+                sources,
+                brief_index,
+                assets,
+            },
+            diagnostics,
+        )
     }
 
     pub fn brief(&self, path: &str) -> Option<&BookBrief> {
@@ -130,12 +156,28 @@ fn build_chapters(sections: Vec<Section>, diagnostics: &mut Vec<Diagnostic>) -> 
     let mut chapters: Vec<Chapter> = sections
         .into_iter()
         .map(|section| {
-            let dir = section.path.strip_suffix("/_index.md").unwrap_or(&section.path).to_string();
+            let dir = section
+                .path
+                .strip_suffix("/_index.md")
+                .unwrap_or(&section.path)
+                .to_string();
             let depth = dir.matches('/').count();
-            Chapter { url: dir_url(&dir), dir, section, parent: None, children: Vec::new(), briefs: Vec::new(), depth }
+            Chapter {
+                url: dir_url(&dir),
+                dir,
+                section,
+                parent: None,
+                children: Vec::new(),
+                briefs: Vec::new(),
+                depth,
+            }
         })
         .collect();
-    let index: HashMap<String, usize> = chapters.iter().enumerate().map(|(i, c)| (c.dir.clone(), i)).collect();
+    let index: HashMap<String, usize> = chapters
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.dir.clone(), i))
+        .collect();
     for i in 0..chapters.len() {
         let dir = chapters[i].dir.clone();
         if let Some((parent_dir, _)) = dir.rsplit_once('/') {
@@ -144,14 +186,25 @@ fn build_chapters(sections: Vec<Section>, diagnostics: &mut Vec<Diagnostic>) -> 
                     chapters[i].parent = Some(p);
                     chapters[p].children.push(i);
                 }
-                None => diagnostics.push(missing_chapter(parent_dir, &chapters[i].section.file.path)),
+                None => {
+                    diagnostics.push(missing_chapter(parent_dir, &chapters[i].section.file.path))
+                }
             }
         }
         if chapters[i].depth == 0 && RESERVED.contains(&chapters[i].url.trim_end_matches('/')) {
             diagnostics.push(
-                Diagnostic::error("reserved-url", format!("the chapter folder `{dir}` would overwrite the book's own `{}` pages", chapters[i].url))
-                    .in_file(chapters[i].section.file.path.clone())
-                    .with_help(format!("rename the folder; these names are reserved: {}", RESERVED.join(", "))),
+                Diagnostic::error(
+                    "reserved-url",
+                    format!(
+                        "the chapter folder `{dir}` would overwrite the book's own `{}` pages",
+                        chapters[i].url
+                    ),
+                )
+                .in_file(chapters[i].section.file.path.clone())
+                .with_help(format!(
+                    "rename the folder; these names are reserved: {}",
+                    RESERVED.join(", ")
+                )),
             );
         }
     }
@@ -159,13 +212,24 @@ fn build_chapters(sections: Vec<Section>, diagnostics: &mut Vec<Diagnostic>) -> 
 }
 
 fn missing_chapter(dir: &str, needed_by: &str) -> Diagnostic {
-    Diagnostic::error("missing-chapter", format!("content/{dir}/ has no _index.md, so it is not a chapter"))
-        .in_file(needed_by.to_string())
-        .with_help(format!("create content/{dir}/_index.md with a `title`"))
+    Diagnostic::error(
+        "missing-chapter",
+        format!("content/{dir}/ has no _index.md, so it is not a chapter"),
+    )
+    .in_file(needed_by.to_string())
+    .with_help(format!("create content/{dir}/_index.md with a `title`"))
 }
 
-fn place_briefs(briefs: Vec<Brief>, chapters: &mut [Chapter], diagnostics: &mut Vec<Diagnostic>) -> Vec<BookBrief> {
-    let index: HashMap<String, usize> = chapters.iter().enumerate().map(|(i, c)| (c.dir.clone(), i)).collect();
+fn place_briefs(
+    briefs: Vec<Brief>,
+    chapters: &mut [Chapter],
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<BookBrief> {
+    let index: HashMap<String, usize> = chapters
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.dir.clone(), i))
+        .collect();
     let mut placed = Vec::new();
     for brief in briefs {
         let dir = brief_dir(&brief.path);
@@ -181,7 +245,11 @@ fn place_briefs(briefs: Vec<Brief>, chapters: &mut [Chapter], diagnostics: &mut 
         };
         let url = format!("{}{}/", chapters[chapter].url, brief_segment(&brief));
         chapters[chapter].briefs.push(placed.len());
-        placed.push(BookBrief { brief, url, chapter });
+        placed.push(BookBrief {
+            brief,
+            url,
+            chapter,
+        });
     }
     placed
 }
@@ -191,14 +259,32 @@ fn order(chapters: &mut [Chapter], briefs: &[BookBrief]) {
     let weight = |w: Option<i64>| w.unwrap_or(i64::MAX);
     let chapter_keys: Vec<(i64, String, String)> = chapters
         .iter()
-        .map(|c| (weight(c.section.header.weight), c.section.header.title.clone(), c.dir.clone()))
+        .map(|c| {
+            (
+                weight(c.section.header.weight),
+                c.section.header.title.clone(),
+                c.dir.clone(),
+            )
+        })
         .collect();
     for chapter in chapters.iter_mut() {
-        chapter.children.sort_by(|&a, &b| chapter_keys[a].cmp(&chapter_keys[b]));
+        chapter
+            .children
+            .sort_by(|&a, &b| chapter_keys[a].cmp(&chapter_keys[b]));
         chapter.briefs.sort_by(|&a, &b| {
             let (x, y) = (&briefs[a].brief, &briefs[b].brief);
-            (weight(x.header.weight), std::cmp::Reverse(x.date), &x.header.title, &x.path)
-                .cmp(&(weight(y.header.weight), std::cmp::Reverse(y.date), &y.header.title, &y.path))
+            (
+                weight(x.header.weight),
+                std::cmp::Reverse(x.date),
+                &x.header.title,
+                &x.path,
+            )
+                .cmp(&(
+                    weight(y.header.weight),
+                    std::cmp::Reverse(y.date),
+                    &y.header.title,
+                    &y.path,
+                ))
         });
     }
 }
@@ -207,9 +293,17 @@ fn order(chapters: &mut [Chapter], briefs: &[BookBrief]) {
 fn reading_order(chapters: Vec<Chapter>, briefs: Vec<BookBrief>) -> (Vec<Chapter>, Vec<BookBrief>) {
     let keys: Vec<(i64, String, String)> = chapters
         .iter()
-        .map(|c| (c.section.header.weight.unwrap_or(i64::MAX), c.section.header.title.clone(), c.dir.clone()))
+        .map(|c| {
+            (
+                c.section.header.weight.unwrap_or(i64::MAX),
+                c.section.header.title.clone(),
+                c.dir.clone(),
+            )
+        })
         .collect();
-    let mut roots: Vec<usize> = (0..chapters.len()).filter(|&i| chapters[i].parent.is_none()).collect();
+    let mut roots: Vec<usize> = (0..chapters.len())
+        .filter(|&i| chapters[i].parent.is_none())
+        .collect();
     roots.sort_by(|&a, &b| keys[a].cmp(&keys[b]));
     let mut chapter_order = Vec::new();
     let mut stack: Vec<usize> = roots.into_iter().rev().collect();
@@ -221,7 +315,10 @@ fn reading_order(chapters: Vec<Chapter>, briefs: Vec<BookBrief>) -> (Vec<Chapter
     for (new, &old) in chapter_order.iter().enumerate() {
         new_chapter[old] = new;
     }
-    let brief_order: Vec<usize> = chapter_order.iter().flat_map(|&c| chapters[c].briefs.clone()).collect();
+    let brief_order: Vec<usize> = chapter_order
+        .iter()
+        .flat_map(|&c| chapters[c].briefs.clone())
+        .collect();
     let mut new_brief = vec![usize::MAX; briefs.len()];
     for (new, &old) in brief_order.iter().enumerate() {
         new_brief[old] = new;
@@ -255,23 +352,36 @@ fn check_urls(chapters: &[Chapter], briefs: &[BookBrief], diagnostics: &mut Vec<
     let pages = chapters
         .iter()
         .map(|c| (c.url.as_str(), c.section.file.path.as_str()))
-        .chain(briefs.iter().map(|b| (b.url.as_str(), b.brief.file.path.as_str())));
+        .chain(
+            briefs
+                .iter()
+                .map(|b| (b.url.as_str(), b.brief.file.path.as_str())),
+        );
     for (url, file) in pages {
         if let Some(first) = seen.insert(url, file) {
             diagnostics.push(
-                Diagnostic::error("url-collision", format!("this page and {first} would both be written to {url}"))
-                    .in_file(file.to_string())
-                    .with_help("rename one of the files or give one a different `slug`"),
+                Diagnostic::error(
+                    "url-collision",
+                    format!("this page and {first} would both be written to {url}"),
+                )
+                .in_file(file.to_string())
+                .with_help("rename one of the files or give one a different `slug`"),
             );
         }
     }
 }
 
 /// Merges sources.toml and the briefs' own sources: identical duplicates are one source.
-fn registry(from_file: Vec<Source>, briefs: &[BookBrief], diagnostics: &mut Vec<Diagnostic>) -> BTreeMap<String, Source> {
+fn registry(
+    from_file: Vec<Source>,
+    briefs: &[BookBrief],
+    diagnostics: &mut Vec<Diagnostic>,
+) -> BTreeMap<String, Source> {
     let mut by_path: Vec<&BookBrief> = briefs.iter().collect();
     by_path.sort_by(|a, b| a.brief.path.cmp(&b.brief.path));
-    let inline = by_path.into_iter().flat_map(|b| b.brief.sources.iter().cloned());
+    let inline = by_path
+        .into_iter()
+        .flat_map(|b| b.brief.sources.iter().cloned());
     let mut sources: BTreeMap<String, Source> = BTreeMap::new();
     for source in from_file.into_iter().chain(inline) {
         match sources.get(&source.id) {
@@ -279,21 +389,37 @@ fn registry(from_file: Vec<Source>, briefs: &[BookBrief], diagnostics: &mut Vec<
                 sources.insert(source.id.clone(), source);
             }
             Some(first) if first.same_fields(&source) => {}
-            Some(first) => diagnostics.push(source.origin.locate(
-                Diagnostic::error("source-conflict", format!("the source `{}` is defined differently at {}", source.id, first.origin.display()))
+            Some(first) => diagnostics.push(
+                source.origin.locate(
+                    Diagnostic::error(
+                        "source-conflict",
+                        format!(
+                            "the source `{}` is defined differently at {}",
+                            source.id,
+                            first.origin.display()
+                        ),
+                    )
                     .with_help("make both definitions identical, or give this source another id"),
-            )),
+                ),
+            ),
         }
     }
     sources
 }
 
-fn place_assets(assets: Vec<FileRef>, chapters: &[Chapter], briefs: &[BookBrief]) -> Vec<(FileRef, String)> {
+fn place_assets(
+    assets: Vec<FileRef>,
+    chapters: &[Chapter],
+    briefs: &[BookBrief],
+) -> Vec<(FileRef, String)> {
     let bundles: HashMap<&str, &str> = briefs
         .iter()
         .filter_map(|b| Some((b.brief.path.strip_suffix("/index.md")?, b.url.as_str())))
         .collect();
-    let chapter_urls: HashMap<&str, &str> = chapters.iter().map(|c| (c.dir.as_str(), c.url.as_str())).collect();
+    let chapter_urls: HashMap<&str, &str> = chapters
+        .iter()
+        .map(|c| (c.dir.as_str(), c.url.as_str()))
+        .collect();
     assets
         .into_iter()
         .map(|asset| {

@@ -54,7 +54,8 @@ pub struct Site {
 pub fn build(options: &Options) -> Result<Site, Diagnostics> {
     let mut site = compile(options, true)?;
     let mut clock = Instant::now();
-    crate::output::write_site(&site.output_dir, &site.files, &site.copies).map_err(|d| one(d, &site.warnings))?;
+    crate::output::write_site(&site.output_dir, &site.files, &site.copies)
+        .map_err(|d| one(d, &site.warnings))?;
     site.timings.lap("write", &mut clock);
     Ok(site)
 }
@@ -84,20 +85,27 @@ pub fn compile(options: &Options, render_pages: bool) -> Result<Site, Diagnostic
     diagnostics.extend(config_problems);
     let mut config = config.unwrap_or_else(|| fallback_config(&config_file));
     if let Some(base_url) = &options.base_url {
-        config.base_url = if base_url.ends_with('/') { base_url.clone() } else { format!("{base_url}/") };
+        config.base_url = if base_url.ends_with('/') {
+            base_url.clone()
+        } else {
+            format!("{base_url}/")
+        };
     }
-    let output_dir = options.output.clone().unwrap_or_else(|| options.root.join(&config.output_dir));
+    let output_dir = options
+        .output
+        .clone()
+        .unwrap_or_else(|| options.root.join(&config.output_dir));
     if let Err(d) = crate::output::check_output_dir(&options.root, &output_dir) {
         diagnostics.push(d);
     }
     let files = match load::load(&options.root, config_file, &config.theme) {
         Ok(files) => files,
-        Err(errors) => {
-            diagnostics.extend(errors);
+        Err(error) => {
+            diagnostics.push(error);
             return Err(diagnostics);
         }
     };
-    diagnostics.extend(files.warnings.iter().cloned());
+    diagnostics.extend(files.problems.iter().cloned());
     timings.lap("load", &mut clock);
 
     let (parts, failed) = parse_files(&files, &mut diagnostics);
@@ -112,16 +120,25 @@ pub fn compile(options: &Options, render_pages: bool) -> Result<Site, Diagnostic
     for body in bodies.briefs.iter().chain(&bodies.sections) {
         diagnostics.extend(body.diagnostics.iter().cloned());
     }
-    let resolved = resolve::resolve(&book, &bodies.briefs, &bodies.section_anchors);
+    let resolved = resolve::resolve(&book, &bodies.briefs, &bodies.section_anchors, &failed);
     diagnostics.extend(resolved.diagnostics.iter().cloned());
-    let today = book.config.reference_date.unwrap_or_else(|| jiff::ZonedDateTime::now().date());
+    let today = book
+        .config
+        .reference_date
+        .unwrap_or_else(|| jiff::ZonedDateTime::now().date());
     diagnostics.extend(crate::check::warnings(&book, &resolved, today));
     timings.lap("resolve", &mut clock);
 
     if diagnostics.has_errors() {
         return Err(diagnostics);
     }
-    let mut site = Site { files: Vec::new(), copies: copies(&files, &book), output_dir, warnings: diagnostics, timings };
+    let mut site = Site {
+        files: Vec::new(),
+        copies: copies(&files, &book),
+        output_dir,
+        warnings: diagnostics,
+        timings,
+    };
     if render_pages {
         site.files = render_site(&files, &book, &bodies, &resolved).map_err(|errors| {
             let mut all = site.warnings.clone();
@@ -136,7 +153,9 @@ pub fn compile(options: &Options, render_pages: bool) -> Result<Site, Diagnostic
 /// When site.toml is broken, content is still checked with neutral settings.
 fn fallback_config(file: &Arc<SourceFile>) -> Config {
     let stub = SourceFile::new(file.path.clone(), "title = \"\"\nbase_url = \"/\"\n");
-    config::parse(&stub).0.expect("the fallback configuration is valid")
+    config::parse(&stub)
+        .0
+        .expect("the fallback configuration is valid")
 }
 
 /// Parses every content file in parallel; returns the parts and the paths that failed.
@@ -158,7 +177,12 @@ fn parse_files(files: &BookFiles, diagnostics: &mut Diagnostics) -> (Parts, Vec<
             (path.clone(), any)
         })
         .collect();
-    let mut parts = Parts { sections: Vec::new(), briefs: Vec::new(), registry_sources: Vec::new(), assets: files.assets.clone() };
+    let mut parts = Parts {
+        sections: Vec::new(),
+        briefs: Vec::new(),
+        registry_sources: Vec::new(),
+        assets: files.assets.clone(),
+    };
     let mut failed = Vec::new();
     for (path, any) in parsed {
         let ok = match any {
@@ -191,8 +215,16 @@ struct Bodies {
 }
 
 fn render_markdown(book: &Book, failed: &[String], highlighter: &Highlighter) -> Bodies {
-    let mut urls: HashMap<String, String> = book.briefs.iter().map(|b| (b.brief.path.clone(), b.url.clone())).collect();
-    urls.extend(book.chapters.iter().map(|c| (c.section.path.clone(), c.url.clone())));
+    let mut urls: HashMap<String, String> = book
+        .briefs
+        .iter()
+        .map(|b| (b.brief.path.clone(), b.url.clone()))
+        .collect();
+    urls.extend(
+        book.chapters
+            .iter()
+            .map(|c| (c.section.path.clone(), c.url.clone())),
+    );
     urls.insert("_index.md".into(), String::new());
     // Pages that failed to parse were reported already; links to them are not errors twice.
     urls.extend(failed.iter().map(|p| (p.clone(), String::new())));
@@ -216,17 +248,33 @@ fn render_markdown(book: &Book, failed: &[String], highlighter: &Highlighter) ->
         .chain(book.chapters.iter().map(|c| (&c.section, c.url.as_str())))
         .collect::<Vec<_>>()
         .par_iter()
-        .map(|(s, url)| markdown::render(&s.file, &s.header.body, s.header.body_offset, &context(url)))
+        .map(|(s, url)| {
+            markdown::render(&s.file, &s.header.body, s.header.body_offset, &context(url))
+        })
         .collect();
     let section_anchors = std::iter::once(&book.cover)
         .chain(book.chapters.iter().map(|c| &c.section))
         .zip(&sections)
-        .map(|(s, r)| (s.path.clone(), r.headings.iter().map(|h| h.id.clone()).collect()))
+        .map(|(s, r)| {
+            (
+                s.path.clone(),
+                r.headings.iter().map(|h| h.id.clone()).collect(),
+            )
+        })
         .collect();
-    Bodies { briefs, sections, section_anchors }
+    Bodies {
+        briefs,
+        sections,
+        section_anchors,
+    }
 }
 
-fn render_site(files: &BookFiles, book: &Book, bodies: &Bodies, resolved: &Resolved) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+fn render_site(
+    files: &BookFiles,
+    book: &Book,
+    bodies: &Bodies,
+    resolved: &Resolved,
+) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
     let renderer = Renderer::new(&files.templates).map_err(|d| vec![d])?;
     let css_mode = book.config.highlight_theme == "css";
     let inputs = render::Inputs {
@@ -241,11 +289,17 @@ fn render_site(files: &BookFiles, book: &Book, bodies: &Bodies, resolved: &Resol
     let overridden = |path: &str| files.statics.iter().any(|f| f.rel == path);
     for (path, text) in crate::theme::STATIC {
         if !overridden(path) {
-            pages.push(OutputFile { path: path.to_string(), bytes: text.as_bytes().to_vec() });
+            pages.push(OutputFile {
+                path: path.to_string(),
+                bytes: text.as_bytes().to_vec(),
+            });
         }
     }
     if css_mode {
-        pages.push(OutputFile { path: "highlight.css".into(), bytes: Highlighter::stylesheet().into_bytes() });
+        pages.push(OutputFile {
+            path: "highlight.css".into(),
+            bytes: Highlighter::stylesheet().into_bytes(),
+        });
     }
     pages.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(pages)
@@ -257,11 +311,16 @@ fn copies(files: &BookFiles, book: &Book) -> Vec<(PathBuf, String)> {
         .statics
         .iter()
         .map(|f| (f.from.clone(), f.rel.clone()))
-        .chain(book.assets.iter().map(|(f, dest)| (f.from.clone(), dest.clone())))
+        .chain(
+            book.assets
+                .iter()
+                .map(|(f, dest)| (f.from.clone(), dest.clone())),
+        )
         .collect()
 }
 
 /// The book root given on the command line, or the current folder.
 pub fn root_or_current(root: Option<&Path>) -> PathBuf {
-    root.map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."))
+    root.map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."))
 }

@@ -11,28 +11,50 @@ pub fn warnings(book: &Book, resolved: &Resolved, today: Date) -> Vec<Diagnostic
     let mut out = Vec::new();
     for source in book.sources.values() {
         if !resolved.cited_by.contains_key(&source.id) {
-            out.push(source.origin.locate(
-                Diagnostic::warning("uncited-source", format!("the source `{}` is not cited by any brief", source.id))
-                    .with_help("cite it with [@id] in a brief, list it in a claim or fact, or remove it"),
-            ));
+            out.push(
+                source.origin.locate(
+                    Diagnostic::warning(
+                        "uncited-source",
+                        format!("the source `{}` is not cited by any brief", source.id),
+                    )
+                    .with_help(
+                        "cite it with [@id] in a brief, list it in a claim or fact, or remove it",
+                    ),
+                ),
+            );
         }
     }
     for b in &book.briefs {
         let brief = &b.brief;
-        if brief.header.summary.as_deref().is_none_or(|s| s.trim().is_empty()) {
+        if brief
+            .header
+            .summary
+            .as_deref()
+            .is_none_or(|s| s.trim().is_empty())
+        {
             out.push(
                 Diagnostic::warning("missing-summary", "the brief has no summary")
                     .at(&brief.file, 0)
-                    .with_help("add `summary = \"...\"`: one or two sentences with the bottom line"),
+                    .with_help(
+                        "add `summary = \"...\"`: one or two sentences with the bottom line",
+                    ),
             );
         }
         let as_of = brief.updated.unwrap_or(brief.date);
         let age = as_of.days_until(today);
         if age > book.config.stale_after_days {
             out.push(
-                Diagnostic::warning("stale", format!("the brief was last revised {age} days ago ({as_of}), more than {} days", book.config.stale_after_days))
-                    .at(&brief.file, brief.date_offset)
-                    .with_help("review it and set `updated`, or raise [check] stale_after_days in site.toml"),
+                Diagnostic::warning(
+                    "stale",
+                    format!(
+                        "the brief was last revised {age} days ago ({as_of}), more than {} days",
+                        book.config.stale_after_days
+                    ),
+                )
+                .at(&brief.file, brief.date_offset)
+                .with_help(
+                    "review it and set `updated`, or raise [check] stale_after_days in site.toml",
+                ),
             );
         }
     }
@@ -46,13 +68,23 @@ pub fn warnings(book: &Book, resolved: &Resolved, today: Date) -> Vec<Diagnostic
             .map(|&(tb, tf)| {
                 let other = &book.briefs[tb].brief;
                 let (line, column) = other.file.position(other.facts[tf].offset);
-                format!("{} ({}:{line}:{column})", other.facts[tf].value.display(), other.file.path)
+                format!(
+                    "{} ({}:{line}:{column})",
+                    other.facts[tf].value.display(),
+                    other.file.path
+                )
             })
             .collect();
         out.push(
             Diagnostic::warning(
                 "fact-conflict",
-                format!("{} / {}: {} here conflicts with {}", fact.subject, fact.metric, fact.value.display(), places.join(", ")),
+                format!(
+                    "{} / {}: {} here conflicts with {}",
+                    fact.subject,
+                    fact.metric,
+                    fact.value.display(),
+                    places.join(", ")
+                ),
             )
             .at(&brief.file, fact.offset),
         );

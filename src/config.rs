@@ -9,7 +9,15 @@ use crate::diagnostic::{Diagnostic, SourceFile};
 use crate::frontmatter::{self, Format};
 
 const TOP_KEYS: &[&str] = &[
-    "title", "base_url", "description", "language", "theme", "output_dir", "markdown", "check", "extra",
+    "title",
+    "base_url",
+    "description",
+    "language",
+    "theme",
+    "output_dir",
+    "markdown",
+    "check",
+    "extra",
 ];
 const MARKDOWN_KEYS: &[&str] = &["highlight_theme", "allow_raw_html"];
 const CHECK_KEYS: &[&str] = &["stale_after_days", "reference_date"];
@@ -43,11 +51,18 @@ pub fn parse(file: &Arc<SourceFile>) -> (Option<Config>, Vec<Diagnostic>) {
             return (None, d.diagnostics);
         }
     };
-    let Some(f) = d.fields(&node, "site.toml", TOP_KEYS) else { return (None, d.diagnostics) };
+    let Some(f) = d.fields(&node, "site.toml", TOP_KEYS) else {
+        return (None, d.diagnostics);
+    };
     let title = d.required(&f, "title").and_then(|n| d.string(n));
-    let base_url = d.required(&f, "base_url").and_then(|n| d.string(n)).map(with_slash);
+    let base_url = d
+        .required(&f, "base_url")
+        .and_then(|n| d.string(n))
+        .map(with_slash);
     let text = |d: &mut Decoder, key: &str, default: &str| {
-        f.get(key).and_then(|n| d.string(n)).unwrap_or_else(|| default.to_string())
+        f.get(key)
+            .and_then(|n| d.string(n))
+            .unwrap_or_else(|| default.to_string())
     };
     let description = text(&mut d, "description", "");
     let language = text(&mut d, "language", "en");
@@ -55,18 +70,28 @@ pub fn parse(file: &Arc<SourceFile>) -> (Option<Config>, Vec<Diagnostic>) {
     let output_dir = text(&mut d, "output_dir", "public");
     let mut highlight_theme = DEFAULT_HIGHLIGHT_THEME.to_string();
     let mut allow_raw_html = false;
-    if let Some(markdown) = f.get("markdown").and_then(|n| d.fields(n, "[markdown]", MARKDOWN_KEYS)) {
+    if let Some(markdown) = f
+        .get("markdown")
+        .and_then(|n| d.fields(n, "[markdown]", MARKDOWN_KEYS))
+    {
         if let Some(n) = markdown.get("highlight_theme") {
             if let Some(name) = d.string(n) {
                 let known = crate::highlight::theme_names();
                 if name == "css" || known.contains(&name.as_str()) {
                     highlight_theme = name;
                 } else {
-                    let diagnostic = Diagnostic::error("invalid-value", format!("unknown highlight theme `{name}`"))
-                        .at(file, n.span.start)
-                        .suggest(&name, known.iter().copied());
+                    let diagnostic = Diagnostic::error(
+                        "invalid-value",
+                        format!("unknown highlight theme `{name}`"),
+                    )
+                    .at(file, n.span.start)
+                    .suggest(&name, known.iter().copied());
                     let help = format!("use \"css\" or one of: {}", known.join(", "));
-                    d.diagnostics.push(if diagnostic.help.is_none() { diagnostic.with_help(help) } else { diagnostic });
+                    d.diagnostics.push(if diagnostic.help.is_none() {
+                        diagnostic.with_help(help)
+                    } else {
+                        diagnostic
+                    });
                 }
             }
         }
@@ -76,7 +101,10 @@ pub fn parse(file: &Arc<SourceFile>) -> (Option<Config>, Vec<Diagnostic>) {
     }
     let mut stale_after_days = 365;
     let mut reference_date = None;
-    if let Some(check) = f.get("check").and_then(|n| d.fields(n, "[check]", CHECK_KEYS)) {
+    if let Some(check) = f
+        .get("check")
+        .and_then(|n| d.fields(n, "[check]", CHECK_KEYS))
+    {
         if let Some(n) = check.get("stale_after_days") {
             stale_after_days = d.int(n).unwrap_or(365);
         }
@@ -84,7 +112,9 @@ pub fn parse(file: &Arc<SourceFile>) -> (Option<Config>, Vec<Diagnostic>) {
             reference_date = d.date(n).map(|date| date.first_day());
         }
     }
-    let extra = f.get("extra").map_or(serde_json::json!({}), |n| n.value.to_json());
+    let extra = f
+        .get("extra")
+        .map_or(serde_json::json!({}), |n| n.value.to_json());
     let config = match (title, base_url) {
         (Some(title), Some(base_url)) if d.diagnostics.is_empty() => Some(Config {
             title,
@@ -137,9 +167,18 @@ mod tests {
         let (config, diags) = parse(&file);
         assert!(config.is_none());
         let lines: Vec<String> = diags.iter().map(|d| d.headline()).collect();
-        assert_eq!(lines[0], "site.toml:3:1: error[unknown-field]: unknown field `theem` in site.toml");
+        assert_eq!(
+            lines[0],
+            "site.toml:3:1: error[unknown-field]: unknown field `theem` in site.toml"
+        );
         assert_eq!(diags[0].help.as_deref(), Some("did you mean `theme`?"));
-        assert_eq!(lines[1], "site.toml:5:19: error[invalid-value]: unknown highlight theme `InspiredGithub`");
-        assert_eq!(diags[1].help.as_deref(), Some("did you mean `InspiredGitHub`?"));
+        assert_eq!(
+            lines[1],
+            "site.toml:5:19: error[invalid-value]: unknown highlight theme `InspiredGithub`"
+        );
+        assert_eq!(
+            diags[1].help.as_deref(),
+            Some("did you mean `InspiredGitHub`?")
+        );
     }
 }

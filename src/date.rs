@@ -6,8 +6,18 @@ use std::fmt;
 use jiff::civil::Date;
 
 const MONTHS: [&str; 12] = [
-    "January", "February", "March", "April", "May", "June", "July", "August", "September",
-    "October", "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 ];
 
 /// A calendar date known to the year, the month or the day.
@@ -29,7 +39,9 @@ impl PartialDate {
             _ => false,
         };
         if !shape_ok || !parts.iter().all(|p| p.bytes().all(|b| b.is_ascii_digit())) {
-            return Err(format!("`{text}` is not a date; write YYYY-MM-DD, YYYY-MM or YYYY"));
+            return Err(format!(
+                "`{text}` is not a date; write YYYY-MM-DD, YYYY-MM or YYYY"
+            ));
         }
         let number = |i: usize| parts.get(i).map(|p| p.parse::<i16>().unwrap_or(0));
         Self::from_parts(number(0).unwrap_or(0), number(1), number(2))
@@ -44,12 +56,16 @@ impl PartialDate {
         let day = day.map(|d| d as i8);
         if let Some(m) = month {
             if !(1..=12).contains(&m) {
-                return Err(format!("month {m} does not exist; months run from 01 to 12"));
+                return Err(format!(
+                    "month {m} does not exist; months run from 01 to 12"
+                ));
             }
         }
         if let (Some(m), Some(d)) = (month, day) {
             if Date::new(year, m, d).is_err() {
-                return Err(format!("{year:04}-{m:02}-{d:02} is not a day of the calendar"));
+                return Err(format!(
+                    "{year:04}-{m:02}-{d:02} is not a day of the calendar"
+                ));
             }
         }
         Ok(PartialDate { year, month, day })
@@ -119,23 +135,46 @@ mod tests {
     #[test]
     fn parses_three_precisions() {
         assert_eq!(PartialDate::parse("2025").unwrap().to_string(), "2025");
-        assert_eq!(PartialDate::parse("2025-08").unwrap().to_string(), "2025-08");
-        assert_eq!(PartialDate::parse("2025-08-17").unwrap().to_string(), "2025-08-17");
+        assert_eq!(
+            PartialDate::parse("2025-08").unwrap().to_string(),
+            "2025-08"
+        );
+        assert_eq!(
+            PartialDate::parse("2025-08-17").unwrap().to_string(),
+            "2025-08-17"
+        );
     }
 
     #[test]
     fn rejects_bad_shapes_and_impossible_days() {
-        for bad in ["25", "2025-8", "2025-08-1", "2025/08/17", "2025-13", "2025-02-30", "", "abcd"] {
+        for bad in [
+            "25",
+            "2025-8",
+            "2025-08-1",
+            "2025/08/17",
+            "2025-13",
+            "2025-02-30",
+            "",
+            "abcd",
+        ] {
             assert!(PartialDate::parse(bad).is_err(), "{bad} should be rejected");
         }
         assert!(PartialDate::parse("2024-02-29").is_ok());
-        assert!(PartialDate::parse("2025-02-29").unwrap_err().contains("not a day"));
+        assert!(PartialDate::parse("2025-02-29")
+            .unwrap_err()
+            .contains("not a day"));
     }
 
     #[test]
     fn human_form_keeps_precision() {
-        assert_eq!(PartialDate::parse("2025-08-17").unwrap().human(), "17 August 2025");
-        assert_eq!(PartialDate::parse("2025-08").unwrap().human(), "August 2025");
+        assert_eq!(
+            PartialDate::parse("2025-08-17").unwrap().human(),
+            "17 August 2025"
+        );
+        assert_eq!(
+            PartialDate::parse("2025-08").unwrap().human(),
+            "August 2025"
+        );
         assert_eq!(PartialDate::parse("2025").unwrap().human(), "2025");
     }
 

@@ -21,7 +21,10 @@ pub struct Fields<'n> {
 
 impl<'n> Fields<'n> {
     pub fn get(&self, key: &str) -> Option<&'n Node> {
-        self.entries.iter().find(|(k, _)| k.name == key).map(|(_, v)| v)
+        self.entries
+            .iter()
+            .find(|(k, _)| k.name == key)
+            .map(|(_, v)| v)
     }
 
     /// Where the table starts, for problems with the table as a whole.
@@ -32,11 +35,20 @@ impl<'n> Fields<'n> {
 
 impl<'a> Decoder<'a> {
     pub fn new(file: &'a Arc<SourceFile>) -> Self {
-        Decoder { file, diagnostics: Vec::new() }
+        Decoder {
+            file,
+            diagnostics: Vec::new(),
+        }
     }
 
-    pub fn error(&mut self, code: &'static str, at: usize, message: impl Into<String>) -> &mut Diagnostic {
-        self.diagnostics.push(Diagnostic::error(code, message).at(self.file, at));
+    pub fn error(
+        &mut self,
+        code: &'static str,
+        at: usize,
+        message: impl Into<String>,
+    ) -> &mut Diagnostic {
+        self.diagnostics
+            .push(Diagnostic::error(code, message).at(self.file, at));
         self.diagnostics.last_mut().expect("just pushed")
     }
 
@@ -49,23 +61,35 @@ impl<'a> Decoder<'a> {
     }
 
     /// A table, with each unknown key reported and the nearest known one suggested.
-    pub fn fields<'n>(&mut self, node: &'n Node, what: &'static str, known: &[&str]) -> Option<Fields<'n>> {
+    pub fn fields<'n>(
+        &mut self,
+        node: &'n Node,
+        what: &'static str,
+        known: &[&str],
+    ) -> Option<Fields<'n>> {
         let Value::Map(entries) = &node.value else {
             self.wrong_type(node, &format!("{what} to be a table"));
             return None;
         };
         for (key, _) in entries {
             if !known.contains(&key.name.as_str()) {
-                let mut d = Diagnostic::error("unknown-field", format!("unknown field `{}` in {what}", key.name))
-                    .at(self.file, key.span.start)
-                    .suggest(&key.name, known.iter().copied());
+                let mut d = Diagnostic::error(
+                    "unknown-field",
+                    format!("unknown field `{}` in {what}", key.name),
+                )
+                .at(self.file, key.span.start)
+                .suggest(&key.name, known.iter().copied());
                 if d.help.is_none() {
                     d = d.with_help(format!("known fields: {}", known.join(", ")));
                 }
                 self.diagnostics.push(d);
             }
         }
-        Some(Fields { entries, at: node.span.start, what })
+        Some(Fields {
+            entries,
+            at: node.span.start,
+            what,
+        })
     }
 
     /// A field that must be present; its absence is reported at the start of the table.
@@ -123,7 +147,11 @@ impl<'a> Decoder<'a> {
         self.list(node, |d, item| d.string(item).map(|s| (s, item.span.start)))
     }
 
-    pub fn list<T>(&mut self, node: &Node, mut item: impl FnMut(&mut Self, &Node) -> Option<T>) -> Vec<T> {
+    pub fn list<T>(
+        &mut self,
+        node: &Node,
+        mut item: impl FnMut(&mut Self, &Node) -> Option<T>,
+    ) -> Vec<T> {
         match &node.value {
             Value::Seq(items) => items.iter().filter_map(|i| item(self, i)).collect(),
             _ => {
@@ -137,7 +165,9 @@ impl<'a> Decoder<'a> {
     pub fn date(&mut self, node: &Node) -> Option<PartialDate> {
         let result = match &node.value {
             Value::Str(s) => PartialDate::parse(s.trim()),
-            Value::Datetime(s) if s.len() >= 10 && !s.contains(':') || s.get(10..11) == Some("T") => {
+            Value::Datetime(s)
+                if s.len() >= 10 && !s.contains(':') || s.get(10..11) == Some("T") =>
+            {
                 PartialDate::parse(&s[..10])
             }
             Value::Int(year) => i16::try_from(*year)
@@ -150,8 +180,8 @@ impl<'a> Decoder<'a> {
         };
         result
             .map_err(|message| {
-                self.error("invalid-date", node.span.start, message)
-                    .help = Some("write dates as \"2025-08-17\", \"2025-08\" or \"2025\"".into());
+                self.error("invalid-date", node.span.start, message).help =
+                    Some("write dates as \"2025-08-17\", \"2025-08\" or \"2025\"".into());
             })
             .ok()
     }
@@ -195,8 +225,12 @@ impl<'a> Decoder<'a> {
         if (lower.starts_with("http://") || lower.starts_with("https://")) && value.len() > 8 {
             return Some(value);
         }
-        self.error("invalid-url", node.span.start, format!("`{value}` is not an http or https URL"))
-            .help = Some("source links must start with `https://` or `http://`".into());
+        self.error(
+            "invalid-url",
+            node.span.start,
+            format!("`{value}` is not an http or https URL"),
+        )
+        .help = Some("source links must start with `https://` or `http://`".into());
         None
     }
 }
@@ -217,7 +251,10 @@ mod tests {
         let node = frontmatter::parse(Format::Toml, &file.text[4..file.text.len() - 4], 4).unwrap();
         let mut decoder = Decoder::new(&file);
         let out = f(&mut decoder, &node);
-        (out, decoder.diagnostics.iter().map(|d| d.headline()).collect())
+        (
+            out,
+            decoder.diagnostics.iter().map(|d| d.headline()).collect(),
+        )
     }
 
     #[test]
@@ -225,19 +262,29 @@ mod tests {
         let (_, diags) = decode_toml("title = \"A\"\ndtae = \"2025\"\n", |d, n| {
             d.fields(n, "a brief", &["title", "date"]).is_some()
         });
-        assert_eq!(diags, ["content/a.md:3:1: error[unknown-field]: unknown field `dtae` in a brief"]);
+        assert_eq!(
+            diags,
+            ["content/a.md:3:1: error[unknown-field]: unknown field `dtae` in a brief"]
+        );
     }
 
     #[test]
     fn every_bad_value_is_reported() {
-        let (_, diags) = decode_toml("a = \"2025-02-30\"\nb = 2025\nc = \"Big\"\nd = \"Bad Id\"\n", |d, n| {
-            let f = d.fields(n, "x", &["a", "b", "c", "d"]).unwrap();
-            let b = d.date(f.get("b").unwrap());
-            d.date(f.get("a").unwrap());
-            d.one_of(f.get("c").unwrap(), "confidence", &["low", "moderate", "high"]);
-            d.id(f.get("d").unwrap(), "source");
-            b
-        });
+        let (_, diags) = decode_toml(
+            "a = \"2025-02-30\"\nb = 2025\nc = \"Big\"\nd = \"Bad Id\"\n",
+            |d, n| {
+                let f = d.fields(n, "x", &["a", "b", "c", "d"]).unwrap();
+                let b = d.date(f.get("b").unwrap());
+                d.date(f.get("a").unwrap());
+                d.one_of(
+                    f.get("c").unwrap(),
+                    "confidence",
+                    &["low", "moderate", "high"],
+                );
+                d.id(f.get("d").unwrap(), "source");
+                b
+            },
+        );
         assert_eq!(diags.len(), 3, "{diags:?}");
         assert!(diags[0].starts_with("content/a.md:2:5: error[invalid-date]"));
         assert!(diags[1].starts_with("content/a.md:4:5: error[invalid-value]"));

@@ -28,7 +28,11 @@ impl SourceFile {
         let line_starts = std::iter::once(0)
             .chain(text.match_indices('\n').map(|(i, _)| i + 1))
             .collect();
-        Arc::new(SourceFile { path: path.into(), text, line_starts })
+        Arc::new(SourceFile {
+            path: path.into(),
+            text,
+            line_starts,
+        })
     }
 
     /// 1-based line and column (in characters) of a byte offset.
@@ -36,15 +40,29 @@ impl SourceFile {
         let offset = offset.min(self.text.len());
         let line = self.line_starts.partition_point(|&start| start <= offset) - 1;
         let start = self.line_starts[line];
-        let column = self.text.get(start..offset).map_or(1, |s| s.chars().count() + 1);
+        let column = self
+            .text
+            .get(start..offset)
+            .map_or(1, |s| s.chars().count() + 1);
         (line + 1, column)
     }
 
     /// The text of a 1-based line, without its line ending.
     pub fn line_text(&self, line: usize) -> &str {
-        let start = self.line_starts.get(line - 1).copied().unwrap_or(self.text.len());
-        let end = self.line_starts.get(line).copied().unwrap_or(self.text.len());
-        self.text.get(start..end).unwrap_or("").trim_end_matches(['\n', '\r'])
+        let start = self
+            .line_starts
+            .get(line - 1)
+            .copied()
+            .unwrap_or(self.text.len());
+        let end = self
+            .line_starts
+            .get(line)
+            .copied()
+            .unwrap_or(self.text.len());
+        self.text
+            .get(start..end)
+            .unwrap_or("")
+            .trim_end_matches(['\n', '\r'])
     }
 }
 
@@ -140,7 +158,8 @@ impl Diagnostic {
     pub fn render(&self) -> String {
         let mut out = self.headline();
         out.push('\n');
-        if let (Some(line), Some(column), Some(text)) = (self.line, self.column, &self.source_line) {
+        if let (Some(line), Some(column), Some(text)) = (self.line, self.column, &self.source_line)
+        {
             let gutter = line.to_string().len();
             let pad: String = text
                 .chars()
@@ -214,7 +233,9 @@ impl IntoIterator for Diagnostics {
 
 impl FromIterator<Diagnostic> for Diagnostics {
     fn from_iter<I: IntoIterator<Item = Diagnostic>>(iter: I) -> Self {
-        Diagnostics { items: iter.into_iter().collect() }
+        Diagnostics {
+            items: iter.into_iter().collect(),
+        }
     }
 }
 
@@ -240,7 +261,10 @@ mod tests {
         let d = Diagnostic::error("unknown-field", "unknown field `titel`")
             .at(&file, 4)
             .suggest("titel", ["title", "date"]);
-        assert_eq!(d.headline(), "content/a.md:2:1: error[unknown-field]: unknown field `titel`");
+        assert_eq!(
+            d.headline(),
+            "content/a.md:2:1: error[unknown-field]: unknown field `titel`"
+        );
         assert_eq!(
             d.render(),
             "content/a.md:2:1: error[unknown-field]: unknown field `titel`\n  |\n2 | titel = \"x\"\n  | ^\n  = help: did you mean `title`?\n"

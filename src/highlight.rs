@@ -32,7 +32,9 @@ pub struct Highlighter {
 
 impl Highlighter {
     pub fn new(theme: &str) -> Self {
-        Highlighter { theme: theme.to_string() }
+        Highlighter {
+            theme: theme.to_string(),
+        }
     }
 
     /// A `<pre>` block for `code` in `language`; unknown languages come out plain.
@@ -47,13 +49,23 @@ impl Highlighter {
         };
         let class = format!("language-{}", escape_html(language));
         if self.theme == "css" {
-            let mut generator = ClassedHTMLGenerator::new_with_class_style(syntax, set, ClassStyle::SpacedPrefixed { prefix: "hl-" });
+            let mut generator = ClassedHTMLGenerator::new_with_class_style(
+                syntax,
+                set,
+                ClassStyle::SpacedPrefixed { prefix: "hl-" },
+            );
             for line in LinesWithEndings::from(code) {
-                if generator.parse_html_for_line_which_includes_newline(line).is_err() {
+                if generator
+                    .parse_html_for_line_which_includes_newline(line)
+                    .is_err()
+                {
                     return plain(code, Some(language));
                 }
             }
-            return format!("<pre class=\"code hl\"><code class=\"{class}\">{}</code></pre>\n", generator.finalize());
+            return format!(
+                "<pre class=\"code hl\"><code class=\"{class}\">{}</code></pre>\n",
+                generator.finalize()
+            );
         }
         let theme = &themes().themes[&self.theme];
         match syntect::html::highlighted_html_for_string(code, set, syntax, theme) {
@@ -66,17 +78,28 @@ impl Highlighter {
     /// The stylesheet for "css" mode (light theme, with a dark one under `prefers-color-scheme`).
     pub fn stylesheet() -> String {
         let style = ClassStyle::SpacedPrefixed { prefix: "hl-" };
-        let light = syntect::html::css_for_theme_with_class_style(&themes().themes["InspiredGitHub"], style)
-            .unwrap_or_default();
-        let dark = syntect::html::css_for_theme_with_class_style(&themes().themes["base16-ocean.dark"], style)
-            .unwrap_or_default();
+        let light = syntect::html::css_for_theme_with_class_style(
+            &themes().themes["InspiredGitHub"],
+            style,
+        )
+        .unwrap_or_default();
+        let dark = syntect::html::css_for_theme_with_class_style(
+            &themes().themes["base16-ocean.dark"],
+            style,
+        )
+        .unwrap_or_default();
         format!("{light}\n@media (prefers-color-scheme: dark) {{\n{dark}\n}}\n")
     }
 }
 
 fn plain(code: &str, language: Option<&str>) -> String {
-    let class = language.map(|l| format!(" class=\"language-{}\"", escape_html(l))).unwrap_or_default();
-    format!("<pre class=\"code\"><code{class}>{}</code></pre>\n", escape_html(code))
+    let class = language
+        .map(|l| format!(" class=\"language-{}\"", escape_html(l)))
+        .unwrap_or_default();
+    format!(
+        "<pre class=\"code\"><code{class}>{}</code></pre>\n",
+        escape_html(code)
+    )
 }
 
 #[cfg(test)]
@@ -86,7 +109,10 @@ mod tests {
     #[test]
     fn inline_theme_colours_and_css_classes() {
         let inline = Highlighter::new("InspiredGitHub").highlight("fn main() {}\n", "rust");
-        assert!(inline.starts_with("<pre class=\"code language-rust\" style=\""), "{inline}");
+        assert!(
+            inline.starts_with("<pre class=\"code language-rust\" style=\""),
+            "{inline}"
+        );
         assert!(inline.contains("<span style="));
         let classed = Highlighter::new("css").highlight("fn main() {}\n", "rust");
         assert!(classed.contains("class=\"hl-"), "{classed}");

@@ -21,7 +21,8 @@ pub struct BookFiles {
     pub statics: Vec<FileRef>,
     /// Template overrides: the theme's folder, then the book's `templates/` (later ones win).
     pub templates: Vec<(String, String)>,
-    pub warnings: Vec<Diagnostic>,
+    /// Files that could not be read and links not followed: reported, while the rest builds on.
+    pub problems: Vec<Diagnostic>,
 }
 
 /// A file to copy: where it is on disk and its path relative to its folder.
@@ -36,22 +37,24 @@ pub fn read_config(root: &Path) -> Result<Arc<SourceFile>, Diagnostic> {
     read_text(root, &root.join("site.toml"))
 }
 
-/// Reads the book at `root` with the theme named in its configuration.
-pub fn load(root: &Path, config: Arc<SourceFile>, theme: &str) -> Result<BookFiles, Vec<Diagnostic>> {
+/// Reads the book at `root` with the theme named in its configuration. Only a missing
+/// `content/` fails outright; unreadable files are reported in `problems`.
+pub fn load(root: &Path, config: Arc<SourceFile>, theme: &str) -> Result<BookFiles, Diagnostic> {
     let mut warnings = Vec::new();
     let content = root.join("content");
     if !content.is_dir() {
-        return Err(vec![Diagnostic::error("io", "the book has no content/ folder")
+        return Err(Diagnostic::error("io", "the book has no content/ folder")
             .in_file("content/")
-            .with_help("create content/_index.md for the cover and a folder per chapter")]);
+            .with_help("create content/_index.md for the cover and a folder per chapter"));
     }
     let entries = walk(&content, &mut warnings);
-    let (markdown, other): (Vec<_>, Vec<_>) = entries.into_iter().partition(|f| f.rel.ends_with(".md"));
+    let (markdown, other): (Vec<_>, Vec<_>) =
+        entries.into_iter().partition(|f| f.rel.ends_with(".md"));
     let read: Vec<Result<(String, Arc<SourceFile>), Diagnostic>> = markdown
         .par_iter()
         .map(|f| read_text(root, &f.from).map(|file| (f.rel.clone(), file)))
         .collect();
-    let mut errors = Vec::new();
+    let mut errors = warnings;
     let mut pages = Vec::new();
     for result in read {
         match result {
@@ -59,7 +62,8 @@ pub fn load(root: &Path, config: Arc<SourceFile>, theme: &str) -> Result<BookFil
             Err(e) => errors.push(e),
         }
     }
-    let (sources, assets): (Vec<_>, Vec<_>) = other.into_iter().partition(|f| f.rel == "sources.toml");
+    let (sources, assets): (Vec<_>, Vec<_>) =
+        other.into_iter().partition(|f| f.rel == "sources.toml");
     let sources_file = match sources.first() {
         Some(f) => match read_text(root, &f.from) {
             Ok(file) => Some(file),
@@ -71,21 +75,27 @@ pub fn load(root: &Path, config: Arc<SourceFile>, theme: &str) -> Result<BookFil
         None => None,
     };
     let theme_dir = root.join("themes").join(theme);
-    let mut statics = walk(&theme_dir.join("static"), &mut warnings);
-    statics.extend(walk(&root.join("static"), &mut warnings));
+    let mut statics = walk(&theme_dir.join("static"), &mut errors);
+    statics.extend(walk(&root.join("static"), &mut errors));
     let mut templates = Vec::new();
     for dir in [theme_dir.join("templates"), root.join("templates")] {
-        for f in walk(&dir, &mut warnings) {
+        for f in walk(&dir, &mut errors) {
             match read_text(root, &f.from) {
                 Ok(file) => templates.push((f.rel, file.text.clone())),
                 Err(e) => errors.push(e),
             }
         }
     }
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-    Ok(BookFiles { root: root.to_path_buf(), config, pages, sources_file, assets, statics, templates, warnings })
+    Ok(BookFiles {
+        root: root.to_path_buf(),
+        config,
+        pages,
+        sources_file,
+        assets,
+        statics,
+        templates,
+        problems: errors,
+    })
 }
 
 /// Files below `dir`, sorted, skipping hidden entries, `_x` files other than `_index.md`,
@@ -108,7 +118,11 @@ fn walk(dir: &Path, warnings: &mut Vec<Diagnostic>) -> Vec<FileRef> {
             }
         };
         let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
-        let rel = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+        let rel = rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/");
         if entry.path_is_symlink() {
             warnings.push(
                 Diagnostic::warning("symlink", "symbolic link not followed")
@@ -118,7 +132,10 @@ fn walk(dir: &Path, warnings: &mut Vec<Diagnostic>) -> Vec<FileRef> {
         }
         let name = entry.file_name().to_string_lossy();
         if entry.file_type().is_file() && !(name.starts_with('_') && name != "_index.md") {
-            files.push(FileRef { from: entry.path().to_path_buf(), rel });
+            files.push(FileRef {
+                from: entry.path().to_path_buf(),
+                rel,
+            });
         }
     }
     files
@@ -126,13 +143,24 @@ fn walk(dir: &Path, warnings: &mut Vec<Diagnostic>) -> Vec<FileRef> {
 
 /// Reads a UTF-8 text file, naming it (relative to the book root) on failure.
 fn read_text(root: &Path, path: &Path) -> Result<Arc<SourceFile>, Diagnostic> {
-    let display = path.strip_prefix(root).unwrap_or(path).to_string_lossy().replace('\\', "/");
-    let bytes = std::fs::read(path)
-        .map_err(|err| Diagnostic::error("io", format!("cannot read the file: {err}")).in_file(display.clone()))?;
+    let display = path
+        .strip_prefix(root)
+        .unwrap_or(path)
+        .to_string_lossy()
+        .replace('\\', "/");
+    let bytes = std::fs::read(path).map_err(|err| {
+        Diagnostic::error("io", format!("cannot read the file: {err}")).in_file(display.clone())
+    })?;
     let text = String::from_utf8(bytes).map_err(|err| {
-        Diagnostic::error("encoding", format!("the file is not UTF-8 text (invalid byte at offset {})", err.utf8_error().valid_up_to()))
-            .in_file(display.clone())
-            .with_help("save the file as UTF-8")
+        Diagnostic::error(
+            "encoding",
+            format!(
+                "the file is not UTF-8 text (invalid byte at offset {})",
+                err.utf8_error().valid_up_to()
+            ),
+        )
+        .in_file(display.clone())
+        .with_help("save the file as UTF-8")
     })?;
     Ok(SourceFile::new(display, text))
 }

@@ -8,7 +8,11 @@ use briefbook::diagnostic::{Diagnostic, Diagnostics};
 use clap::{Parser, Subcommand, ValueEnum};
 
 #[derive(Parser)]
-#[command(name = "briefbook", version, about = "A static-site generator for briefing books")]
+#[command(
+    name = "briefbook",
+    version,
+    about = "A static-site generator for briefing books"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -57,26 +61,53 @@ enum Format {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Build { root, output, base_url, drafts, timings } => {
-            let options = Options { root: build::root_or_current(root.as_deref()), output, base_url, drafts };
+        Command::Build {
+            root,
+            output,
+            base_url,
+            drafts,
+            timings,
+        } => {
+            let options = Options {
+                root: build::root_or_current(root.as_deref()),
+                output,
+                base_url,
+                drafts,
+            };
             match build::build(&options) {
                 Ok(site) => {
                     print_text(&site.warnings);
                     if timings {
                         print_timings(&site.timings);
                     }
-                    eprintln!("built {} pages into {}", site.files.len(), site.output_dir.display());
+                    eprintln!(
+                        "built {} pages into {}",
+                        site.files.len(),
+                        site.output_dir.display()
+                    );
                     ExitCode::SUCCESS
                 }
                 Err(problems) => {
                     print_text(&problems);
-                    eprintln!("build failed: {}; the previous output is unchanged", summary(&problems));
+                    eprintln!(
+                        "build failed: {}; the previous output is unchanged",
+                        summary(&problems)
+                    );
                     exit_code(&problems, false)
                 }
             }
         }
-        Command::Check { root, format, deny_warnings, drafts } => {
-            let options = Options { root: build::root_or_current(root.as_deref()), drafts, ..Options::default() };
+        Command::Check {
+            root,
+            format,
+            deny_warnings,
+            drafts,
+        } => {
+            let options = Options {
+                root: build::root_or_current(root.as_deref()),
+                drafts,
+                ..Options::default()
+            };
             let problems = build::check(&options);
             match format {
                 Format::Json => println!("{}", json(&problems)),
@@ -102,12 +133,18 @@ fn json(problems: &Diagnostics) -> String {
 }
 
 fn summary(problems: &Diagnostics) -> String {
-    format!("{} error(s), {} warning(s)", problems.error_count(), problems.warning_count())
+    format!(
+        "{} error(s), {} warning(s)",
+        problems.error_count(),
+        problems.warning_count()
+    )
 }
 
 /// 0 success, 1 content errors (or warnings when denied), 2 I/O and usage errors.
 fn exit_code(problems: &Diagnostics, deny_warnings: bool) -> ExitCode {
-    let usage = problems.iter().any(|d| d.is_error() && matches!(d.code, "io" | "output-dir"));
+    let usage = problems
+        .iter()
+        .any(|d| d.is_error() && matches!(d.code, "io" | "output-dir"));
     if usage {
         ExitCode::from(2)
     } else if problems.has_errors() || (deny_warnings && !problems.is_empty()) {

@@ -11,7 +11,17 @@ use crate::model::Source;
 use crate::text::{escape_html, relative_url, IdAllocator};
 
 /// Ids the page templates use themselves; headings never take them.
-const TEMPLATE_IDS: &[&str] = &["main", "content", "references", "claims", "facts", "key-judgments", "related", "linked-from", "footnotes"];
+const TEMPLATE_IDS: &[&str] = &[
+    "main",
+    "content",
+    "references",
+    "claims",
+    "facts",
+    "key-judgments",
+    "related",
+    "linked-from",
+    "footnotes",
+];
 
 /// What one body needs from the rest of the book.
 pub struct Context<'a> {
@@ -65,7 +75,13 @@ pub fn render(file: &SourceFile, body: &str, body_offset: usize, cx: &Context) -
         is_citation(&link.reference).then(|| (CowStr::from("@cite"), link.reference.into_static()))
     };
     let parser = Parser::new_with_broken_link_callback(body, options(), Some(&mut callback));
-    let mut pass = Pass { file, body_offset, cx, out: Rendered::default(), ids: IdAllocator::default() };
+    let mut pass = Pass {
+        file,
+        body_offset,
+        cx,
+        out: Rendered::default(),
+        ids: IdAllocator::default(),
+    };
     for id in TEMPLATE_IDS {
         pass.ids.reserve(id);
     }
@@ -87,12 +103,20 @@ struct Pass<'a, 'c> {
 }
 
 impl<'a> Pass<'a, '_> {
-    fn rewrite(&mut self, events: impl Iterator<Item = (Event<'a>, std::ops::Range<usize>)>) -> Vec<Event<'a>> {
+    fn rewrite(
+        &mut self,
+        events: impl Iterator<Item = (Event<'a>, std::ops::Range<usize>)>,
+    ) -> Vec<Event<'a>> {
         let mut out = Vec::new();
         let mut events = events.peekable();
         while let Some((event, range)) = events.next() {
             match event {
-                Event::Start(Tag::Heading { level, id, classes, attrs }) => {
+                Event::Start(Tag::Heading {
+                    level,
+                    id,
+                    classes,
+                    attrs,
+                }) => {
                     let mut inner = Vec::new();
                     for (e, r) in events.by_ref() {
                         if matches!(e, Event::End(TagEnd::Heading(_))) {
@@ -104,13 +128,26 @@ impl<'a> Pass<'a, '_> {
                     let id = match id {
                         Some(explicit) if self.ids.reserve(&explicit) => explicit.to_string(),
                         Some(explicit) => {
-                            self.error("duplicate-id", range.start, format!("the heading id `{explicit}` is used twice on this page"));
+                            self.error(
+                                "duplicate-id",
+                                range.start,
+                                format!("the heading id `{explicit}` is used twice on this page"),
+                            );
                             explicit.to_string()
                         }
                         None => self.ids.unique(&crate::text::slugify(&text)),
                     };
-                    self.out.headings.push(Heading { level: level as u8, id: id.clone(), text });
-                    out.push(Event::Start(Tag::Heading { level, id: Some(id.into()), classes, attrs }));
+                    self.out.headings.push(Heading {
+                        level: level as u8,
+                        id: id.clone(),
+                        text,
+                    });
+                    out.push(Event::Start(Tag::Heading {
+                        level,
+                        id: Some(id.into()),
+                        classes,
+                        attrs,
+                    }));
                     out.extend(self.rewrite(inner.into_iter()));
                     out.push(Event::End(TagEnd::Heading(level)));
                 }
@@ -123,9 +160,13 @@ impl<'a> Pass<'a, '_> {
                             _ => {}
                         }
                     }
-                    out.push(Event::Html(self.cx.highlighter.highlight(&code, &language).into()));
+                    out.push(Event::Html(
+                        self.cx.highlighter.highlight(&code, &language).into(),
+                    ));
                 }
-                Event::Start(Tag::Link { dest_url, title, .. }) if dest_url.as_ref() == "@cite" => {
+                Event::Start(Tag::Link {
+                    dest_url, title, ..
+                }) if dest_url.as_ref() == "@cite" => {
                     // The label text is the citation; skip the events pulldown-cmark made of it.
                     let mut depth = 0;
                     for (e, _) in events.by_ref() {
@@ -138,9 +179,19 @@ impl<'a> Pass<'a, '_> {
                     }
                     out.push(Event::InlineHtml(self.citation(&title, range.start).into()));
                 }
-                Event::Start(Tag::Link { link_type, dest_url, title, id }) if dest_url.starts_with("@/") => {
+                Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }) if dest_url.starts_with("@/") => {
                     let dest = self.internal_link(&dest_url, range.start);
-                    out.push(Event::Start(Tag::Link { link_type, dest_url: dest.into(), title, id }));
+                    out.push(Event::Start(Tag::Link {
+                        link_type,
+                        dest_url: dest.into(),
+                        title,
+                        id,
+                    }));
                 }
                 Event::Html(html) | Event::InlineHtml(html) if !self.cx.allow_raw_html => {
                     out.push(Event::Text(html));
@@ -152,7 +203,9 @@ impl<'a> Pass<'a, '_> {
     }
 
     fn error(&mut self, code: &'static str, at: usize, message: String) -> &mut Diagnostic {
-        self.out.diagnostics.push(Diagnostic::error(code, message).at(self.file, self.body_offset + at));
+        self.out
+            .diagnostics
+            .push(Diagnostic::error(code, message).at(self.file, self.body_offset + at));
         self.out.diagnostics.last_mut().expect("just pushed")
     }
 
@@ -162,8 +215,14 @@ impl<'a> Pass<'a, '_> {
         for part in label.split(';') {
             let part = part.trim();
             let Some(rest) = part.strip_prefix('@') else {
-                self.error("invalid-citation", at, format!("`{part}` in a citation does not start with `@`"))
-                    .help = Some("separate several sources with `;`, each written `@id`: `[@a; @b]`".into());
+                self.error(
+                    "invalid-citation",
+                    at,
+                    format!("`{part}` in a citation does not start with `@`"),
+                )
+                .help = Some(
+                    "separate several sources with `;`, each written `@id`: `[@a; @b]`".into(),
+                );
                 continue;
             };
             let (id, locator) = match rest.split_once(',') {
@@ -171,10 +230,17 @@ impl<'a> Pass<'a, '_> {
                 None => (rest.trim(), None),
             };
             if !self.cx.sources.contains_key(id) {
-                let d = Diagnostic::error("unknown-source", format!("citation of unknown source `{id}`"))
-                    .at(self.file, self.body_offset + at)
-                    .suggest(id, self.cx.sources.keys().map(String::as_str));
-                let d = if d.help.is_none() { d.with_help("add it to content/sources.toml or to this brief's `sources`") } else { d };
+                let d = Diagnostic::error(
+                    "unknown-source",
+                    format!("citation of unknown source `{id}`"),
+                )
+                .at(self.file, self.body_offset + at)
+                .suggest(id, self.cx.sources.keys().map(String::as_str));
+                let d = if d.help.is_none() {
+                    d.with_help("add it to content/sources.toml or to this brief's `sources`")
+                } else {
+                    d
+                };
                 self.out.diagnostics.push(d);
                 continue;
             }
@@ -198,7 +264,9 @@ impl<'a> Pass<'a, '_> {
         let marker_id = format!("cite-{id}-{}", ids.len() + 1);
         ids.push(marker_id.clone());
         let title = &self.cx.sources[id].title;
-        let locator = locator.map(|l| format!(", {}", escape_html(l))).unwrap_or_default();
+        let locator = locator
+            .map(|l| format!(", {}", escape_html(l)))
+            .unwrap_or_default();
         format!(
             "<a href=\"#ref-{id}\" id=\"{marker_id}\" title=\"{}\" aria-label=\"Source {number}: {}\">{number}</a>{locator}",
             escape_html(title),
@@ -214,13 +282,20 @@ impl<'a> Pass<'a, '_> {
             None => (target, None),
         };
         let Some(url) = self.cx.urls.get(path) else {
-            let d = Diagnostic::error("broken-link", format!("link to `@/{path}`, which is not a page of this book"))
-                .at(self.file, self.body_offset + at)
-                .suggest(path, self.cx.urls.keys().map(String::as_str));
+            let d = Diagnostic::error(
+                "broken-link",
+                format!("link to `@/{path}`, which is not a page of this book"),
+            )
+            .at(self.file, self.body_offset + at)
+            .suggest(path, self.cx.urls.keys().map(String::as_str));
             self.out.diagnostics.push(d);
             return "#".to_string();
         };
-        self.out.links.push(InternalLink { path: path.to_string(), anchor: anchor.clone(), offset: self.body_offset + at });
+        self.out.links.push(InternalLink {
+            path: path.to_string(),
+            anchor: anchor.clone(),
+            offset: self.body_offset + at,
+        });
         let mut href = relative_url(self.cx.page_url, url);
         if let Some(anchor) = anchor {
             href.push('#');

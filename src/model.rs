@@ -31,15 +31,34 @@ pub struct Located<T> {
     pub offset: usize,
 }
 
-pub const SOURCE_KINDS: &[&str] = &["news", "report", "dataset", "statement", "interview", "filing", "other"];
+pub const SOURCE_KINDS: &[&str] = &[
+    "news",
+    "report",
+    "dataset",
+    "statement",
+    "interview",
+    "filing",
+    "other",
+];
 pub const SOURCE_STATUSES: &[&str] = &["active", "retracted", "superseded"];
 pub const RELIABILITY: &[&str] = &["A", "B", "C", "D", "E", "F"];
 pub const CONFIDENCE: &[&str] = &["low", "moderate", "high"];
 pub const CLAIM_STATUSES: &[&str] = &["reported", "confirmed", "disputed", "retracted"];
 pub const LIKELIHOOD: &[&str] = &[
-    "almost no chance", "remote", "very unlikely", "highly improbable", "unlikely", "improbable",
-    "roughly even chance", "roughly even odds", "likely", "probable", "very likely",
-    "highly probable", "almost certain", "nearly certain",
+    "almost no chance",
+    "remote",
+    "very unlikely",
+    "highly improbable",
+    "unlikely",
+    "improbable",
+    "roughly even chance",
+    "roughly even odds",
+    "likely",
+    "probable",
+    "very likely",
+    "highly probable",
+    "almost certain",
+    "nearly certain",
 ];
 
 /// A source of the book's registry.
@@ -124,7 +143,9 @@ impl FactValue {
     pub fn to_json(&self) -> serde_json::Value {
         match self {
             FactValue::Int(i) => serde_json::Value::from(*i),
-            FactValue::Float(f) => serde_json::Number::from_f64(*f).map_or(serde_json::Value::Null, Into::into),
+            FactValue::Float(f) => {
+                serde_json::Number::from_f64(*f).map_or(serde_json::Value::Null, Into::into)
+            }
             FactValue::Text(t) => serde_json::Value::from(t.as_str()),
         }
     }

@@ -18,9 +18,14 @@ pub fn check_output_dir(root: &Path, out: &Path) -> Result<(), Diagnostic> {
     let content = root.join("content");
     let out = absolute(out);
     let refuse = |what: &str| {
-        Err(Diagnostic::error("output-dir", format!("refusing to write the site to {}: it {what}", out.display()))
-            .in_file("site.toml")
-            .with_help("set `output_dir` in site.toml (or pass -o) to a folder of its own, such as \"public\""))
+        Err(Diagnostic::error(
+            "output-dir",
+            format!("refusing to write the site to {}: it {what}", out.display()),
+        )
+        .in_file("site.toml")
+        .with_help(
+            "set `output_dir` in site.toml (or pass -o) to a folder of its own, such as \"public\"",
+        ))
     };
     if root.starts_with(&out) {
         return refuse("is the book's folder or holds it");
@@ -33,7 +38,11 @@ pub fn check_output_dir(root: &Path, out: &Path) -> Result<(), Diagnostic> {
 
 /// The path made absolute and free of `.`/`..`, following links in the part that exists.
 fn absolute(path: &Path) -> PathBuf {
-    let path = if path.is_absolute() { path.to_path_buf() } else { std::env::current_dir().unwrap_or_default().join(path) };
+    let path = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir().unwrap_or_default().join(path)
+    };
     let mut existing = path.clone();
     let mut rest = Vec::new();
     while !existing.exists() {
@@ -58,12 +67,22 @@ fn absolute(path: &Path) -> PathBuf {
 
 /// Writes `files` and copies `copies` (source path, output-relative path) to `out`, atomically
 /// as far as the file system allows: the previous site stays in place until the new one is whole.
-pub fn write_site(out: &Path, files: &[OutputFile], copies: &[(PathBuf, String)]) -> Result<(), Diagnostic> {
+pub fn write_site(
+    out: &Path,
+    files: &[OutputFile],
+    copies: &[(PathBuf, String)],
+) -> Result<(), Diagnostic> {
     let io_error = |what: &str, path: &Path, err: io::Error| {
         Diagnostic::error("io", format!("cannot {what} {}: {err}", path.display()))
     };
-    let parent = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
+    let parent = out
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "public".into());
     fs::create_dir_all(parent).map_err(|e| io_error("create", parent, e))?;
     recover(parent, &name, out);
     let pid = std::process::id();
@@ -89,11 +108,15 @@ pub fn write_site(out: &Path, files: &[OutputFile], copies: &[(PathBuf, String)]
 /// Cleans what an interrupted build left: a missing site is restored from its retired copy,
 /// and half-written staging folders are removed.
 fn recover(parent: &Path, name: &str, out: &Path) {
-    let Ok(entries) = fs::read_dir(parent) else { return };
+    let Ok(entries) = fs::read_dir(parent) else {
+        return;
+    };
     let prefix = format!(".{name}.");
     for entry in entries.flatten() {
         let file_name = entry.file_name().to_string_lossy().into_owned();
-        let Some(rest) = file_name.strip_prefix(&prefix) else { continue };
+        let Some(rest) = file_name.strip_prefix(&prefix) else {
+            continue;
+        };
         if rest.starts_with(RETIRED) && !out.exists() {
             let _ = fs::rename(entry.path(), out);
         } else if rest.starts_with(STAGING) || rest.starts_with(RETIRED) {
@@ -102,9 +125,15 @@ fn recover(parent: &Path, name: &str, out: &Path) {
     }
 }
 
-fn fill(staging: &Path, files: &[OutputFile], copies: &[(PathBuf, String)]) -> Result<(), Diagnostic> {
+fn fill(
+    staging: &Path,
+    files: &[OutputFile],
+    copies: &[(PathBuf, String)],
+) -> Result<(), Diagnostic> {
     let _ = fs::remove_dir_all(staging);
-    fs::create_dir_all(staging).map_err(|e| Diagnostic::error("io", format!("cannot create {}: {e}", staging.display())))?;
+    fs::create_dir_all(staging).map_err(|e| {
+        Diagnostic::error("io", format!("cannot create {}: {e}", staging.display()))
+    })?;
     copies.par_iter().try_for_each(|(from, rel)| {
         let to = staging.join(rel);
         ensure_parent(&to)?;
@@ -115,13 +144,15 @@ fn fill(staging: &Path, files: &[OutputFile], copies: &[(PathBuf, String)]) -> R
     files.par_iter().try_for_each(|file| {
         let to = staging.join(&file.path);
         ensure_parent(&to)?;
-        fs::write(&to, &file.bytes).map_err(|e| Diagnostic::error("io", format!("cannot write {}: {e}", to.display())))
+        fs::write(&to, &file.bytes)
+            .map_err(|e| Diagnostic::error("io", format!("cannot write {}: {e}", to.display())))
     })
 }
 
 fn ensure_parent(path: &Path) -> Result<(), Diagnostic> {
     match path.parent() {
-        Some(dir) => fs::create_dir_all(dir).map_err(|e| Diagnostic::error("io", format!("cannot create {}: {e}", dir.display()))),
+        Some(dir) => fs::create_dir_all(dir)
+            .map_err(|e| Diagnostic::error("io", format!("cannot create {}: {e}", dir.display()))),
         None => Ok(()),
     }
 }

@@ -13,14 +13,35 @@ const BRIEF_FIELDS: &[&str] = &[
     "sources", "claims", "facts", "extra",
 ];
 const SOURCE_FIELDS: &[&str] = &[
-    "id", "title", "date", "publisher", "authors", "url", "accessed", "archived_url", "kind",
-    "reliability", "status", "superseded_by", "note",
+    "id",
+    "title",
+    "date",
+    "publisher",
+    "authors",
+    "url",
+    "accessed",
+    "archived_url",
+    "kind",
+    "reliability",
+    "status",
+    "superseded_by",
+    "note",
 ];
 const CLAIM_FIELDS: &[&str] = &[
-    "id", "text", "sources", "attributed_to", "confidence", "likelihood", "credibility", "key",
-    "status", "date",
+    "id",
+    "text",
+    "sources",
+    "attributed_to",
+    "confidence",
+    "likelihood",
+    "credibility",
+    "key",
+    "status",
+    "date",
 ];
-const FACT_FIELDS: &[&str] = &["subject", "metric", "value", "unit", "as_of", "source", "note", "id"];
+const FACT_FIELDS: &[&str] = &[
+    "subject", "metric", "value", "unit", "as_of", "source", "note", "id",
+];
 
 /// What parsing one file gave: the value if it was usable, and every problem found.
 pub struct Parsed<T> {
@@ -33,7 +54,11 @@ pub fn parse_section(path: &str, file: Arc<SourceFile>) -> Parsed<Section> {
     with_front_matter(&file, |d, node, body, body_offset| {
         let fields = d.fields(node, "a chapter's front matter", SECTION_FIELDS)?;
         let header = header(d, &fields, body, body_offset)?;
-        Some(Section { path: path.to_string(), file: file.clone(), header })
+        Some(Section {
+            path: path.to_string(),
+            file: file.clone(),
+            header,
+        })
     })
 }
 
@@ -44,16 +69,31 @@ pub fn parse_brief(path: &str, file: Arc<SourceFile>) -> Parsed<Brief> {
         let header = header(d, &f, body, body_offset);
         let date = d.required(&f, "date").and_then(|n| d.date(n));
         let updated = f.get("updated").and_then(|n| d.date(n));
-        let date_offset = f.get("updated").or(f.get("date")).map_or(f.at(), |n| n.span.start);
+        let date_offset = f
+            .get("updated")
+            .or(f.get("date"))
+            .map_or(f.at(), |n| n.span.start);
         let slug = f.get("slug").and_then(|n| slug(d, n));
-        let authors = f.get("authors").map(|n| d.string_list(n)).unwrap_or_default();
+        let authors = f
+            .get("authors")
+            .map(|n| d.string_list(n))
+            .unwrap_or_default();
         let tags = f.get("tags").map(|n| d.string_list(n)).unwrap_or_default();
-        let related = f.get("related").map(|n| located_strings(d, n)).unwrap_or_default();
+        let related = f
+            .get("related")
+            .map(|n| located_strings(d, n))
+            .unwrap_or_default();
         let sources = tables(d, f.get("sources"), parse_source);
         let claims = tables(d, f.get("claims"), parse_claim);
         let facts = tables(d, f.get("facts"), parse_fact);
         check_unique(d, claims.iter().map(|c| (c.id.as_str(), c.offset)), "claim");
-        check_unique(d, facts.iter().filter_map(|x| Some((x.id.as_deref()?, x.offset))), "fact");
+        check_unique(
+            d,
+            facts
+                .iter()
+                .filter_map(|x| Some((x.id.as_deref()?, x.offset))),
+            "fact",
+        );
         Some(Brief {
             path: path.to_string(),
             file: file.clone(),
@@ -84,7 +124,10 @@ pub fn parse_sources_file(file: Arc<SourceFile>) -> Parsed<Vec<Source>> {
             None
         }
     };
-    Parsed { value, diagnostics: d.diagnostics }
+    Parsed {
+        value,
+        diagnostics: d.diagnostics,
+    }
 }
 
 /// Splits and parses the front matter, then hands the tree to `build`.
@@ -100,14 +143,25 @@ fn with_front_matter<T>(
         }
         Ok(split) => match frontmatter::parse(split.format, split.matter, split.matter_offset) {
             Err((message, at)) => {
-                let language = if split.format == Format::Toml { "TOML" } else { "YAML" };
-                d.error("syntax", at, format!("invalid {language} front matter: {message}"));
+                let language = if split.format == Format::Toml {
+                    "TOML"
+                } else {
+                    "YAML"
+                };
+                d.error(
+                    "syntax",
+                    at,
+                    format!("invalid {language} front matter: {message}"),
+                );
                 None
             }
             Ok(node) => build(&mut d, &node, split.body, split.body_offset),
         },
     };
-    Parsed { value, diagnostics: d.diagnostics }
+    Parsed {
+        value,
+        diagnostics: d.diagnostics,
+    }
 }
 
 fn header(d: &mut Decoder, f: &Fields, body: &str, body_offset: usize) -> Option<PageHeader> {
@@ -115,19 +169,37 @@ fn header(d: &mut Decoder, f: &Fields, body: &str, body_offset: usize) -> Option
     let summary = f.get("summary").and_then(|n| d.string(n));
     let weight = f.get("weight").and_then(|n| d.int(n));
     let draft = f.get("draft").and_then(|n| d.bool(n)).unwrap_or(false);
-    let extra = f.get("extra").map_or(serde_json::Value::Object(Default::default()), |n| {
-        if !matches!(n.value, Value::Map(_)) {
-            d.error("invalid-type", n.span.start, format!("expected `extra` to be a table, found {}", n.value.kind()));
-        }
-        n.value.to_json()
-    });
-    Some(PageHeader { title: title?, summary, weight, draft, extra, body: body.to_string(), body_offset })
+    let extra = f
+        .get("extra")
+        .map_or(serde_json::Value::Object(Default::default()), |n| {
+            if !matches!(n.value, Value::Map(_)) {
+                d.error(
+                    "invalid-type",
+                    n.span.start,
+                    format!("expected `extra` to be a table, found {}", n.value.kind()),
+                );
+            }
+            n.value.to_json()
+        });
+    Some(PageHeader {
+        title: title?,
+        summary,
+        weight,
+        draft,
+        extra,
+        body: body.to_string(),
+        body_offset,
+    })
 }
 
 fn nonempty(d: &mut Decoder, node: &Node, what: &str) -> Option<String> {
     let s = d.string(node)?;
     if s.trim().is_empty() {
-        d.error("invalid-value", node.span.start, format!("`{what}` must not be empty"));
+        d.error(
+            "invalid-value",
+            node.span.start,
+            format!("`{what}` must not be empty"),
+        );
         return None;
     }
     Some(s)
@@ -137,19 +209,32 @@ fn slug(d: &mut Decoder, node: &Node) -> Option<String> {
     let s = d.string(node)?;
     let clean = crate::text::slugify(&s);
     if clean != s {
-        d.error("invalid-slug", node.span.start, format!("`{s}` is not a valid slug"))
-            .help = Some(format!("use lowercase letters, digits and hyphens, for example `{clean}`"));
+        d.error(
+            "invalid-slug",
+            node.span.start,
+            format!("`{s}` is not a valid slug"),
+        )
+        .help = Some(format!(
+            "use lowercase letters, digits and hyphens, for example `{clean}`"
+        ));
         return None;
     }
     Some(s)
 }
 
 fn located_strings(d: &mut Decoder, node: &Node) -> Vec<Located<String>> {
-    d.located_strings(node).into_iter().map(|(value, offset)| Located { value, offset }).collect()
+    d.located_strings(node)
+        .into_iter()
+        .map(|(value, offset)| Located { value, offset })
+        .collect()
 }
 
 /// Each table of a list (`[[claims]]`), parsed by `item`.
-fn tables<T>(d: &mut Decoder, node: Option<&Node>, item: fn(&mut Decoder, &Node) -> Option<T>) -> Vec<T> {
+fn tables<T>(
+    d: &mut Decoder,
+    node: Option<&Node>,
+    item: fn(&mut Decoder, &Node) -> Option<T>,
+) -> Vec<T> {
     node.map(|n| d.list(n, item)).unwrap_or_default()
 }
 
@@ -158,7 +243,11 @@ fn check_unique<'a>(d: &mut Decoder, ids: impl Iterator<Item = (&'a str, usize)>
     for (id, offset) in ids {
         if let Some(first) = seen.insert(id, offset) {
             let (line, _) = d.file.position(first);
-            d.error("duplicate-id", offset, format!("the {what} id `{id}` is already used on line {line} of this brief"));
+            d.error(
+                "duplicate-id",
+                offset,
+                format!("the {what} id `{id}` is already used on line {line} of this brief"),
+            );
         }
     }
 }
@@ -166,19 +255,33 @@ fn check_unique<'a>(d: &mut Decoder, ids: impl Iterator<Item = (&'a str, usize)>
 pub fn parse_source(d: &mut Decoder, node: &Node) -> Option<Source> {
     let f = d.fields(node, "a source", SOURCE_FIELDS)?;
     let id = d.required(&f, "id").and_then(|n| d.id(n, "source"));
-    let title = d.required(&f, "title").and_then(|n| nonempty(d, n, "title"));
+    let title = d
+        .required(&f, "title")
+        .and_then(|n| nonempty(d, n, "title"));
     let date = d.required(&f, "date").and_then(|n| d.date(n));
     let publisher = f.get("publisher").and_then(|n| d.string(n));
-    let authors = f.get("authors").map(|n| d.string_list(n)).unwrap_or_default();
+    let authors = f
+        .get("authors")
+        .map(|n| d.string_list(n))
+        .unwrap_or_default();
     let url = f.get("url").and_then(|n| d.web_url(n));
     let accessed = f.get("accessed").and_then(|n| d.date(n));
     let archived_url = f.get("archived_url").and_then(|n| d.web_url(n));
-    let kind = f.get("kind").and_then(|n| d.one_of(n, "source kind", SOURCE_KINDS));
-    let reliability = f.get("reliability").and_then(|n| d.one_of(n, "reliability grade", RELIABILITY));
-    let status = f.get("status").and_then(|n| d.one_of(n, "source status", SOURCE_STATUSES));
-    let superseded_by = f
-        .get("superseded_by")
-        .and_then(|n| d.id(n, "source").map(|value| Located { value, offset: n.span.start }));
+    let kind = f
+        .get("kind")
+        .and_then(|n| d.one_of(n, "source kind", SOURCE_KINDS));
+    let reliability = f
+        .get("reliability")
+        .and_then(|n| d.one_of(n, "reliability grade", RELIABILITY));
+    let status = f
+        .get("status")
+        .and_then(|n| d.one_of(n, "source status", SOURCE_STATUSES));
+    let superseded_by = f.get("superseded_by").and_then(|n| {
+        d.id(n, "source").map(|value| Located {
+            value,
+            offset: n.span.start,
+        })
+    });
     let note = f.get("note").and_then(|n| d.string(n));
     Some(Source {
         id: id?,
@@ -194,7 +297,10 @@ pub fn parse_source(d: &mut Decoder, node: &Node) -> Option<Source> {
         status: status.unwrap_or_else(|| "active".into()),
         superseded_by,
         note,
-        origin: Origin { file: d.file.clone(), offset: node.span.start },
+        origin: Origin {
+            file: d.file.clone(),
+            offset: node.span.start,
+        },
     })
 }
 
@@ -202,27 +308,39 @@ fn parse_claim(d: &mut Decoder, node: &Node) -> Option<Claim> {
     let f = d.fields(node, "a claim", CLAIM_FIELDS)?;
     let id = d.required(&f, "id").and_then(|n| d.id(n, "claim"));
     let text = d.required(&f, "text").and_then(|n| nonempty(d, n, "text"));
-    let sources = d.required(&f, "sources").map(|n| (located_strings(d, n), n.span.start));
+    let sources = d
+        .required(&f, "sources")
+        .map(|n| (located_strings(d, n), n.span.start));
     if let Some((list, at)) = &sources {
         if list.is_empty() {
             d.error("missing-source", *at, "a claim needs at least one source");
         }
     }
     let attributed_to = f.get("attributed_to").and_then(|n| d.string(n));
-    let confidence = f.get("confidence").and_then(|n| d.one_of(n, "confidence", CONFIDENCE));
-    let likelihood = f.get("likelihood").and_then(|n| d.one_of(n, "likelihood", LIKELIHOOD));
+    let confidence = f
+        .get("confidence")
+        .and_then(|n| d.one_of(n, "confidence", CONFIDENCE));
+    let likelihood = f
+        .get("likelihood")
+        .and_then(|n| d.one_of(n, "likelihood", LIKELIHOOD));
     let credibility = f.get("credibility").and_then(|n| {
         let value = d.int(n)?;
         if (1..=6).contains(&value) {
             Some(value)
         } else {
-            d.error("invalid-value", n.span.start, format!("credibility {value} is out of range"))
-                .help = Some("credibility is graded from 1 (confirmed) to 6 (cannot be judged)".into());
+            d.error(
+                "invalid-value",
+                n.span.start,
+                format!("credibility {value} is out of range"),
+            )
+            .help = Some("credibility is graded from 1 (confirmed) to 6 (cannot be judged)".into());
             None
         }
     });
     let key = f.get("key").and_then(|n| d.bool(n)).unwrap_or(false);
-    let status = f.get("status").and_then(|n| d.one_of(n, "claim status", CLAIM_STATUSES));
+    let status = f
+        .get("status")
+        .and_then(|n| d.one_of(n, "claim status", CLAIM_STATUSES));
     let date = f.get("date").and_then(|n| d.date(n));
     Some(Claim {
         id: id?,
@@ -242,22 +360,33 @@ fn parse_claim(d: &mut Decoder, node: &Node) -> Option<Claim> {
 fn parse_fact(d: &mut Decoder, node: &Node) -> Option<Fact> {
     let f = d.fields(node, "a fact", FACT_FIELDS)?;
     let id = f.get("id").and_then(|n| d.id(n, "fact"));
-    let subject = d.required(&f, "subject").and_then(|n| nonempty(d, n, "subject"));
-    let metric = d.required(&f, "metric").and_then(|n| nonempty(d, n, "metric"));
+    let subject = d
+        .required(&f, "subject")
+        .and_then(|n| nonempty(d, n, "subject"));
+    let metric = d
+        .required(&f, "metric")
+        .and_then(|n| nonempty(d, n, "metric"));
     let value = d.required(&f, "value").and_then(|n| match &n.value {
         Value::Int(i) => Some(FactValue::Int(*i)),
         Value::Float(x) if x.is_finite() => Some(FactValue::Float(*x)),
         Value::Str(s) => Some(FactValue::Text(s.clone())),
         other => {
-            d.error("invalid-type", n.span.start, format!("expected a number or a string, found {}", other.kind()));
+            d.error(
+                "invalid-type",
+                n.span.start,
+                format!("expected a number or a string, found {}", other.kind()),
+            );
             None
         }
     });
     let unit = f.get("unit").and_then(|n| d.string(n));
     let as_of = f.get("as_of").and_then(|n| d.date(n));
-    let source = d
-        .required(&f, "source")
-        .and_then(|n| d.string(n).map(|value| Located { value, offset: n.span.start }));
+    let source = d.required(&f, "source").and_then(|n| {
+        d.string(n).map(|value| Located {
+            value,
+            offset: n.span.start,
+        })
+    });
     let note = f.get("note").and_then(|n| d.string(n));
     Some(Fact {
         id,

@@ -28,8 +28,10 @@ pub struct Renderer {
 impl Renderer {
     /// `overrides` replace the built-in templates by name; later entries win.
     pub fn new(overrides: &[(String, String)]) -> Result<Self, Diagnostic> {
-        let mut templates: Vec<(String, String)> =
-            crate::theme::TEMPLATES.iter().map(|(n, t)| (n.to_string(), t.to_string())).collect();
+        let mut templates: Vec<(String, String)> = crate::theme::TEMPLATES
+            .iter()
+            .map(|(n, t)| (n.to_string(), t.to_string()))
+            .collect();
         for (name, text) in overrides {
             templates.retain(|(n, _)| n != name);
             templates.push((name.clone(), text.clone()));
@@ -38,12 +40,16 @@ impl Renderer {
         tera.autoescape_on(vec![".html", ".xml"]);
         // Tera's own escaper also rewrites `/`, which bloats every URL for no safety gain.
         tera.set_escape_fn(crate::text::escape_html);
-        tera.add_raw_templates(templates).map_err(|e| template_error(&e))?;
+        tera.add_raw_templates(templates)
+            .map_err(|e| template_error(&e))?;
         Ok(Renderer { tera })
     }
 
     fn render(&self, template: &str, context: &Context) -> Result<Vec<u8>, Diagnostic> {
-        self.tera.render(template, context).map(String::into_bytes).map_err(|e| template_error(&e))
+        self.tera
+            .render(template, context)
+            .map(String::into_bytes)
+            .map_err(|e| template_error(&e))
     }
 }
 
@@ -69,7 +75,10 @@ pub struct Inputs<'a> {
 }
 
 /// Every page of the site.
-pub fn render_pages(renderer: &Renderer, inputs: &Inputs) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+pub fn render_pages(
+    renderer: &Renderer,
+    inputs: &Inputs,
+) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
     let site = SiteView {
         title: &inputs.book.config.title,
         base_url: &inputs.book.config.base_url,
@@ -79,9 +88,16 @@ pub fn render_pages(renderer: &Renderer, inputs: &Inputs) -> Result<Vec<OutputFi
         highlight_css: inputs.highlight_css,
     };
     let contents = contents(inputs.book);
-    let shared = Shared { site: &site, contents: &contents };
-    let briefs = (0..inputs.book.briefs.len()).into_par_iter().map(|i| brief_page(renderer, &shared, inputs, i));
-    let chapters = (0..inputs.book.chapters.len()).into_par_iter().map(|i| chapter_page(renderer, &shared, inputs, i));
+    let shared = Shared {
+        site: &site,
+        contents: &contents,
+    };
+    let briefs = (0..inputs.book.briefs.len())
+        .into_par_iter()
+        .map(|i| brief_page(renderer, &shared, inputs, i));
+    let chapters = (0..inputs.book.chapters.len())
+        .into_par_iter()
+        .map(|i| chapter_page(renderer, &shared, inputs, i));
     let mut results: Vec<Result<OutputFile, Diagnostic>> = briefs.chain(chapters).collect();
     results.push(cover_page(renderer, &shared, inputs));
     results.push(not_found_page(renderer, &shared, inputs));
@@ -101,7 +117,14 @@ struct Shared<'a> {
 }
 
 /// The context every page shares; `root` is the way back to the site root.
-fn context(shared: &Shared, url: &str, root: &str, kind: &str, title: &str, description: &str) -> Context {
+fn context(
+    shared: &Shared,
+    url: &str,
+    root: &str,
+    kind: &str,
+    title: &str,
+    description: &str,
+) -> Context {
     let mut cx = Context::new();
     cx.insert("config", shared.site);
     cx.insert("contents", shared.contents);
@@ -113,10 +136,22 @@ fn context(shared: &Shared, url: &str, root: &str, kind: &str, title: &str, desc
     cx
 }
 
-fn page<T: Serialize>(renderer: &Renderer, mut cx: Context, key: &str, view: &T, template: &str, url: &str) -> Result<OutputFile, Diagnostic> {
+fn page<T: Serialize>(
+    renderer: &Renderer,
+    mut cx: Context,
+    key: &str,
+    view: &T,
+    template: &str,
+    url: &str,
+) -> Result<OutputFile, Diagnostic> {
     cx.insert(key, view);
-    let bytes = renderer.render(template, &cx).map_err(|d| d.with_help(format!("while rendering {url}index.html")))?;
-    Ok(OutputFile { path: format!("{url}index.html"), bytes })
+    let bytes = renderer
+        .render(template, &cx)
+        .map_err(|d| d.with_help(format!("while rendering {url}index.html")))?;
+    Ok(OutputFile {
+        path: format!("{url}index.html"),
+        bytes,
+    })
 }
 
 fn contents(book: &Book) -> Vec<ChapterNav<'_>> {
@@ -142,14 +177,31 @@ fn brief_link(b: &BookBrief) -> LinkView<'_> {
 
 fn chapter_link(book: &Book, index: usize) -> LinkView<'_> {
     let c = &book.chapters[index];
-    LinkView { title: &c.section.header.title, url: format!("{}index.html", c.url), summary: c.section.header.summary.as_deref(), date: None }
+    LinkView {
+        title: &c.section.header.title,
+        url: format!("{}index.html", c.url),
+        summary: c.section.header.summary.as_deref(),
+        date: None,
+    }
 }
 
-fn brief_page(renderer: &Renderer, shared: &Shared, inputs: &Inputs, i: usize) -> Result<OutputFile, Diagnostic> {
+fn brief_page(
+    renderer: &Renderer,
+    shared: &Shared,
+    inputs: &Inputs,
+    i: usize,
+) -> Result<OutputFile, Diagnostic> {
     let view = brief_view(inputs, i);
     let b = &inputs.book.briefs[i];
     let root = crate::text::root_prefix(&b.url);
-    let cx = context(shared, &b.url, &root, "brief", &b.brief.header.title, b.brief.header.summary.as_deref().unwrap_or(""));
+    let cx = context(
+        shared,
+        &b.url,
+        &root,
+        "brief",
+        &b.brief.header.title,
+        b.brief.header.summary.as_deref().unwrap_or(""),
+    );
     page(renderer, cx, "brief", &view, "brief.html", &b.url)
 }
 
@@ -175,22 +227,42 @@ fn brief_view<'a>(inputs: &'a Inputs, i: usize) -> BriefView<'a> {
         .into_iter()
         .filter_map(|id| book.sources.get(id))
         .map(|s| {
-            let backlinks = body.markers.get(&s.id).map(|m| m.iter().map(String::as_str).collect()).unwrap_or_default();
+            let backlinks = body
+                .markers
+                .get(&s.id)
+                .map(|m| m.iter().map(String::as_str).collect())
+                .unwrap_or_default();
             ReferenceView::new(s, number(&s.id), backlinks)
         })
         .collect();
-    let claims = brief.claims.iter().map(|c| ClaimView::new(c, c.sources.iter().map(|s| source_ref(&s.value)).collect())).collect();
+    let claims = brief
+        .claims
+        .iter()
+        .map(|c| ClaimView::new(c, c.sources.iter().map(|s| source_ref(&s.value)).collect()))
+        .collect();
     let facts = brief
         .facts
         .iter()
         .enumerate()
         .map(|(k, f)| {
-            let twins = inputs.resolved.conflicts.get(&(i, k)).map(|t| t.as_slice()).unwrap_or_default();
-            let twins = twins.iter().map(|&(tb, tf)| fact_link(book, tb, tf)).collect();
+            let twins = inputs
+                .resolved
+                .conflicts
+                .get(&(i, k))
+                .map(|t| t.as_slice())
+                .unwrap_or_default();
+            let twins = twins
+                .iter()
+                .map(|&(tb, tf)| fact_link(book, tb, tf))
+                .collect();
             FactView::new(f, k, source_ref(&f.source.value), twins)
         })
         .collect();
-    let links = |list: &[usize]| list.iter().map(|&j| brief_link(&book.briefs[j])).collect::<Vec<_>>();
+    let links = |list: &[usize]| {
+        list.iter()
+            .map(|&j| brief_link(&book.briefs[j]))
+            .collect::<Vec<_>>()
+    };
     BriefView {
         path: &brief.path,
         title: &brief.header.title,
@@ -226,7 +298,12 @@ fn fact_link(book: &Book, brief: usize, fact: usize) -> LinkView<'_> {
     }
 }
 
-fn chapter_page(renderer: &Renderer, shared: &Shared, inputs: &Inputs, i: usize) -> Result<OutputFile, Diagnostic> {
+fn chapter_page(
+    renderer: &Renderer,
+    shared: &Shared,
+    inputs: &Inputs,
+    i: usize,
+) -> Result<OutputFile, Diagnostic> {
     let book = inputs.book;
     let c = &book.chapters[i];
     let mut parents = Vec::new();
@@ -241,16 +318,31 @@ fn chapter_page(renderer: &Renderer, shared: &Shared, inputs: &Inputs, i: usize)
         content: &inputs.chapters[i].html,
         url: format!("{}index.html", c.url),
         extra: &c.section.header.extra,
-        briefs: c.briefs.iter().map(|&b| brief_link(&book.briefs[b])).collect(),
+        briefs: c
+            .briefs
+            .iter()
+            .map(|&b| brief_link(&book.briefs[b]))
+            .collect(),
         chapters: c.children.iter().map(|&k| chapter_link(book, k)).collect(),
         parents,
     };
     let root = crate::text::root_prefix(&c.url);
-    let cx = context(shared, &c.url, &root, "chapter", &c.section.header.title, c.section.header.summary.as_deref().unwrap_or(""));
+    let cx = context(
+        shared,
+        &c.url,
+        &root,
+        "chapter",
+        &c.section.header.title,
+        c.section.header.summary.as_deref().unwrap_or(""),
+    );
     page(renderer, cx, "chapter", &view, "chapter.html", &c.url)
 }
 
-fn cover_page(renderer: &Renderer, shared: &Shared, inputs: &Inputs) -> Result<OutputFile, Diagnostic> {
+fn cover_page(
+    renderer: &Renderer,
+    shared: &Shared,
+    inputs: &Inputs,
+) -> Result<OutputFile, Diagnostic> {
     let book = inputs.book;
     let chapters = book
         .chapters
@@ -260,7 +352,11 @@ fn cover_page(renderer: &Renderer, shared: &Shared, inputs: &Inputs) -> Result<O
             summary: c.section.header.summary.as_deref(),
             url: format!("{}index.html", c.url),
             depth: c.depth,
-            briefs: c.briefs.iter().map(|&b| brief_link(&book.briefs[b])).collect(),
+            briefs: c
+                .briefs
+                .iter()
+                .map(|&b| brief_link(&book.briefs[b]))
+                .collect(),
         })
         .collect();
     let counts = Counts {
@@ -271,15 +367,36 @@ fn cover_page(renderer: &Renderer, shared: &Shared, inputs: &Inputs) -> Result<O
         facts: book.briefs.iter().map(|b| b.brief.facts.len()).sum(),
     };
     let header = &book.cover.header;
-    let view = CoverView { title: &header.title, summary: header.summary.as_deref(), content: &inputs.cover.html, extra: &header.extra, chapters, counts };
+    let view = CoverView {
+        title: &header.title,
+        summary: header.summary.as_deref(),
+        content: &inputs.cover.html,
+        extra: &header.extra,
+        chapters,
+        counts,
+    };
     let description = header.summary.as_deref().unwrap_or(shared.site.description);
     let cx = context(shared, "", "./", "cover", &header.title, description);
     page(renderer, cx, "cover", &view, "cover.html", "")
 }
 
 /// The 404 page is served at any path, so its links are absolute under `base_url`.
-fn not_found_page(renderer: &Renderer, shared: &Shared, inputs: &Inputs) -> Result<OutputFile, Diagnostic> {
-    let cx = context(shared, "404.html", &inputs.book.config.base_url, "404", "Page not found", shared.site.description);
+fn not_found_page(
+    renderer: &Renderer,
+    shared: &Shared,
+    inputs: &Inputs,
+) -> Result<OutputFile, Diagnostic> {
+    let cx = context(
+        shared,
+        "404.html",
+        &inputs.book.config.base_url,
+        "404",
+        "Page not found",
+        shared.site.description,
+    );
     let bytes = renderer.render("404.html", &cx)?;
-    Ok(OutputFile { path: "404.html".into(), bytes })
+    Ok(OutputFile {
+        path: "404.html".into(),
+        bytes,
+    })
 }

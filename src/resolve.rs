@@ -38,16 +38,22 @@ pub struct Resolved {
 }
 
 /// Resolves the book against its rendered bodies (`bodies[i]` belongs to `book.briefs[i]`;
-/// `section_anchors` maps a chapter's or the cover's content path to its heading ids).
-pub fn resolve(book: &Book, bodies: &[Rendered], section_anchors: &HashMap<String, Vec<String>>) -> Resolved {
+/// `section_anchors` maps a chapter's or the cover's content path to its heading ids;
+/// `failed` lists pages that did not parse, whose problems were reported already).
+pub fn resolve(
+    book: &Book,
+    bodies: &[Rendered],
+    section_anchors: &HashMap<String, Vec<String>>,
+    failed: &[String],
+) -> Resolved {
     let mut r = Resolved {
         linked_from: vec![Vec::new(); book.briefs.len()],
         related: vec![Vec::new(); book.briefs.len()],
         cites: vec![Vec::new(); book.briefs.len()],
         ..Resolved::default()
     };
-    check_links(book, bodies, section_anchors, &mut r);
-    collect_related(book, &mut r);
+    check_links(book, bodies, section_anchors, failed, &mut r);
+    collect_related(book, failed, &mut r);
     check_source_ids(book, &mut r);
     index_citations(book, bodies, &mut r);
     find_conflicts(book, &mut r);
@@ -60,13 +66,27 @@ fn brief_anchors(book: &Book, index: usize, body: &Rendered) -> HashSet<String> 
     let mut anchors: HashSet<String> = body.headings.iter().map(|h| h.id.clone()).collect();
     anchors.extend(["references", "claims", "facts", "related", "linked-from"].map(String::from));
     anchors.extend(brief.claims.iter().map(|c| format!("claim-{}", c.id)));
-    anchors.extend(brief.facts.iter().filter_map(|f| f.id.as_ref()).map(|id| format!("fact-{id}")));
+    anchors.extend(
+        brief
+            .facts
+            .iter()
+            .filter_map(|f| f.id.as_ref())
+            .map(|id| format!("fact-{id}")),
+    );
     anchors.extend(body.cited.iter().map(|id| format!("ref-{id}")));
     anchors
 }
 
-fn check_links(book: &Book, bodies: &[Rendered], sections: &HashMap<String, Vec<String>>, r: &mut Resolved) {
-    let anchors: Vec<HashSet<String>> = (0..book.briefs.len()).map(|i| brief_anchors(book, i, &bodies[i])).collect();
+fn check_links(
+    book: &Book,
+    bodies: &[Rendered],
+    sections: &HashMap<String, Vec<String>>,
+    failed: &[String],
+    r: &mut Resolved,
+) {
+    let anchors: Vec<HashSet<String>> = (0..book.briefs.len())
+        .map(|i| brief_anchors(book, i, &bodies[i]))
+        .collect();
     for (from, body) in bodies.iter().enumerate() {
         let file = &book.briefs[from].brief.file;
         for link in &body.links {
@@ -76,23 +96,32 @@ fn check_links(book: &Book, bodies: &[Rendered], sections: &HashMap<String, Vec<
                 }
             }
             let Some(anchor) = &link.anchor else { continue };
+            if failed.contains(&link.path) {
+                continue;
+            }
             let known: Vec<&str> = match book.brief_index.get(&link.path) {
                 Some(&to) => anchors[to].iter().map(String::as_str).collect(),
-                None => sections.get(&link.path).map(|a| a.iter().map(String::as_str).collect()).unwrap_or_default(),
+                None => sections
+                    .get(&link.path)
+                    .map(|a| a.iter().map(String::as_str).collect())
+                    .unwrap_or_default(),
             };
             if !known.contains(&anchor.as_str()) {
                 let mut sorted = known.clone();
                 sorted.sort_unstable();
-                let d = Diagnostic::error("broken-anchor", format!("`@/{}` has no anchor `#{anchor}`", link.path))
-                    .at(file, link.offset)
-                    .suggest(anchor, sorted);
+                let d = Diagnostic::error(
+                    "broken-anchor",
+                    format!("`@/{}` has no anchor `#{anchor}`", link.path),
+                )
+                .at(file, link.offset)
+                .suggest(anchor, sorted);
                 r.diagnostics.push(d);
             }
         }
     }
 }
 
-fn collect_related(book: &Book, r: &mut Resolved) {
+fn collect_related(book: &Book, failed: &[String], r: &mut Resolved) {
     for (from, b) in book.briefs.iter().enumerate() {
         for related in &b.brief.related {
             let path = related.value.strip_prefix("@/").unwrap_or(&related.value);
@@ -103,11 +132,22 @@ fn collect_related(book: &Book, r: &mut Resolved) {
                         r.linked_from[to].push(from);
                     }
                 }
+                None if failed.iter().any(|f| f == path) => {}
                 None => {
-                    let d = Diagnostic::error("broken-link", format!("related brief `{}` is not a brief of this book", related.value))
-                        .at(&b.brief.file, related.offset)
-                        .suggest(path, book.brief_index.keys().map(String::as_str));
-                    let d = if d.help.is_some() { d } else { d.with_help("write a path from content/, such as `@/chips/h20.md`") };
+                    let d = Diagnostic::error(
+                        "broken-link",
+                        format!(
+                            "related brief `{}` is not a brief of this book",
+                            related.value
+                        ),
+                    )
+                    .at(&b.brief.file, related.offset)
+                    .suggest(path, book.brief_index.keys().map(String::as_str));
+                    let d = if d.help.is_some() {
+                        d
+                    } else {
+                        d.with_help("write a path from content/, such as `@/chips/h20.md`")
+                    };
                     r.diagnostics.push(d);
                 }
             }
@@ -124,13 +164,25 @@ fn check_source_ids(book: &Book, r: &mut Resolved) {
     let ids = || book.sources.keys().map(String::as_str);
     for b in &book.briefs {
         let brief = &b.brief;
-        let claim_sources = brief.claims.iter().flat_map(|c| c.sources.iter().map(move |s| (s, "claim", c.id.as_str())));
-        let fact_sources = brief.facts.iter().map(|f| (&f.source, "fact", f.metric.as_str()));
+        let claim_sources = brief
+            .claims
+            .iter()
+            .flat_map(|c| c.sources.iter().map(move |s| (s, "claim", c.id.as_str())));
+        let fact_sources = brief
+            .facts
+            .iter()
+            .map(|f| (&f.source, "fact", f.metric.as_str()));
         for (source, what, name) in claim_sources.chain(fact_sources) {
             if !known(&source.value) {
-                let d = Diagnostic::error("unknown-source", format!("the {what} `{name}` names the unknown source `{}`", source.value))
-                    .at(&brief.file, source.offset)
-                    .suggest(&source.value, ids());
+                let d = Diagnostic::error(
+                    "unknown-source",
+                    format!(
+                        "the {what} `{name}` names the unknown source `{}`",
+                        source.value
+                    ),
+                )
+                .at(&brief.file, source.offset)
+                .suggest(&source.value, ids());
                 r.diagnostics.push(d);
             }
         }
@@ -138,9 +190,12 @@ fn check_source_ids(book: &Book, r: &mut Resolved) {
             if let Some(next) = &source.superseded_by {
                 if !known(&next.value) {
                     r.diagnostics.push(
-                        Diagnostic::error("unknown-source", format!("`superseded_by` names the unknown source `{}`", next.value))
-                            .at(&brief.file, next.offset)
-                            .suggest(&next.value, ids()),
+                        Diagnostic::error(
+                            "unknown-source",
+                            format!("`superseded_by` names the unknown source `{}`", next.value),
+                        )
+                        .at(&brief.file, next.offset)
+                        .suggest(&next.value, ids()),
                     );
                 }
             }
@@ -154,7 +209,12 @@ fn index_citations(book: &Book, bodies: &[Rendered], r: &mut Resolved) {
     for i in order {
         let brief = &book.briefs[i].brief;
         let mut uses: BTreeMap<String, CitedBy> = BTreeMap::new();
-        let fresh = || CitedBy { brief: i, count: 0, claims: Vec::new(), facts: Vec::new() };
+        let fresh = || CitedBy {
+            brief: i,
+            count: 0,
+            claims: Vec::new(),
+            facts: Vec::new(),
+        };
         for (id, markers) in &bodies[i].markers {
             uses.entry(id.clone()).or_insert_with(fresh).count += markers.len();
         }
@@ -167,7 +227,10 @@ fn index_citations(book: &Book, bodies: &[Rendered], r: &mut Resolved) {
             }
         }
         for (k, fact) in brief.facts.iter().enumerate() {
-            uses.entry(fact.source.value.clone()).or_insert_with(fresh).facts.push(k);
+            uses.entry(fact.source.value.clone())
+                .or_insert_with(fresh)
+                .facts
+                .push(k);
         }
         // Unknown ids were reported already; the index holds only sources of the registry.
         uses.retain(|id, _| book.sources.contains_key(id));
@@ -184,15 +247,21 @@ fn find_conflicts(book: &Book, r: &mut Resolved) {
     for (b, brief) in book.briefs.iter().enumerate() {
         for (f, fact) in brief.brief.facts.iter().enumerate() {
             groups
-                .entry((fact.subject.as_str(), fact.metric.as_str(), fact.as_of.map(|d| d.to_string())))
+                .entry((
+                    fact.subject.as_str(),
+                    fact.metric.as_str(),
+                    fact.as_of.map(|d| d.to_string()),
+                ))
                 .or_default()
                 .push((b, f));
         }
     }
     let fact = |(b, f): FactRef| &book.briefs[b].brief.facts[f];
     for group in groups.into_values().filter(|g| g.len() > 1) {
-        let distinct: BTreeSet<(String, Option<&String>)> =
-            group.iter().map(|&x| (fact(x).value.raw(), fact(x).unit.as_ref())).collect();
+        let distinct: BTreeSet<(String, Option<&String>)> = group
+            .iter()
+            .map(|&x| (fact(x).value.raw(), fact(x).unit.as_ref()))
+            .collect();
         if distinct.len() < 2 {
             continue;
         }
@@ -200,7 +269,10 @@ fn find_conflicts(book: &Book, r: &mut Resolved) {
             let twins: Vec<FactRef> = group
                 .iter()
                 .copied()
-                .filter(|&y| (fact(y).value.raw(), fact(y).unit.as_ref()) != (fact(x).value.raw(), fact(x).unit.as_ref()))
+                .filter(|&y| {
+                    (fact(y).value.raw(), fact(y).unit.as_ref())
+                        != (fact(x).value.raw(), fact(x).unit.as_ref())
+                })
                 .collect();
             r.conflicts.insert(x, twins);
         }

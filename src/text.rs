@@ -117,7 +117,10 @@ mod tests {
 
     #[test]
     fn relative_urls_walk_up_then_down() {
-        assert_eq!(relative_url("chips/h20/", "chips/supply/"), "../supply/index.html");
+        assert_eq!(
+            relative_url("chips/h20/", "chips/supply/"),
+            "../supply/index.html"
+        );
         assert_eq!(relative_url("", "chips/h20/"), "chips/h20/index.html");
         assert_eq!(relative_url("chips/h20/", ""), "../../index.html");
         assert_eq!(relative_url("a/b/", "a/b/"), "index.html");

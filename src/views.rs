@@ -28,7 +28,10 @@ pub struct DateView {
 
 impl From<PartialDate> for DateView {
     fn from(date: PartialDate) -> Self {
-        DateView { iso: date.to_string(), human: date.human() }
+        DateView {
+            iso: date.to_string(),
+            human: date.human(),
+        }
     }
 }
 
@@ -188,7 +191,12 @@ pub struct FactView<'a> {
 }
 
 impl<'a> FactView<'a> {
-    pub fn new(fact: &'a Fact, index: usize, source: SourceRef<'a>, conflicts_with: Vec<LinkView<'a>>) -> Self {
+    pub fn new(
+        fact: &'a Fact,
+        index: usize,
+        source: SourceRef<'a>,
+        conflicts_with: Vec<LinkView<'a>>,
+    ) -> Self {
         FactView {
             id: fact.id.as_deref(),
             anchor: fact_anchor(fact, index),

@@ -12,7 +12,12 @@ fn a_book_builds_with_citations_claims_facts_and_relative_links() {
     let root = book.path();
     let h20 = read(root, "public/chips/h20/index.html");
     // Numbered markers linking to the reference list, numbered by first citation.
-    assert!(h20.contains(r##"<a href="#ref-cnn-2025" id="cite-cnn-2025-1" title="China is cool on the H20""##), "{h20}");
+    assert!(
+        h20.contains(
+            r##"<a href="#ref-cnn-2025" id="cite-cnn-2025-1" title="China is cool on the H20""##
+        ),
+        "{h20}"
+    );
     assert!(h20.contains(r##"<a href="#ref-ft-2025" id="cite-ft-2025-1""##));
     assert!(h20.contains(">2</a>, p. 2]</sup>"));
     assert!(h20.contains(r#"<li id="ref-cnn-2025" class="reference status-active">"#));
@@ -29,12 +34,18 @@ fn a_book_builds_with_citations_claims_facts_and_relative_links() {
     let supply = read(root, "public/chips/supply/index.html");
     assert!(supply.contains(r#"<h2 id="capacity">Capacity</h2>"#));
     assert!(supply.contains("Linked from"));
-    assert!(supply.contains(r#"href="../../chips/h20/index.html">The H20 decision</a>"#), "{supply}");
+    assert!(
+        supply.contains(r#"href="../../chips/h20/index.html">The H20 decision</a>"#),
+        "{supply}"
+    );
     let cover = read(root, "public/index.html");
     assert!(cover.contains("2 briefs in 1 chapters"));
     assert!(cover.contains(r#"href="./chips/h20/index.html""#));
     let not_found = read(root, "public/404.html");
-    assert!(not_found.contains(r#"href="https://example.org/book/style.css""#), "404 uses absolute URLs");
+    assert!(
+        not_found.contains(r#"href="https://example.org/book/style.css""#),
+        "404 uses absolute URLs"
+    );
     assert!(root.join("public/style.css").exists());
     assert!(root.join("public/chips/index.html").exists());
 }
@@ -44,8 +55,14 @@ fn two_builds_are_byte_identical() {
     let book = write_book(&base_book());
     let root = book.path();
     let (one, two) = (root.join("one"), root.join("two"));
-    assert_eq!(briefbook(root, &["build", "-o", one.to_str().unwrap()]).code, 0);
-    assert_eq!(briefbook(root, &["build", "-o", two.to_str().unwrap()]).code, 0);
+    assert_eq!(
+        briefbook(root, &["build", "-o", one.to_str().unwrap()]).code,
+        0
+    );
+    assert_eq!(
+        briefbook(root, &["build", "-o", two.to_str().unwrap()]).code,
+        0
+    );
     let (one, two) = (snapshot(&one), snapshot(&two));
     assert!(one.len() > 5);
     assert_eq!(one, two);
@@ -57,13 +74,26 @@ fn a_failed_build_leaves_the_previous_output_byte_for_byte() {
     let root = book.path();
     assert_eq!(briefbook(root, &["build"]).code, 0);
     let before = snapshot(&root.join("public"));
-    write(root, "content/chips/h20.md", H20.replace("[@cnn-2025]", "[@cnn-2052]").as_bytes());
+    write(
+        root,
+        "content/chips/h20.md",
+        H20.replace("[@cnn-2025]", "[@cnn-2052]").as_bytes(),
+    );
     let run = briefbook(root, &["build"]);
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(run.stderr.contains("previous output is unchanged"));
     assert_eq!(snapshot(&root.join("public")), before);
-    let leftovers: Vec<_> = std::fs::read_dir(root).unwrap().filter_map(Result::ok).map(|e| e.file_name()).collect();
-    assert!(leftovers.iter().all(|n| !n.to_string_lossy().contains("briefbook-")), "{leftovers:?}");
+    let leftovers: Vec<_> = std::fs::read_dir(root)
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.file_name())
+        .collect();
+    assert!(
+        leftovers
+            .iter()
+            .all(|n| !n.to_string_lossy().contains("briefbook-")),
+        "{leftovers:?}"
+    );
 }
 
 #[test]
@@ -97,26 +127,48 @@ fn drafts_are_left_out_unless_asked_for() {
 #[test]
 fn templates_override_the_built_in_theme_file_by_file() {
     let mut files = base_book();
-    files.insert("templates/404.html".into(), "custom 404 for {{ config.title }}".into());
+    files.insert(
+        "templates/404.html".into(),
+        "custom 404 for {{ config.title }}".into(),
+    );
     files.insert("static/robots.txt".into(), "User-agent: *\n".into());
-    files.insert("content/chips/bundle/index.md".into(), H20.replace("The H20 decision", "Bundle").replace("id = \"shipments\"\n", ""));
+    files.insert(
+        "content/chips/bundle/index.md".into(),
+        H20.replace("The H20 decision", "Bundle")
+            .replace("id = \"shipments\"\n", ""),
+    );
     files.insert("content/chips/bundle/chart.png".into(), "png bytes".into());
     let book = write_book(&files);
     let run = briefbook(book.path(), &["build"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert_eq!(read(book.path(), "public/404.html"), "custom 404 for Test book");
+    assert_eq!(
+        read(book.path(), "public/404.html"),
+        "custom 404 for Test book"
+    );
     assert!(read(book.path(), "public/chips/h20/index.html").contains("<article class=\"brief\">"));
     assert_eq!(read(book.path(), "public/robots.txt"), "User-agent: *\n");
-    assert_eq!(read(book.path(), "public/chips/bundle/chart.png"), "png bytes");
+    assert_eq!(
+        read(book.path(), "public/chips/bundle/chart.png"),
+        "png bytes"
+    );
 }
 
 #[test]
 fn base_url_flag_and_css_highlighting() {
     let mut files = base_book();
-    files.insert("site.toml".into(), format!("{SITE}\n[markdown]\nhighlight_theme = \"css\"\n"));
-    files.insert("content/chips/h20.md".into(), format!("{H20}\n```rust\nfn main() {{}}\n```\n"));
+    files.insert(
+        "site.toml".into(),
+        format!("{SITE}\n[markdown]\nhighlight_theme = \"css\"\n"),
+    );
+    files.insert(
+        "content/chips/h20.md".into(),
+        format!("{H20}\n```rust\nfn main() {{}}\n```\n"),
+    );
     let book = write_book(&files);
-    let run = briefbook(book.path(), &["build", "--base-url", "https://mirror.example/x"]);
+    let run = briefbook(
+        book.path(),
+        &["build", "--base-url", "https://mirror.example/x"],
+    );
     assert_eq!(run.code, 0, "{}", run.stderr);
     let h20 = read(book.path(), "public/chips/h20/index.html");
     assert!(h20.contains("https://mirror.example/x/chips/h20/"));

@@ -56,7 +56,10 @@ impl Value {
             Value::Str(s) | Value::Datetime(s) => J::String(s.clone()),
             Value::Seq(items) => J::Array(items.iter().map(|n| n.value.to_json()).collect()),
             Value::Map(entries) => J::Object(
-                entries.iter().map(|(k, v)| (k.name.clone(), v.value.to_json())).collect(),
+                entries
+                    .iter()
+                    .map(|(k, v)| (k.name.clone(), v.value.to_json()))
+                    .collect(),
             ),
         }
     }

@@ -139,7 +139,10 @@ mod tests {
     #[test]
     fn reports_missing_and_unclosed_front_matter() {
         assert_eq!(split("").unwrap_err().message, "the file is empty");
-        assert_eq!(split("# Title\n").unwrap_err().message, "the file does not start with front matter");
+        assert_eq!(
+            split("# Title\n").unwrap_err().message,
+            "the file does not start with front matter"
+        );
         let err = split("---\ntitle: x\n").unwrap_err();
         assert!(err.message.contains("never closed"));
         assert!(err.help.contains("`---`"));

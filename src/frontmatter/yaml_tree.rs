@@ -9,7 +9,10 @@ use super::node::{Key, Node, Value};
 
 pub fn parse(text: &str, offset: usize) -> Result<Node, (String, usize)> {
     if text.trim().is_empty() {
-        return Ok(Node { value: Value::Map(Vec::new()), span: offset..offset });
+        return Ok(Node {
+            value: Value::Map(Vec::new()),
+            span: offset..offset,
+        });
     }
     let root: Spanned<Raw> = serde_saphyr::from_str(text).map_err(|err| {
         let at = err.location().map_or(0, |loc| byte_offset(text, &loc));
@@ -102,20 +105,31 @@ fn convert(raw: Spanned<Raw>, text: &str, offset: usize) -> Node {
         Raw::Int(i) => Value::Int(i),
         Raw::Float(f) => Value::Float(f),
         Raw::Str(s) => Value::Str(s),
-        Raw::Seq(items) => Value::Seq(items.into_iter().map(|i| convert(i, text, offset)).collect()),
+        Raw::Seq(items) => Value::Seq(
+            items
+                .into_iter()
+                .map(|i| convert(i, text, offset))
+                .collect(),
+        ),
         Raw::Map(entries) => Value::Map(
             entries
                 .into_iter()
                 .map(|(key, value)| {
                     let key_start = offset + byte_offset(text, &key.referenced);
                     let key_end = key_start + key.value.len();
-                    let key = Key { name: key.value, span: key_start..key_end };
+                    let key = Key {
+                        name: key.value,
+                        span: key_start..key_end,
+                    };
                     (key, convert(value, text, offset))
                 })
                 .collect(),
         ),
     };
-    Node { value, span: start..start }
+    Node {
+        value,
+        span: start..start,
+    }
 }
 
 /// Byte offset of a 1-based (line, character column) location in `text`.
@@ -125,7 +139,11 @@ fn byte_offset(text: &str, location: &Location) -> usize {
     }
     let line = location.line().max(1) as usize;
     let column = location.column().max(1) as usize;
-    let line_start: usize = text.split_inclusive('\n').take(line - 1).map(str::len).sum();
+    let line_start: usize = text
+        .split_inclusive('\n')
+        .take(line - 1)
+        .map(str::len)
+        .sum();
     let rest = text.get(line_start..).unwrap_or("");
     let within: usize = rest.chars().take(column - 1).map(char::len_utf8).sum();
     (line_start + within).min(text.len())
@@ -139,22 +157,38 @@ mod tests {
     fn keeps_positions_of_keys_and_values() {
         let text = "title: A\ndate: 2025-08-17\nclaims:\n  - id: c1\n    text: \"x\"\n";
         let node = parse(text, 4).unwrap();
-        let Value::Map(entries) = node.value else { panic!("not a map") };
+        let Value::Map(entries) = node.value else {
+            panic!("not a map")
+        };
         assert_eq!(entries[0].0.name, "title");
         assert_eq!(entries[0].0.span.start, 4);
         assert_eq!(entries[1].1.value, Value::Str("2025-08-17".into()));
         assert_eq!(entries[1].1.span.start, 4 + text.find("2025").unwrap());
-        let Value::Seq(claims) = &entries[2].1.value else { panic!("not a list") };
-        let Value::Map(claim) = &claims[0].value else { panic!("not a map") };
+        let Value::Seq(claims) = &entries[2].1.value else {
+            panic!("not a list")
+        };
+        let Value::Map(claim) = &claims[0].value else {
+            panic!("not a map")
+        };
         assert_eq!(claim[0].0.span.start, 4 + text.find("id:").unwrap());
     }
 
     #[test]
     fn numbers_and_booleans_are_typed() {
         let node = parse("a: 2025\nb: 1.5\nc: true\nd: ~\n", 0).unwrap();
-        let Value::Map(entries) = node.value else { panic!("not a map") };
+        let Value::Map(entries) = node.value else {
+            panic!("not a map")
+        };
         let values: Vec<&Value> = entries.iter().map(|(_, v)| &v.value).collect();
-        assert_eq!(values, [&Value::Int(2025), &Value::Float(1.5), &Value::Bool(true), &Value::Null]);
+        assert_eq!(
+            values,
+            [
+                &Value::Int(2025),
+                &Value::Float(1.5),
+                &Value::Bool(true),
+                &Value::Null
+            ]
+        );
     }
 
     #[test]

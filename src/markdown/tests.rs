@@ -19,7 +19,10 @@ fn source(id: &str, title: &str) -> Source {
         status: "active".into(),
         superseded_by: None,
         note: None,
-        origin: Origin { file: SourceFile::new("content/sources.toml", ""), offset: 0 },
+        origin: Origin {
+            file: SourceFile::new("content/sources.toml", ""),
+            offset: 0,
+        },
     }
 }
 
@@ -28,12 +31,21 @@ fn render_body(body: &str, raw: bool) -> (Rendered, Arc<SourceFile>) {
         .into_iter()
         .map(|s| (s.id.clone(), s))
         .collect();
-    let urls = [("chips/h20.md", "chips/h20/"), ("supply/huawei.md", "supply/huawei/")]
-        .into_iter()
-        .map(|(a, b)| (a.to_string(), b.to_string()))
-        .collect();
+    let urls = [
+        ("chips/h20.md", "chips/h20/"),
+        ("supply/huawei.md", "supply/huawei/"),
+    ]
+    .into_iter()
+    .map(|(a, b)| (a.to_string(), b.to_string()))
+    .collect();
     let highlighter = Highlighter::new("css");
-    let cx = Context { sources: &sources, urls: &urls, page_url: "chips/h20/", highlighter: &highlighter, allow_raw_html: raw };
+    let cx = Context {
+        sources: &sources,
+        urls: &urls,
+        page_url: "chips/h20/",
+        highlighter: &highlighter,
+        allow_raw_html: raw,
+    };
     let text = format!("+++\n+++\n{body}");
     let file = SourceFile::new("content/chips/h20.md", text);
     (render(&file, body, 8, &cx), file)
@@ -41,10 +53,17 @@ fn render_body(body: &str, raw: bool) -> (Rendered, Arc<SourceFile>) {
 
 #[test]
 fn headings_get_unique_slug_ids_and_explicit_ids_win() {
-    let (r, _) = render_body("## The H20\n\n## The H20\n\n## Custom {#mine}\n\n## References\n", false);
+    let (r, _) = render_body(
+        "## The H20\n\n## The H20\n\n## Custom {#mine}\n\n## References\n",
+        false,
+    );
     let ids: Vec<&str> = r.headings.iter().map(|h| h.id.as_str()).collect();
     assert_eq!(ids, ["the-h20", "the-h20-1", "mine", "references-1"]);
-    assert!(r.html.contains("<h2 id=\"the-h20-1\">The H20</h2>"), "{}", r.html);
+    assert!(
+        r.html.contains("<h2 id=\"the-h20-1\">The H20</h2>"),
+        "{}",
+        r.html
+    );
 }
 
 #[test]
@@ -53,7 +72,12 @@ fn citations_are_numbered_by_first_use() {
     assert!(r.diagnostics.is_empty(), "{:?}", r.diagnostics);
     assert_eq!(r.cited, ["ft", "cnn"]);
     assert_eq!(r.markers["ft"], ["cite-ft-1", "cite-ft-2", "cite-ft-3"]);
-    assert!(r.html.contains("<a href=\"#ref-cnn\" id=\"cite-cnn-1\" title=\"CNN &lt;report&gt;\""), "{}", r.html);
+    assert!(
+        r.html
+            .contains("<a href=\"#ref-cnn\" id=\"cite-cnn-1\" title=\"CNN &lt;report&gt;\""),
+        "{}",
+        r.html
+    );
     assert!(r.html.contains(">1</a>, p. 4]</sup>"), "{}", r.html);
 }
 
@@ -69,19 +93,33 @@ fn code_keeps_citation_text_literal() {
 fn unknown_citations_are_located_with_a_suggestion() {
     let (r, file) = render_body("Text\n\nSee [@cnnn] here.\n", false);
     let d = &r.diagnostics[0];
-    assert_eq!(d.headline(), "content/chips/h20.md:5:5: error[unknown-source]: citation of unknown source `cnnn`");
+    assert_eq!(
+        d.headline(),
+        "content/chips/h20.md:5:5: error[unknown-source]: citation of unknown source `cnnn`"
+    );
     assert_eq!(d.help.as_deref(), Some("did you mean `cnn`?"));
     assert_eq!(file.line_text(5), "See [@cnnn] here.");
 }
 
 #[test]
 fn internal_links_become_relative_and_are_collected() {
-    let (r, _) = render_body("[Huawei](@/supply/huawei.md#output) and [bad](@/supply/huawai.md)\n", false);
-    assert!(r.html.contains("href=\"../../supply/huawei/index.html#output\""), "{}", r.html);
+    let (r, _) = render_body(
+        "[Huawei](@/supply/huawei.md#output) and [bad](@/supply/huawai.md)\n",
+        false,
+    );
+    assert!(
+        r.html
+            .contains("href=\"../../supply/huawei/index.html#output\""),
+        "{}",
+        r.html
+    );
     assert_eq!(r.links.len(), 1);
     assert_eq!(r.links[0].anchor.as_deref(), Some("output"));
     assert_eq!(r.diagnostics[0].headline(), "content/chips/h20.md:3:41: error[broken-link]: link to `@/supply/huawai.md`, which is not a page of this book");
-    assert_eq!(r.diagnostics[0].help.as_deref(), Some("did you mean `supply/huawei.md`?"));
+    assert_eq!(
+        r.diagnostics[0].help.as_deref(),
+        Some("did you mean `supply/huawei.md`?")
+    );
 }
 
 #[test]
@@ -102,7 +140,10 @@ fn fenced_code_is_highlighted() {
 
 #[test]
 fn extensions_are_on() {
-    let (r, _) = render_body("| a |\n|---|\n| b |\n\n~~x~~\n\n- [x] done\n\nNote[^1].\n\n[^1]: Foot.\n", false);
+    let (r, _) = render_body(
+        "| a |\n|---|\n| b |\n\n~~x~~\n\n- [x] done\n\nNote[^1].\n\n[^1]: Foot.\n",
+        false,
+    );
     for needle in ["<table>", "<del>x</del>", "type=\"checkbox\"", "footnote"] {
         assert!(r.html.contains(needle), "{needle} missing in {}", r.html);
     }

@@ -8,8 +8,10 @@ use std::process::Command;
 use tempfile::TempDir;
 
 pub const SITE: &str = "title = \"Test book\"\nbase_url = \"https://example.org/book/\"\n\n[check]\nreference_date = \"2025-09-01\"\n";
-pub const COVER: &str = "+++\ntitle = \"Test book\"\nsummary = \"A book for tests.\"\n+++\n\nThe introduction.\n";
-pub const CHAPTER: &str = "+++\ntitle = \"Chips\"\nsummary = \"About chips.\"\n+++\n\nChapter intro.\n";
+pub const COVER: &str =
+    "+++\ntitle = \"Test book\"\nsummary = \"A book for tests.\"\n+++\n\nThe introduction.\n";
+pub const CHAPTER: &str =
+    "+++\ntitle = \"Chips\"\nsummary = \"About chips.\"\n+++\n\nChapter intro.\n";
 pub const SOURCES: &str = r#"[[source]]
 id = "cnn-2025"
 title = "China is cool on the H20"
@@ -126,7 +128,12 @@ pub fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_file())
         .map(|e| {
-            let rel = e.path().strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/");
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
             (rel, std::fs::read(e.path()).unwrap())
         })
         .collect()
