@@ -69,7 +69,7 @@ pub fn split(text: &str) -> Result<Split<'_>, SplitError> {
         }
     }
     Err(SplitError {
-        message: format!("the front matter opened here is never closed"),
+        message: "the front matter opened here is never closed".to_string(),
         help: format!("add a line holding only `{delimiter}` after the last field"),
         offset: start,
     })
