@@ -76,7 +76,7 @@ pub fn parse(file: &Arc<SourceFile>) -> (Option<Config>, Vec<Diagnostic>) {
     {
         if let Some(n) = markdown.get("highlight_theme") {
             if let Some(name) = d.string(n) {
-                let known = crate::highlight::theme_names();
+                let known = crate::highlight::THEME_NAMES;
                 if name == "css" || known.contains(&name.as_str()) {
                     highlight_theme = name;
                 } else {

@@ -19,10 +19,17 @@ fn themes() -> &'static ThemeSet {
     SET.get_or_init(ThemeSet::load_defaults)
 }
 
-/// The names `highlight_theme` accepts besides "css", sorted.
-pub fn theme_names() -> Vec<&'static str> {
-    themes().themes.keys().map(String::as_str).collect()
-}
+/// The themes syntect ships, which `highlight_theme` accepts besides "css". A constant, so that
+/// checking site.toml does not load the theme set (a test keeps it equal to syntect's list).
+pub const THEME_NAMES: &[&str] = &[
+    "InspiredGitHub",
+    "Solarized (dark)",
+    "Solarized (light)",
+    "base16-eighties.dark",
+    "base16-mocha.dark",
+    "base16-ocean.dark",
+    "base16-ocean.light",
+];
 
 /// Highlights fenced code in one chosen style: inline colours of a theme, or CSS classes.
 #[derive(Clone, Debug)]
@@ -117,6 +124,12 @@ mod tests {
         let classed = Highlighter::new("css").highlight("fn main() {}\n", "rust");
         assert!(classed.contains("class=\"hl-"), "{classed}");
         assert!(Highlighter::stylesheet().contains(".hl-"));
+    }
+
+    #[test]
+    fn theme_names_match_syntect() {
+        let shipped: Vec<&str> = themes().themes.keys().map(String::as_str).collect();
+        assert_eq!(shipped, THEME_NAMES);
     }
 
     #[test]

@@ -175,3 +175,52 @@ fn base_url_flag_and_css_highlighting() {
     assert!(h20.contains("class=\"hl-"), "classed highlighting");
     assert!(read(book.path(), "public/highlight.css").contains(".hl-"));
 }
+
+#[test]
+fn chapters_nest_and_order_by_weight_then_title() {
+    let mut files = base_book();
+    files.insert(
+        "content/chips/memory/_index.md".into(),
+        "+++\ntitle = \"Memory\"\nweight = 1\n+++\n".into(),
+    );
+    files.insert(
+        "content/chips/memory/hbm.md".into(),
+        "+++\ntitle = \"HBM\"\ndate = \"2024\"\nsummary = \"s\"\n+++\nSee [the chapter](@/chips/_index.md) [@ft-2025].\n".into(),
+    );
+    files.insert(
+        "content/alpha/_index.md".into(),
+        "+++\ntitle = \"Alpha\"\nweight = 5\n+++\n".into(),
+    );
+    files.insert(
+        "content/alpha/one.md".into(),
+        "+++\ntitle = \"One\"\ndate = \"2024\"\nsummary = \"s\"\n+++\n[@cnn-2025]\n".into(),
+    );
+    let book = write_book(&files);
+    let run = briefbook(book.path(), &["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let hbm = read(book.path(), "public/chips/memory/hbm/index.html");
+    assert!(
+        hbm.contains(r#"href="../../index.html">the chapter</a>"#),
+        "{hbm}"
+    );
+    let cover = read(book.path(), "public/index.html");
+    let order: Vec<usize> = [
+        "chips/index.html",
+        "chips/memory/index.html",
+        "alpha/index.html",
+    ]
+    .iter()
+    .map(|url| {
+        cover
+            .find(&format!("href=\"./{url}\""))
+            .unwrap_or_else(|| panic!("{url} in {cover}"))
+    })
+    .collect();
+    // Chips has no weight, so weighted Alpha comes first; Memory is inside Chips.
+    assert!(order[2] < order[0] && order[0] < order[1], "{order:?}");
+    let chapter = read(book.path(), "public/chips/index.html");
+    assert!(
+        chapter.contains(r#"href="../chips/memory/index.html">Memory</a>"#),
+        "{chapter}"
+    );
+}

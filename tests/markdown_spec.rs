@@ -1,0 +1,123 @@
+//! The CommonMark and GFM spec examples through our Markdown pass: rewriting events (heading ids,
+//! citations, links, highlighting) must not lose or reorder any example's text.
+//!
+//! The spec files live in the workbench (`../shared/testdata/`), not in this repository; when they
+//! are absent the test says so and checks nothing.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+use briefbook::diagnostic::SourceFile;
+use briefbook::highlight::Highlighter;
+use briefbook::markdown::{self, Context};
+
+/// (markdown, line in the spec) of every example in a spec file.
+fn examples(spec: &str) -> Vec<(String, usize)> {
+    let fence = "````````````````````````````````";
+    let mut out = Vec::new();
+    let mut lines = spec.lines().enumerate();
+    while let Some((n, line)) = lines.next() {
+        if !(line.starts_with(fence) && line.contains("example")) {
+            continue;
+        }
+        let mut markdown = String::new();
+        for (_, l) in lines.by_ref() {
+            if l == "." {
+                break;
+            }
+            markdown.push_str(l);
+            markdown.push('\n');
+        }
+        for (_, l) in lines.by_ref() {
+            if l.starts_with(fence) {
+                break;
+            }
+        }
+        out.push((markdown.replace('→', "\t"), n + 1));
+    }
+    out
+}
+
+/// The text a reader sees: tags removed, the common entities decoded, white space folded.
+fn visible_text(html: &str) -> String {
+    let mut text = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => in_tag = false,
+            _ if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    let text = text
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&#x27;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&");
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn check_spec(name: &str) -> usize {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/testdata")
+        .join(name);
+    let Ok(spec) = std::fs::read_to_string(&path) else {
+        eprintln!(
+            "SKIPPED: {} not found; the spec examples were not checked",
+            path.display()
+        );
+        return 0;
+    };
+    let sources = BTreeMap::new();
+    let urls = HashMap::new();
+    let highlighter = Highlighter::new("css");
+    let cx = Context {
+        sources: &sources,
+        urls: &urls,
+        page_url: "",
+        highlighter: &highlighter,
+        allow_raw_html: true,
+    };
+    let all = examples(&spec);
+    let mut failures = Vec::new();
+    for (markdown, line) in &all {
+        let file = SourceFile::new("spec.md", markdown.clone());
+        let ours = markdown::render(&file, markdown, 0, &cx).html;
+        let mut plain = String::new();
+        pulldown_cmark::html::push_html(
+            &mut plain,
+            pulldown_cmark::Parser::new_ext(markdown, markdown::options()),
+        );
+        if visible_text(&ours) != visible_text(&plain) {
+            failures.push(format!(
+                "{name}:{line}\n  ours:  {}\n  plain: {}",
+                visible_text(&ours),
+                visible_text(&plain)
+            ));
+        }
+    }
+    eprintln!("{name}: {} examples checked", all.len());
+    assert!(
+        failures.is_empty(),
+        "{} of {} examples differ:\n{}",
+        failures.len(),
+        all.len(),
+        failures.join("\n")
+    );
+    all.len()
+}
+
+#[test]
+fn commonmark_examples_keep_their_text() {
+    let n = check_spec("commonmark-spec.txt");
+    assert!(n == 0 || n >= 600, "only {n} examples found");
+}
+
+#[test]
+fn gfm_examples_keep_their_text() {
+    let n = check_spec("gfm-spec.txt");
+    assert!(n == 0 || n >= 600, "only {n} examples found");
+}
