@@ -286,6 +286,7 @@ fn render_site(
         highlight_css: css_mode,
     };
     let mut pages = render::render_pages(&renderer, &inputs)?;
+    pages.extend(crate::export::exports(book, resolved));
     let overridden = |path: &str| files.statics.iter().any(|f| f.rel == path);
     for (path, text) in crate::theme::STATIC {
         if !overridden(path) {

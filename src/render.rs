@@ -99,6 +99,7 @@ pub fn render_pages(
         .into_par_iter()
         .map(|i| chapter_page(renderer, &shared, inputs, i));
     let mut results: Vec<Result<OutputFile, Diagnostic>> = briefs.chain(chapters).collect();
+    results.extend(crate::indexes::index_pages(renderer, &shared, inputs));
     results.push(cover_page(renderer, &shared, inputs));
     results.push(not_found_page(renderer, &shared, inputs));
     let (files, errors): (Vec<_>, Vec<_>) = results.into_iter().partition(Result::is_ok);
@@ -111,13 +112,13 @@ pub fn render_pages(
     }
 }
 
-struct Shared<'a> {
-    site: &'a SiteView<'a>,
-    contents: &'a [ChapterNav<'a>],
+pub(crate) struct Shared<'a> {
+    pub site: &'a SiteView<'a>,
+    pub contents: &'a [ChapterNav<'a>],
 }
 
 /// The context every page shares; `root` is the way back to the site root.
-fn context(
+pub(crate) fn context(
     shared: &Shared,
     url: &str,
     root: &str,
@@ -136,7 +137,7 @@ fn context(
     cx
 }
 
-fn page<T: Serialize>(
+pub(crate) fn page<T: Serialize>(
     renderer: &Renderer,
     mut cx: Context,
     key: &str,
@@ -166,7 +167,7 @@ fn contents(book: &Book) -> Vec<ChapterNav<'_>> {
         .collect()
 }
 
-fn brief_link(b: &BookBrief) -> LinkView<'_> {
+pub(crate) fn brief_link(b: &BookBrief) -> LinkView<'_> {
     LinkView {
         title: &b.brief.header.title,
         url: format!("{}index.html", b.url),
@@ -270,7 +271,14 @@ fn brief_view<'a>(inputs: &'a Inputs, i: usize) -> BriefView<'a> {
         date: brief.date.into(),
         updated: brief.updated.map(Into::into),
         authors: &brief.authors,
-        tags: &brief.tags,
+        tags: brief
+            .tags
+            .iter()
+            .map(|name| TagLink {
+                name,
+                url: crate::indexes::tag_url(name),
+            })
+            .collect(),
         content: &body.html,
         toc: &body.headings,
         url: format!("{}index.html", b.url),
@@ -287,7 +295,7 @@ fn brief_view<'a>(inputs: &'a Inputs, i: usize) -> BriefView<'a> {
 }
 
 /// A link to a fact's row on its brief's page.
-fn fact_link(book: &Book, brief: usize, fact: usize) -> LinkView<'_> {
+pub(crate) fn fact_link(book: &Book, brief: usize, fact: usize) -> LinkView<'_> {
     let b = &book.briefs[brief];
     let f = &b.brief.facts[fact];
     LinkView {

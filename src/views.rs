@@ -221,6 +221,13 @@ pub fn fact_anchor(fact: &Fact, index: usize) -> String {
     }
 }
 
+/// A tag and the URL of its page.
+#[derive(Serialize)]
+pub struct TagLink<'a> {
+    pub name: &'a str,
+    pub url: String,
+}
+
 #[derive(Serialize)]
 pub struct BriefView<'a> {
     pub path: &'a str,
@@ -229,7 +236,7 @@ pub struct BriefView<'a> {
     pub date: DateView,
     pub updated: Option<DateView>,
     pub authors: &'a [String],
-    pub tags: &'a [String],
+    pub tags: Vec<TagLink<'a>>,
     pub content: &'a str,
     pub toc: &'a [Heading],
     pub url: String,

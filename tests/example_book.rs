@@ -34,3 +34,16 @@ fn the_example_book_checks_clean_and_builds() {
         "cover, two chapters and at least six briefs; found {briefs}"
     );
 }
+
+#[test]
+fn every_link_in_the_example_book_resolves() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = tempfile::tempdir().unwrap();
+    let target = out.path().join("site");
+    assert_eq!(
+        common::briefbook(root, &["build", "-o", target.to_str().unwrap()]).code,
+        0
+    );
+    let broken = common::broken_links(&target);
+    assert!(broken.is_empty(), "{broken:#?}");
+}

@@ -142,3 +142,77 @@ pub fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
 pub fn read(root: &Path, path: &str) -> String {
     std::fs::read_to_string(root.join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
+
+/// Every relative link in the built site whose file or `#fragment` does not exist, as
+/// "from-file -> href". The 404 page is skipped: its links are absolute on purpose.
+pub fn broken_links(site: &Path) -> Vec<String> {
+    let pages: BTreeMap<String, String> = snapshot(site)
+        .into_iter()
+        .filter(|(path, _)| path.ends_with(".html"))
+        .map(|(path, bytes)| (path, String::from_utf8(bytes).expect("utf-8 html")))
+        .collect();
+    let ids: BTreeMap<&str, Vec<String>> = pages
+        .iter()
+        .map(|(path, html)| (path.as_str(), attribute_values(html, "id")))
+        .collect();
+    let mut broken = Vec::new();
+    for (from, html) in &pages {
+        if from == "404.html" {
+            continue;
+        }
+        for href in attribute_values(html, "href") {
+            if href.starts_with("http://")
+                || href.starts_with("https://")
+                || href.starts_with("mailto:")
+            {
+                continue;
+            }
+            let (path, fragment) = href
+                .split_once('#')
+                .map_or((href.as_str(), None), |(p, f)| (p, Some(f)));
+            let target = if path.is_empty() {
+                from.clone()
+            } else {
+                join(from, path)
+            };
+            let exists = site.join(&target).is_file();
+            let fragment_ok = match fragment {
+                None => true,
+                Some(f) => ids
+                    .get(target.as_str())
+                    .is_some_and(|list| list.iter().any(|id| id == f)),
+            };
+            if !exists || !fragment_ok {
+                broken.push(format!("{from} -> {href}"));
+            }
+        }
+    }
+    broken
+}
+
+/// `href` relative to the page at `from`, normalised.
+fn join(from: &str, href: &str) -> String {
+    let mut parts: Vec<&str> = from.split('/').collect();
+    parts.pop();
+    for segment in href.split('/') {
+        match segment {
+            ".." => {
+                parts.pop();
+            }
+            "." | "" => {}
+            s => parts.push(s),
+        }
+    }
+    parts.join("/")
+}
+
+/// The values of every `name="..."` attribute in the page.
+pub fn attribute_values(html: &str, name: &str) -> Vec<String> {
+    let needle = format!(" {name}=\"");
+    html.match_indices(&needle)
+        .filter_map(|(i, _)| {
+            let rest = &html[i + needle.len()..];
+            rest.find('"').map(|end| rest[..end].replace("&amp;", "&"))
+        })
+        .collect()
+}

@@ -1,0 +1,235 @@
+//! The briefing apparatus: index pages, exports and every link between pages.
+
+mod common;
+
+use common::*;
+use serde_json::Value;
+
+fn built() -> tempfile::TempDir {
+    let book = write_book(&base_book());
+    let run = briefbook(book.path(), &["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    book
+}
+
+fn book_json(book: &tempfile::TempDir) -> Value {
+    serde_json::from_str(&read(book.path(), "public/data/book.json")).expect("book.json parses")
+}
+
+#[test]
+fn every_internal_link_and_fragment_resolves() {
+    let book = built();
+    let broken = broken_links(&book.path().join("public"));
+    assert!(broken.is_empty(), "{broken:#?}");
+}
+
+#[test]
+fn book_json_lists_briefs_sources_claims_and_facts_as_specified() {
+    let book = built();
+    let json = book_json(&book);
+    assert_eq!(json["format"], "briefbook/1");
+    assert_eq!(json["base_url"], "https://example.org/book/");
+    let paths: Vec<&str> = json["briefs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        paths,
+        ["chips/h20.md", "chips/supply.md"],
+        "briefs sorted by path"
+    );
+    let h20 = &json["briefs"][0];
+    assert_eq!(h20["url"], "chips/h20/");
+    assert_eq!(h20["chapter"], "chips");
+    assert_eq!(h20["updated"], Value::Null);
+    assert_eq!(h20["related"], serde_json::json!(["chips/supply.md"]));
+    assert_eq!(h20["linked_from"], serde_json::json!(["chips/supply.md"]));
+    assert_eq!(h20["cites"], serde_json::json!(["cnn-2025", "ft-2025"]));
+    let supply = &json["briefs"][1];
+    assert_eq!(
+        supply["authors"],
+        serde_json::json!([]),
+        "missing lists are []"
+    );
+    assert_eq!(supply["date"], "2025-08", "dates as written");
+}
+
+#[test]
+fn cited_by_counts_body_citations_and_lists_claim_only_citers() {
+    let mut files = base_book();
+    // A brief that names cnn-2025 only through a claim, never in its body.
+    files.insert(
+        "content/chips/claims-only.md".into(),
+        "+++\ntitle = \"Claims only\"\ndate = \"2025\"\nsummary = \"s\"\n[[claims]]\nid = \"b\"\ntext = \"t\"\nsources = [\"cnn-2025\"]\n[[claims]]\nid = \"a\"\ntext = \"t\"\nsources = [\"cnn-2025\", \"ft-2025\"]\n+++\nNo citations here.\n".into(),
+    );
+    let book = write_book(&files);
+    assert_eq!(briefbook(book.path(), &["build"]).code, 0);
+    let json = book_json(&book);
+    let sources = json["sources"].as_array().unwrap();
+    let ids: Vec<&str> = sources.iter().map(|s| s["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["cnn-2025", "ft-2025"], "sources sorted by id");
+    assert_eq!(
+        sources[0]["cited_by"],
+        serde_json::json!([
+            {"brief": "chips/claims-only.md", "count": 0, "claims": ["b", "a"]},
+            {"brief": "chips/h20.md", "count": 1, "claims": ["lukewarm"]},
+        ])
+    );
+    assert_eq!(
+        sources[1]["cited_by"][1],
+        serde_json::json!({"brief": "chips/h20.md", "count": 1, "claims": []})
+    );
+    assert_eq!(
+        sources[1]["cited_by"][2],
+        serde_json::json!({"brief": "chips/supply.md", "count": 1, "claims": []})
+    );
+    assert_eq!(sources[0]["publisher"], "CNN");
+    assert_eq!(sources[1]["url"], Value::Null);
+    assert_eq!(sources[1]["kind"], "other");
+    let claims: Vec<(&str, &str)> = json["claims"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["brief"].as_str().unwrap(), c["id"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        claims,
+        [
+            ("chips/claims-only.md", "a"),
+            ("chips/claims-only.md", "b"),
+            ("chips/h20.md", "lukewarm")
+        ]
+    );
+    assert_eq!(json["claims"][2]["status"], "reported");
+    assert_eq!(json["claims"][2]["likelihood"], Value::Null);
+}
+
+#[test]
+fn conflicts_are_flagged_on_both_sides_and_nowhere_else() {
+    let mut files = base_book();
+    // Same subject and metric as the others but another as_of: no conflict.
+    files.insert(
+        "content/chips/later.md".into(),
+        "+++\ntitle = \"Later\"\ndate = \"2025\"\nsummary = \"s\"\n[[facts]]\nsubject = \"Nvidia H20\"\nmetric = \"Shipments to China\"\nvalue = 9\nas_of = \"2026\"\nsource = \"ft-2025\"\n[[facts]]\nsubject = \"Another\"\nmetric = \"Same twice\"\nvalue = 2.5\nsource = \"ft-2025\"\n[[facts]]\nsubject = \"Another\"\nmetric = \"Same twice\"\nvalue = 2.5\nsource = \"cnn-2025\"\n+++\n".into(),
+    );
+    let book = write_book(&files);
+    assert_eq!(briefbook(book.path(), &["build"]).code, 0);
+    let json = book_json(&book);
+    let facts: Vec<(String, String, Value, bool)> = json["facts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["subject"].as_str().unwrap().into(),
+                f["brief"].as_str().unwrap().into(),
+                f["value"].clone(),
+                f["conflict"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    let expected = [
+        ("Another", "chips/later.md", serde_json::json!(2.5), false),
+        ("Another", "chips/later.md", serde_json::json!(2.5), false),
+        (
+            "Nvidia H20",
+            "chips/h20.md",
+            serde_json::json!(1500000),
+            true,
+        ),
+        (
+            "Nvidia H20",
+            "chips/supply.md",
+            serde_json::json!(1200000),
+            true,
+        ),
+        ("Nvidia H20", "chips/later.md", serde_json::json!(9), false),
+    ];
+    let expected: Vec<(String, String, Value, bool)> = expected
+        .into_iter()
+        .map(|(s, b, v, c)| (s.into(), b.into(), v, c))
+        .collect();
+    assert_eq!(facts, expected, "sorted by subject, metric, as_of, brief");
+    let csv = read(book.path(), "public/data/facts.csv");
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next(),
+        Some("subject,metric,value,unit,as_of,source,brief,note,conflict")
+    );
+    assert_eq!(
+        lines.nth(2),
+        Some("Nvidia H20,Shipments to China,1500000,units,2025,cnn-2025,chips/h20.md,,true")
+    );
+    let facts_page = read(book.path(), "public/facts/index.html");
+    assert_eq!(facts_page.matches("<tr id=").count(), 5);
+    assert_eq!(facts_page.matches(" class=\"conflict\"").count(), 2);
+    assert!(
+        facts_page.contains(r##"<a href="#chips-supply-fact-1">Supply</a>"##),
+        "{facts_page}"
+    );
+}
+
+#[test]
+fn the_citation_index_lists_every_use_and_the_uncited_apart() {
+    let mut files = base_book();
+    files.insert(
+        "content/sources.toml".into(),
+        format!(
+            "{SOURCES}\n[[source]]\nid = \"unused\"\ntitle = \"Never cited\"\ndate = \"2024\"\n"
+        ),
+    );
+    let book = write_book(&files);
+    assert_eq!(briefbook(book.path(), &["build"]).code, 0);
+    let index = read(book.path(), "public/sources/index.html");
+    assert!(index.contains(r#"<section class="source status-active" id="cnn-2025""#));
+    assert!(
+        index.contains(r#"<a href="../chips/h20/index.html#claim-lukewarm">lukewarm</a>"#),
+        "{index}"
+    );
+    assert!(index.contains("2 citations in 2 briefs"), "{index}");
+    let uncited = &index[index
+        .find("Sources nothing cites")
+        .expect("uncited section")..];
+    assert!(uncited.contains(r#"<li id="unused">"#));
+    let h20 = read(book.path(), "public/chips/h20/index.html");
+    assert!(h20.contains(
+        r#"<a class="index-link" href="../../sources/index.html#cnn-2025">Cited by</a>"#
+    ));
+    assert!(h20.contains(r#"<a href="../../tags/export-controls/index.html">export controls</a>"#));
+    let claims = read(book.path(), "public/claims/index.html");
+    assert!(claims.contains(r#"<a href="../chips/h20/index.html#claim-lukewarm">Beijing&#39;s response was lukewarm.</a>"#), "{claims}");
+    let tag = read(book.path(), "public/tags/export-controls/index.html");
+    assert!(tag.contains("The H20 decision"));
+}
+
+#[test]
+fn duplicate_claim_ids_are_errors_at_the_second() {
+    let mut files = base_book();
+    files.insert(
+        "content/chips/h20.md".into(),
+        H20.replace(
+            "[[facts]]",
+            "[[claims]]\nid = \"lukewarm\"\ntext = \"again\"\nsources = [\"ft-2025\"]\n\n[[facts]]",
+        ),
+    );
+    let book = write_book(&files);
+    let run = briefbook(book.path(), &["check"]);
+    assert_eq!(run.code, 1);
+    assert!(run.stderr.contains("content/chips/h20.md:14:1: error[duplicate-id]: the claim id `lukewarm` is already used on line 8 of this brief"), "{}", run.stderr);
+}
+
+#[test]
+fn the_link_checker_finds_missing_files_and_fragments() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "a/index.html", br##"<p id="here"><a href="../b/index.html#nowhere">x</a> <a href="#here">y</a> <a href="../c/index.html">z</a></p>"##);
+    write(dir.path(), "b/index.html", br#"<p id="somewhere"></p>"#);
+    assert_eq!(
+        broken_links(dir.path()),
+        [
+            "a/index.html -> ../b/index.html#nowhere",
+            "a/index.html -> ../c/index.html"
+        ]
+    );
+}
