@@ -18,9 +18,7 @@ pub(crate) fn index_pages(
     inputs: &Inputs,
 ) -> Vec<Result<OutputFile, Diagnostic>> {
     let book = inputs.book;
-    let cx = |url: &str, kind: &str, title: &str| {
-        context(shared, url, &crate::text::root_prefix(url), kind, title, "")
-    };
+    let cx = |url: &str, kind: &str, title: &str| context(shared, url, kind, title, "");
     let tags = tags(book);
     let list: Vec<TagView> = tags
         .iter()

@@ -121,7 +121,6 @@ pub(crate) struct Shared<'a> {
 pub(crate) fn context(
     shared: &Shared,
     url: &str,
-    root: &str,
     kind: &str,
     title: &str,
     description: &str,
@@ -129,7 +128,7 @@ pub(crate) fn context(
     let mut cx = Context::new();
     cx.insert("config", shared.site);
     cx.insert("contents", shared.contents);
-    cx.insert("root", root);
+    cx.insert("root", &crate::text::root_prefix(url));
     cx.insert("kind", kind);
     cx.insert("page_title", title);
     cx.insert("description", description);
@@ -194,11 +193,9 @@ fn brief_page(
 ) -> Result<OutputFile, Diagnostic> {
     let view = brief_view(inputs, i);
     let b = &inputs.book.briefs[i];
-    let root = crate::text::root_prefix(&b.url);
     let cx = context(
         shared,
         &b.url,
-        &root,
         "brief",
         &b.brief.header.title,
         b.brief.header.summary.as_deref().unwrap_or(""),
@@ -334,11 +331,9 @@ fn chapter_page(
         chapters: c.children.iter().map(|&k| chapter_link(book, k)).collect(),
         parents,
     };
-    let root = crate::text::root_prefix(&c.url);
     let cx = context(
         shared,
         &c.url,
-        &root,
         "chapter",
         &c.section.header.title,
         c.section.header.summary.as_deref().unwrap_or(""),
@@ -384,7 +379,7 @@ fn cover_page(
         counts,
     };
     let description = header.summary.as_deref().unwrap_or(shared.site.description);
-    let cx = context(shared, "", "./", "cover", &header.title, description);
+    let cx = context(shared, "", "cover", &header.title, description);
     page(renderer, cx, "cover", &view, "cover.html", "")
 }
 
@@ -394,14 +389,14 @@ fn not_found_page(
     shared: &Shared,
     inputs: &Inputs,
 ) -> Result<OutputFile, Diagnostic> {
-    let cx = context(
+    let mut cx = context(
         shared,
         "404.html",
-        &inputs.book.config.base_url,
         "404",
         "Page not found",
         shared.site.description,
     );
+    cx.insert("root", &inputs.book.config.base_url);
     let bytes = renderer.render("404.html", &cx)?;
     Ok(OutputFile {
         path: "404.html".into(),
