@@ -80,14 +80,14 @@ const CASES: &[(&str, &str, &str, &str, i32)] = &[
         "TOML syntax error",
         "content/chips/h20.md",
         "+++\ntitle = \"A\"\ndate = \n+++\nx\n",
-        "content/chips/h20.md:3:",
+        "content/chips/h20.md:3:8: error[syntax]: invalid TOML front matter",
         1,
     ),
     (
         "YAML syntax error",
         "content/chips/supply.md",
         "---\ntitle: A\ntags: [a, b\n---\nx\n",
-        "content/chips/supply.md:",
+        "content/chips/supply.md:3:7: error[syntax]: invalid YAML front matter: unclosed bracket",
         1,
     ),
     (
