@@ -3,6 +3,7 @@
 use jiff::civil::Date;
 
 use crate::book::Book;
+use crate::conflicts::{Conflicts, FactRef};
 use crate::diagnostic::Diagnostic;
 use crate::resolve::Resolved;
 
@@ -58,36 +59,47 @@ pub fn warnings(book: &Book, resolved: &Resolved, today: Date) -> Vec<Diagnostic
             );
         }
     }
-    let mut conflicts: Vec<_> = resolved.conflicts.iter().collect();
-    conflicts.sort();
-    for (&(b, f), twins) in conflicts {
-        let brief = &book.briefs[b].brief;
-        let fact = &brief.facts[f];
-        let places: Vec<String> = twins
-            .iter()
-            .map(|&(tb, tf)| {
-                let other = &book.briefs[tb].brief;
-                let (line, column) = other.file.position(other.facts[tf].offset);
-                format!(
-                    "{} ({}:{line}:{column})",
-                    other.facts[tf].value.display(),
-                    other.file.path
-                )
-            })
-            .collect();
-        out.push(
-            Diagnostic::warning(
-                "fact-conflict",
-                format!(
-                    "{} / {}: {} here conflicts with {}",
-                    fact.subject,
-                    fact.metric,
-                    fact.value.display(),
-                    places.join(", ")
-                ),
-            )
-            .at(&brief.file, fact.offset),
-        );
+    for fact_ref in resolved.conflicts.facts() {
+        out.push(conflict_warning(book, &resolved.conflicts, fact_ref));
     }
     out
+}
+
+/// "Huawei / shipments: 700,000 here conflicts with 650,000 (content/x.md:9:1) and 2 more".
+fn conflict_warning(book: &Book, conflicts: &Conflicts, (b, f): FactRef) -> Diagnostic {
+    let brief = &book.briefs[b].brief;
+    let fact = &brief.facts[f];
+    let (named, total) = conflicts.twins((b, f));
+    let mut places: Vec<String> = named
+        .iter()
+        .map(|&(tb, tf)| {
+            let other = &book.briefs[tb].brief;
+            let (line, column) = other.file.position(other.facts[tf].offset);
+            format!(
+                "{} ({}:{line}:{column})",
+                other.facts[tf].value.display(),
+                other.file.path
+            )
+        })
+        .collect();
+    if total > named.len() {
+        places.push(format!("{} more", total - named.len()));
+    }
+    let message = format!(
+        "{} / {}: {} here conflicts with {}",
+        fact.subject,
+        fact.metric,
+        fact.value.display(),
+        join_and(&places)
+    );
+    Diagnostic::warning("fact-conflict", message).at(&brief.file, fact.offset)
+}
+
+/// "a", "a and b", "a, b and c".
+fn join_and(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
 }

@@ -144,16 +144,16 @@ fn book_json<'a>(book: &'a Book, resolved: &'a Resolved) -> BookJson<'a> {
         })
         .collect();
     claims.sort_by(|a, b| (a.brief, a.id).cmp(&(b.brief, b.id)));
-    let mut facts: Vec<FactJson> = book
-        .briefs
-        .iter()
-        .enumerate()
-        .flat_map(|(i, b)| {
-            b.brief.facts.iter().enumerate().map(move |(k, f)| {
-                fact_json(&b.brief.path, f, resolved.conflicts.contains_key(&(i, k)))
+    let mut facts: Vec<FactJson> =
+        book.briefs
+            .iter()
+            .enumerate()
+            .flat_map(|(i, b)| {
+                b.brief.facts.iter().enumerate().map(move |(k, f)| {
+                    fact_json(&b.brief.path, f, resolved.conflicts.contains((i, k)))
+                })
             })
-        })
-        .collect();
+            .collect();
     facts.sort_by(|a, b| {
         (a.subject, a.metric, a.as_of, a.brief).cmp(&(b.subject, b.metric, b.as_of, b.brief))
     });

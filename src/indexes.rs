@@ -268,12 +268,7 @@ fn facts_view<'a>(inputs: &'a Inputs) -> Vec<SubjectTable<'a>> {
                 .map(|(i, k)| {
                     let b = &book.briefs[i];
                     let f = &b.brief.facts[k];
-                    let twins = inputs
-                        .resolved
-                        .conflicts
-                        .get(&(i, k))
-                        .cloned()
-                        .unwrap_or_default();
+                    let (twins, total) = inputs.resolved.conflicts.twins((i, k));
                     let links: Vec<AnchorLink> = twins
                         .iter()
                         .map(|&(ti, tk)| AnchorLink {
@@ -295,7 +290,7 @@ fn facts_view<'a>(inputs: &'a Inputs) -> Vec<SubjectTable<'a>> {
                         .collect();
                     FactRow {
                         row: row_id(book, i, k),
-                        fact: FactView::new(f, k, source, brief_twins),
+                        fact: FactView::new(f, k, source, (brief_twins, total)),
                         brief: brief_link(b),
                         url: format!("{}index.html#{}", b.url, fact_anchor(f, k)),
                         twins: links,

@@ -11,6 +11,7 @@ pub mod book;
 pub mod build;
 pub mod check;
 pub mod config;
+pub mod conflicts;
 pub mod date;
 pub mod decode;
 pub mod diagnostic;

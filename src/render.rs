@@ -243,17 +243,12 @@ fn brief_view<'a>(inputs: &'a Inputs, i: usize) -> BriefView<'a> {
         .iter()
         .enumerate()
         .map(|(k, f)| {
-            let twins = inputs
-                .resolved
-                .conflicts
-                .get(&(i, k))
-                .map(|t| t.as_slice())
-                .unwrap_or_default();
-            let twins = twins
+            let (named, total) = inputs.resolved.conflicts.twins((i, k));
+            let links = named
                 .iter()
                 .map(|&(tb, tf)| fact_link(book, tb, tf))
                 .collect();
-            FactView::new(f, k, source_ref(&f.source.value), twins)
+            FactView::new(f, k, source_ref(&f.source.value), (links, total))
         })
         .collect();
     let links = |list: &[usize]| {

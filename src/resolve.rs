@@ -1,9 +1,10 @@
 //! Cross-references checked and inverted: anchors, related briefs, source ids, backlinks,
 //! the citation index and fact conflicts. Everything here is linear in the size of the book.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::book::Book;
+use crate::conflicts::Conflicts;
 use crate::diagnostic::Diagnostic;
 use crate::markdown::Rendered;
 
@@ -19,9 +20,6 @@ pub struct CitedBy {
     pub facts: Vec<usize>,
 }
 
-/// A fact of the book: (brief index, fact index in the brief).
-pub type FactRef = (usize, usize);
-
 #[derive(Debug, Default)]
 pub struct Resolved {
     /// Per brief: the briefs that link to it or list it as related, in path order.
@@ -32,8 +30,7 @@ pub struct Resolved {
     pub cites: Vec<Vec<String>>,
     /// Per source id: the briefs that cite it, in path order.
     pub cited_by: BTreeMap<String, Vec<CitedBy>>,
-    /// Per fact in conflict: the facts that disagree with it.
-    pub conflicts: HashMap<FactRef, Vec<FactRef>>,
+    pub conflicts: Conflicts,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -56,7 +53,7 @@ pub fn resolve(
     collect_related(book, failed, &mut r);
     check_source_ids(book, &mut r);
     index_citations(book, bodies, &mut r);
-    find_conflicts(book, &mut r);
+    r.conflicts = Conflicts::find(book);
     r
 }
 
@@ -237,44 +234,6 @@ fn index_citations(book: &Book, bodies: &[Rendered], r: &mut Resolved) {
         r.cites[i] = uses.keys().cloned().collect();
         for (id, cited) in uses {
             r.cited_by.entry(id).or_default().push(cited);
-        }
-    }
-}
-
-/// Facts with the same subject, metric and as-of date but another value or unit.
-fn find_conflicts(book: &Book, r: &mut Resolved) {
-    let mut groups: HashMap<(&str, &str, Option<String>), Vec<FactRef>> = HashMap::new();
-    for (b, brief) in book.briefs.iter().enumerate() {
-        for (f, fact) in brief.brief.facts.iter().enumerate() {
-            groups
-                .entry((
-                    fact.subject.as_str(),
-                    fact.metric.as_str(),
-                    fact.as_of.map(|d| d.to_string()),
-                ))
-                .or_default()
-                .push((b, f));
-        }
-    }
-    let fact = |(b, f): FactRef| &book.briefs[b].brief.facts[f];
-    for group in groups.into_values().filter(|g| g.len() > 1) {
-        let distinct: BTreeSet<(String, Option<&String>)> = group
-            .iter()
-            .map(|&x| (fact(x).value.raw(), fact(x).unit.as_ref()))
-            .collect();
-        if distinct.len() < 2 {
-            continue;
-        }
-        for &x in &group {
-            let twins: Vec<FactRef> = group
-                .iter()
-                .copied()
-                .filter(|&y| {
-                    (fact(y).value.raw(), fact(y).unit.as_ref())
-                        != (fact(x).value.raw(), fact(x).unit.as_ref())
-                })
-                .collect();
-            r.conflicts.insert(x, twins);
         }
     }
 }

@@ -186,17 +186,23 @@ pub struct FactView<'a> {
     pub note: Option<&'a str>,
     pub source: SourceRef<'a>,
     pub conflict: bool,
-    /// The facts that disagree with this one.
+    /// Up to three of the facts that disagree with this one.
     pub conflicts_with: Vec<LinkView<'a>>,
+    /// How many more disagree than `conflicts_with` names.
+    pub more_conflicts: usize,
+    /// The anchor of the fact's subject table on the facts page.
+    pub subject_anchor: String,
 }
 
 impl<'a> FactView<'a> {
+    /// `twins`: the named disagreeing facts, and how many disagree in all.
     pub fn new(
         fact: &'a Fact,
         index: usize,
         source: SourceRef<'a>,
-        conflicts_with: Vec<LinkView<'a>>,
+        twins: (Vec<LinkView<'a>>, usize),
     ) -> Self {
+        let (conflicts_with, total) = twins;
         FactView {
             id: fact.id.as_deref(),
             anchor: fact_anchor(fact, index),
@@ -207,7 +213,9 @@ impl<'a> FactView<'a> {
             as_of: fact.as_of.map(Into::into),
             note: fact.note.as_deref(),
             source,
-            conflict: !conflicts_with.is_empty(),
+            conflict: total > 0,
+            more_conflicts: total - conflicts_with.len(),
+            subject_anchor: format!("subject-{}", crate::text::slugify(&fact.subject)),
             conflicts_with,
         }
     }
