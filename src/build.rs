@@ -1,4 +1,5 @@
-//! The build, top to bottom: load, parse, assemble, render Markdown, resolve, check, render, write.
+//! The build, top to bottom: load, parse, assemble, scan Markdown, resolve, check, then render
+//! each page straight into a staging folder that is swapped in when everything succeeded.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -12,9 +13,10 @@ use crate::config::{self, Config};
 use crate::diagnostic::{Diagnostic, Diagnostics, SourceFile};
 use crate::highlight::Highlighter;
 use crate::load::{self, BookFiles};
-use crate::markdown::{self, Rendered};
+use crate::markdown::{self, Scan};
+use crate::output::Staging;
 use crate::page::{self, Parsed};
-use crate::render::{self, OutputFile, Renderer};
+use crate::render::{self, OutputFile, Renderer, Sink};
 use crate::resolve::{self, Resolved};
 
 #[derive(Clone, Debug, Default)]
@@ -40,42 +42,68 @@ impl Timings {
     }
 }
 
-/// A book that compiled: its pages and files to copy, with its warnings.
-pub struct Site {
-    pub files: Vec<OutputFile>,
-    /// (source file, path in the output)
-    pub copies: Vec<(PathBuf, String)>,
+/// A book read, checked and resolved: everything but its pages.
+pub struct Compiled {
+    pub files: BookFiles,
+    pub book: Book,
+    /// The scan of each brief's body, by brief index.
+    pub scans: Vec<Scan>,
+    pub resolved: Resolved,
     pub output_dir: PathBuf,
     pub warnings: Diagnostics,
     pub timings: Timings,
 }
 
-/// Builds the site and writes it; on any error nothing is written.
-pub fn build(options: &Options) -> Result<Site, Diagnostics> {
-    let mut site = compile(options, true)?;
-    let mut clock = Instant::now();
-    crate::output::write_site(&site.output_dir, &site.files, &site.copies)
-        .map_err(|d| one(d, &site.warnings))?;
-    site.timings.lap("write", &mut clock);
-    Ok(site)
+/// What a successful build wrote.
+pub struct Built {
+    pub pages: usize,
+    pub output_dir: PathBuf,
+    pub warnings: Diagnostics,
+    pub timings: Timings,
 }
 
-/// Every error and warning, writing nothing.
+/// Builds the site and writes it; on any error the previous output is left as it was.
+pub fn build(options: &Options) -> Result<Built, Diagnostics> {
+    let mut compiled = compile(options)?;
+    let mut clock = Instant::now();
+    let with_warnings = |error: Diagnostic| {
+        let mut all = compiled.warnings.clone();
+        all.push(error);
+        all
+    };
+    let staging = Staging::create(&compiled.output_dir).map_err(with_warnings)?;
+    let pages = std::sync::atomic::AtomicUsize::new(0);
+    let sink = |file: OutputFile| {
+        pages.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        staging.write(file)
+    };
+    copy_files(&compiled, &staging).map_err(with_warnings)?;
+    let errors = render_site(&compiled, &sink);
+    if !errors.is_empty() {
+        let mut all = compiled.warnings.clone();
+        all.extend(errors);
+        return Err(all);
+    }
+    staging.commit().map_err(with_warnings)?;
+    compiled.timings.lap("render and write", &mut clock);
+    Ok(Built {
+        pages: pages.into_inner(),
+        output_dir: compiled.output_dir,
+        warnings: compiled.warnings,
+        timings: compiled.timings,
+    })
+}
+
+/// Every error and warning, writing nothing and running no template.
 pub fn check(options: &Options) -> Diagnostics {
-    match compile(options, false) {
-        Ok(site) => site.warnings,
+    match compile(options) {
+        Ok(compiled) => compiled.warnings,
         Err(all) => all,
     }
 }
 
-fn one(error: Diagnostic, warnings: &Diagnostics) -> Diagnostics {
-    let mut all = warnings.clone();
-    all.push(error);
-    all
-}
-
-/// Everything but writing. With `render_pages` false (for `check`), templates are not run.
-pub fn compile(options: &Options, render_pages: bool) -> Result<Site, Diagnostics> {
+/// Reads, parses, assembles, scans and resolves the book, collecting every problem.
+pub fn compile(options: &Options) -> Result<Compiled, Diagnostics> {
     let mut timings = Timings::default();
     let mut clock = Instant::now();
     let mut diagnostics = Diagnostics::default();
@@ -113,14 +141,11 @@ pub fn compile(options: &Options, render_pages: bool) -> Result<Site, Diagnostic
 
     let (book, problems) = Book::assemble(config, parts, options.drafts);
     diagnostics.extend(problems);
-    let highlighter = Highlighter::new(&book.config.highlight_theme);
-    let bodies = render_markdown(&book, &failed, &highlighter);
-    timings.lap("markdown", &mut clock);
+    let urls = page_urls(&book, &failed);
+    let (scans, section_anchors) = scan_bodies(&book, &urls, &mut diagnostics);
+    timings.lap("markdown scan", &mut clock);
 
-    for body in bodies.briefs.iter().chain(&bodies.sections) {
-        diagnostics.extend(body.diagnostics.iter().cloned());
-    }
-    let resolved = resolve::resolve(&book, &bodies.briefs, &bodies.section_anchors, &failed);
+    let resolved = resolve::resolve(&book, &scans, &section_anchors, &failed);
     diagnostics.extend(resolved.diagnostics.iter().cloned());
     let today = book
         .config
@@ -132,22 +157,15 @@ pub fn compile(options: &Options, render_pages: bool) -> Result<Site, Diagnostic
     if diagnostics.has_errors() {
         return Err(diagnostics);
     }
-    let mut site = Site {
-        files: Vec::new(),
-        copies: copies(&files, &book),
+    Ok(Compiled {
+        files,
+        book,
+        scans,
+        resolved,
         output_dir,
         warnings: diagnostics,
         timings,
-    };
-    if render_pages {
-        site.files = render_site(&files, &book, &bodies, &resolved).map_err(|errors| {
-            let mut all = site.warnings.clone();
-            all.extend(errors);
-            all
-        })?;
-        site.timings.lap("templates", &mut clock);
-    }
-    Ok(site)
+    })
 }
 
 /// When site.toml is broken, content is still checked with neutral settings.
@@ -207,14 +225,8 @@ fn parse_files(files: &BookFiles, diagnostics: &mut Diagnostics) -> (Parts, Vec<
     (parts, failed)
 }
 
-struct Bodies {
-    briefs: Vec<Rendered>,
-    /// The cover first, then each chapter.
-    sections: Vec<Rendered>,
-    section_anchors: HashMap<String, Vec<String>>,
-}
-
-fn render_markdown(book: &Book, failed: &[String], highlighter: &Highlighter) -> Bodies {
+/// Content path to URL for every page `@/` links may name.
+fn page_urls(book: &Book, failed: &[String]) -> HashMap<String, String> {
     let mut urls: HashMap<String, String> = book
         .briefs
         .iter()
@@ -228,96 +240,133 @@ fn render_markdown(book: &Book, failed: &[String], highlighter: &Highlighter) ->
     urls.insert("_index.md".into(), String::new());
     // Pages that failed to parse were reported already; links to them are not errors twice.
     urls.extend(failed.iter().map(|p| (p.clone(), String::new())));
-    let base = markdown::Context {
-        sources: &book.sources,
-        urls: &urls,
-        page_url: "",
-        highlighter,
-        allow_raw_html: book.config.allow_raw_html,
-    };
-    let context = |page_url| markdown::Context { page_url, ..base };
-    let briefs = book
+    urls
+}
+
+/// Scans every body: the briefs' scans, and the heading ids of the cover and chapters.
+fn scan_bodies(
+    book: &Book,
+    urls: &HashMap<String, String>,
+    diagnostics: &mut Diagnostics,
+) -> (Vec<Scan>, HashMap<String, Vec<String>>) {
+    let highlighter = Highlighter::new(&book.config.highlight_theme);
+    let base = markdown_context(book, urls, &highlighter);
+    let scans: Vec<Scan> = book
         .briefs
         .par_iter()
         .map(|b| {
             let h = &b.brief.header;
-            markdown::render(&b.brief.file, &h.body, h.body_offset, &context(&b.url))
-        })
-        .collect();
-    let sections: Vec<Rendered> = std::iter::once((&book.cover, ""))
-        .chain(book.chapters.iter().map(|c| (&c.section, c.url.as_str())))
-        .collect::<Vec<_>>()
-        .par_iter()
-        .map(|(s, url)| {
-            markdown::render(&s.file, &s.header.body, s.header.body_offset, &context(url))
-        })
-        .collect();
-    let section_anchors = std::iter::once(&book.cover)
-        .chain(book.chapters.iter().map(|c| &c.section))
-        .zip(&sections)
-        .map(|(s, r)| {
-            (
-                s.path.clone(),
-                r.headings.iter().map(|h| h.id.clone()).collect(),
+            markdown::scan(
+                &b.brief.file,
+                &h.body,
+                h.body_offset,
+                &markdown::Context {
+                    page_url: &b.url,
+                    ..base
+                },
             )
         })
         .collect();
-    Bodies {
-        briefs,
-        sections,
-        section_anchors,
+    let sections: Vec<(&crate::model::Section, &str)> = std::iter::once((&book.cover, ""))
+        .chain(book.chapters.iter().map(|c| (&c.section, c.url.as_str())))
+        .collect();
+    let section_scans: Vec<(String, Scan)> = sections
+        .par_iter()
+        .map(|(s, url)| {
+            let cx = markdown::Context {
+                page_url: url,
+                ..base
+            };
+            (
+                s.path.clone(),
+                markdown::scan(&s.file, &s.header.body, s.header.body_offset, &cx),
+            )
+        })
+        .collect();
+    for scan in scans.iter().chain(section_scans.iter().map(|(_, s)| s)) {
+        diagnostics.extend(scan.diagnostics.iter().cloned());
+    }
+    let anchors = section_scans
+        .into_iter()
+        .map(|(path, s)| (path, s.headings.into_iter().map(|h| h.id).collect()))
+        .collect();
+    (scans, anchors)
+}
+
+fn markdown_context<'a>(
+    book: &'a Book,
+    urls: &'a HashMap<String, String>,
+    highlighter: &'a Highlighter,
+) -> markdown::Context<'a> {
+    markdown::Context {
+        sources: &book.sources,
+        urls,
+        page_url: "",
+        highlighter,
+        allow_raw_html: book.config.allow_raw_html,
     }
 }
 
-fn render_site(
-    files: &BookFiles,
-    book: &Book,
-    bodies: &Bodies,
-    resolved: &Resolved,
-) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
-    let renderer = Renderer::new(&files.templates).map_err(|d| vec![d])?;
+/// Every page, the exports and the theme's files, into `sink`; returns the errors.
+pub fn render_site(compiled: &Compiled, sink: Sink) -> Vec<Diagnostic> {
+    let Compiled {
+        files,
+        book,
+        scans,
+        resolved,
+        ..
+    } = compiled;
+    let renderer = match Renderer::new(&files.templates) {
+        Ok(renderer) => renderer,
+        Err(error) => return vec![error],
+    };
     let css_mode = book.config.highlight_theme == "css";
+    let urls = page_urls(book, &[]);
+    let highlighter = Highlighter::new(&book.config.highlight_theme);
     let inputs = render::Inputs {
         book,
-        bodies: &bodies.briefs,
-        cover: &bodies.sections[0],
-        chapters: &bodies.sections[1..],
+        scans,
         resolved,
+        markdown: markdown_context(book, &urls, &highlighter),
         highlight_css: css_mode,
     };
-    let mut pages = render::render_pages(&renderer, &inputs)?;
-    pages.extend(crate::export::exports(book, resolved));
+    let mut errors = render::render_pages(&renderer, &inputs, sink);
+    let mut extra = crate::export::exports(book, resolved);
     let overridden = |path: &str| files.statics.iter().any(|f| f.rel == path);
     for (path, text) in crate::theme::STATIC {
         if !overridden(path) {
-            pages.push(OutputFile {
+            extra.push(OutputFile {
                 path: path.to_string(),
                 bytes: text.as_bytes().to_vec(),
             });
         }
     }
     if css_mode {
-        pages.push(OutputFile {
+        extra.push(OutputFile {
             path: "highlight.css".into(),
             bytes: Highlighter::stylesheet().into_bytes(),
         });
     }
-    pages.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(pages)
+    errors.extend(extra.into_iter().filter_map(|file| sink(file).err()));
+    errors
 }
 
-/// Static files, then co-located content files, as (from, to) pairs.
-fn copies(files: &BookFiles, book: &Book) -> Vec<(PathBuf, String)> {
-    files
+/// Static files, then co-located content files. Pages written later win over a static file
+/// of the same path.
+fn copy_files(compiled: &Compiled, staging: &Staging) -> Result<(), Diagnostic> {
+    let statics = compiled
+        .files
         .statics
         .iter()
-        .map(|f| (f.from.clone(), f.rel.clone()))
-        .chain(
-            book.assets
-                .iter()
-                .map(|(f, dest)| (f.from.clone(), dest.clone())),
-        )
-        .collect()
+        .map(|f| (&f.from, f.rel.as_str()));
+    let assets = compiled
+        .book
+        .assets
+        .iter()
+        .map(|(f, dest)| (&f.from, dest.as_str()));
+    let all: Vec<_> = statics.chain(assets).collect();
+    all.par_iter()
+        .try_for_each(|(from, rel)| staging.copy(from, rel))
 }
 
 /// The book root given on the command line, or the current folder.

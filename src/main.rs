@@ -82,7 +82,7 @@ fn main() -> ExitCode {
                     }
                     eprintln!(
                         "built {} pages into {}",
-                        site.files.len(),
+                        site.pages,
                         site.output_dir.display()
                     );
                     ExitCode::SUCCESS

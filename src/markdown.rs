@@ -24,6 +24,7 @@ const TEMPLATE_IDS: &[&str] = &[
 ];
 
 /// What one body needs from the rest of the book.
+#[derive(Clone, Copy)]
 pub struct Context<'a> {
     pub sources: &'a BTreeMap<String, Source>,
     /// Content path (`chips/h20.md`) to URL (`chips/h20/`).
@@ -48,10 +49,9 @@ pub struct InternalLink {
     pub offset: usize,
 }
 
-/// A body turned into HTML, with everything it cites, links and names.
+/// What a body cites, links and names: all that `resolve` and `check` need from it.
 #[derive(Debug, Default)]
-pub struct Rendered {
-    pub html: String,
+pub struct Scan {
     pub headings: Vec<Heading>,
     /// Source ids in the order first cited: the citation numbers.
     pub cited: Vec<String>,
@@ -69,8 +69,24 @@ pub fn options() -> Options {
         | Options::ENABLE_HEADING_ATTRIBUTES
 }
 
-/// Renders a body that starts at byte `body_offset` of `file`.
-pub fn render(file: &SourceFile, body: &str, body_offset: usize, cx: &Context) -> Rendered {
+/// Scans a body that starts at byte `body_offset` of `file`, without making HTML or
+/// highlighting code: cheap enough for `check` and for the whole book before rendering.
+pub fn scan(file: &SourceFile, body: &str, body_offset: usize, cx: &Context) -> Scan {
+    run(file, body, body_offset, cx, false).0
+}
+
+/// The body as HTML. Its ids and citation numbers are those `scan` reports.
+pub fn render_html(file: &SourceFile, body: &str, body_offset: usize, cx: &Context) -> String {
+    run(file, body, body_offset, cx, true).1
+}
+
+fn run(
+    file: &SourceFile,
+    body: &str,
+    body_offset: usize,
+    cx: &Context,
+    html: bool,
+) -> (Scan, String) {
     let mut callback = |link: BrokenLink<'_>| {
         is_citation(&link.reference).then(|| (CowStr::from("@cite"), link.reference.into_static()))
     };
@@ -79,15 +95,20 @@ pub fn render(file: &SourceFile, body: &str, body_offset: usize, cx: &Context) -
         file,
         body_offset,
         cx,
-        out: Rendered::default(),
+        html,
+        out: Scan::default(),
         ids: IdAllocator::default(),
     };
     for id in TEMPLATE_IDS {
         pass.ids.reserve(id);
     }
     let events = pass.rewrite(parser.into_offset_iter());
-    pulldown_cmark::html::push_html(&mut pass.out.html, events.into_iter());
-    pass.out
+    let mut out = String::new();
+    if html {
+        out.reserve(body.len() * 3 / 2);
+        pulldown_cmark::html::push_html(&mut out, events.into_iter());
+    }
+    (pass.out, out)
 }
 
 fn is_citation(label: &str) -> bool {
@@ -98,7 +119,9 @@ struct Pass<'a, 'c> {
     file: &'a SourceFile,
     body_offset: usize,
     cx: &'a Context<'c>,
-    out: Rendered,
+    /// Whether HTML is wanted: a scan skips highlighting.
+    html: bool,
+    out: Scan,
     ids: IdAllocator,
 }
 
@@ -160,9 +183,10 @@ impl<'a> Pass<'a, '_> {
                             _ => {}
                         }
                     }
-                    out.push(Event::Html(
-                        self.cx.highlighter.highlight(&code, &language).into(),
-                    ));
+                    if self.html {
+                        let highlighted = self.cx.highlighter.highlight(&code, &language);
+                        out.push(Event::Html(highlighted.into()));
+                    }
                 }
                 Event::Start(Tag::Link {
                     dest_url, title, ..

@@ -4,8 +4,6 @@ use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
-use rayon::prelude::*;
-
 use crate::diagnostic::Diagnostic;
 use crate::render::OutputFile;
 
@@ -65,44 +63,86 @@ fn absolute(path: &Path) -> PathBuf {
     out
 }
 
-/// Writes `files` and copies `copies` (source path, output-relative path) to `out`, atomically
-/// as far as the file system allows: the previous site stays in place until the new one is whole.
-pub fn write_site(
-    out: &Path,
-    files: &[OutputFile],
-    copies: &[(PathBuf, String)],
-) -> Result<(), Diagnostic> {
-    let io_error = |what: &str, path: &Path, err: io::Error| {
-        Diagnostic::error("io", format!("cannot {what} {}: {err}", path.display()))
-    };
+/// A fresh folder beside the output folder that a build writes into; `commit` swaps it in.
+/// Dropped without `commit` (an error, a panic), it is removed and the output stays as it was.
+pub struct Staging {
+    dir: PathBuf,
+    out: PathBuf,
+    committed: bool,
+}
+
+fn io_error(what: &str, path: &Path, err: io::Error) -> Diagnostic {
+    Diagnostic::error("io", format!("cannot {what} {}: {err}", path.display()))
+}
+
+impl Staging {
+    /// Cleans up after interrupted builds, then creates the staging folder for `out`.
+    pub fn create(out: &Path) -> Result<Staging, Diagnostic> {
+        let (parent, name) = parent_and_name(out);
+        fs::create_dir_all(&parent).map_err(|e| io_error("create", &parent, e))?;
+        recover(&parent, &name, out);
+        let dir = parent.join(format!(".{name}.{STAGING}-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).map_err(|e| io_error("create", &dir, e))?;
+        Ok(Staging {
+            dir,
+            out: out.to_path_buf(),
+            committed: false,
+        })
+    }
+
+    /// Writes one file of the site.
+    pub fn write(&self, file: OutputFile) -> Result<(), Diagnostic> {
+        let to = self.dir.join(&file.path);
+        ensure_parent(&to)?;
+        fs::write(&to, &file.bytes).map_err(|e| io_error("write", &to, e))
+    }
+
+    /// Copies a static or co-located file to `rel` in the site.
+    pub fn copy(&self, from: &Path, rel: &str) -> Result<(), Diagnostic> {
+        let to = self.dir.join(rel);
+        ensure_parent(&to)?;
+        fs::copy(from, &to)
+            .map(|_| ())
+            .map_err(|e| io_error("copy", from, e))
+    }
+
+    /// Puts the new site in place of the old one, then removes the old one.
+    pub fn commit(mut self) -> Result<(), Diagnostic> {
+        let (parent, name) = parent_and_name(&self.out);
+        let retired = parent.join(format!(".{name}.{RETIRED}-{}", std::process::id()));
+        if self.out.exists() {
+            fs::rename(&self.out, &retired).map_err(|e| io_error("move aside", &self.out, e))?;
+        }
+        if let Err(e) = fs::rename(&self.dir, &self.out) {
+            // Put the previous site back before reporting.
+            let _ = fs::rename(&retired, &self.out);
+            return Err(io_error("move into place", &self.out, e));
+        }
+        self.committed = true;
+        let _ = fs::remove_dir_all(&retired);
+        Ok(())
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = fs::remove_dir_all(&self.dir);
+        }
+    }
+}
+
+/// The folder holding `out`, and `out`'s own name.
+fn parent_and_name(out: &Path) -> (PathBuf, String) {
     let parent = out
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
     let name = out
         .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "public".into());
-    fs::create_dir_all(parent).map_err(|e| io_error("create", parent, e))?;
-    recover(parent, &name, out);
-    let pid = std::process::id();
-    let staging = parent.join(format!(".{name}.{STAGING}-{pid}"));
-    let retired = parent.join(format!(".{name}.{RETIRED}-{pid}"));
-    let result = fill(&staging, files, copies);
-    if let Err(err) = result {
-        let _ = fs::remove_dir_all(&staging);
-        return Err(err);
-    }
-    if out.exists() {
-        fs::rename(out, &retired).map_err(|e| io_error("move aside", out, e))?;
-    }
-    if let Err(e) = fs::rename(&staging, out) {
-        // Put the previous site back before reporting.
-        let _ = fs::rename(&retired, out);
-        return Err(io_error("move into place", out, e));
-    }
-    let _ = fs::remove_dir_all(&retired);
-    Ok(())
+        .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
+    (parent.to_path_buf(), name)
 }
 
 /// Cleans what an interrupted build left: a missing site is restored from its retired copy,
@@ -123,30 +163,6 @@ fn recover(parent: &Path, name: &str, out: &Path) {
             let _ = fs::remove_dir_all(entry.path());
         }
     }
-}
-
-fn fill(
-    staging: &Path,
-    files: &[OutputFile],
-    copies: &[(PathBuf, String)],
-) -> Result<(), Diagnostic> {
-    let _ = fs::remove_dir_all(staging);
-    fs::create_dir_all(staging).map_err(|e| {
-        Diagnostic::error("io", format!("cannot create {}: {e}", staging.display()))
-    })?;
-    copies.par_iter().try_for_each(|(from, rel)| {
-        let to = staging.join(rel);
-        ensure_parent(&to)?;
-        fs::copy(from, &to)
-            .map(|_| ())
-            .map_err(|e| Diagnostic::error("io", format!("cannot copy {}: {e}", from.display())))
-    })?;
-    files.par_iter().try_for_each(|file| {
-        let to = staging.join(&file.path);
-        ensure_parent(&to)?;
-        fs::write(&to, &file.bytes)
-            .map_err(|e| Diagnostic::error("io", format!("cannot write {}: {e}", to.display())))
-    })
 }
 
 fn ensure_parent(path: &Path) -> Result<(), Diagnostic> {

@@ -1,4 +1,4 @@
-//! Rendering pages with Tera: views in, (relative path, bytes) out. Writes nothing.
+//! Rendering pages with Tera: views in, (relative path, bytes) handed to a sink. Writes nothing itself.
 
 use std::error::Error as _;
 
@@ -8,7 +8,7 @@ use tera::{Context, Tera};
 
 use crate::book::{Book, BookBrief};
 use crate::diagnostic::Diagnostic;
-use crate::markdown::Rendered;
+use crate::markdown::{self, Scan};
 use crate::resolve::Resolved;
 use crate::views::*;
 
@@ -64,21 +64,39 @@ fn template_error(error: &tera::Error) -> Diagnostic {
     Diagnostic::error("template", message)
 }
 
-/// What the renderer needs besides the book.
+/// Where rendered files go: the staging folder of a build, or memory for tests and the server.
+/// Called from several threads at once.
+pub type Sink<'s> = &'s (dyn Fn(OutputFile) -> Result<(), Diagnostic> + Sync);
+
+/// What the renderer needs besides the templates.
 pub struct Inputs<'a> {
     pub book: &'a Book,
-    pub bodies: &'a [Rendered],
-    pub cover: &'a Rendered,
-    pub chapters: &'a [Rendered],
+    /// The scan of each brief's body, by brief index.
+    pub scans: &'a [Scan],
     pub resolved: &'a Resolved,
+    /// What rendering a body to HTML needs; `page_url` is set per page.
+    pub markdown: markdown::Context<'a>,
     pub highlight_css: bool,
 }
 
-/// Every page of the site.
-pub fn render_pages(
-    renderer: &Renderer,
-    inputs: &Inputs,
-) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+impl Inputs<'_> {
+    /// A page's body as HTML, rendered when the page is (never kept for the whole book).
+    fn body_html(
+        &self,
+        file: &crate::diagnostic::SourceFile,
+        header: &crate::model::PageHeader,
+        page_url: &str,
+    ) -> String {
+        let cx = markdown::Context {
+            page_url,
+            ..self.markdown
+        };
+        markdown::render_html(file, &header.body, header.body_offset, &cx)
+    }
+}
+
+/// Renders every page into `sink`, pages in parallel; returns the errors (none when all went well).
+pub fn render_pages(renderer: &Renderer, inputs: &Inputs, sink: Sink) -> Vec<Diagnostic> {
     let site = SiteView {
         title: &inputs.book.config.title,
         base_url: &inputs.book.config.base_url,
@@ -92,24 +110,28 @@ pub fn render_pages(
         site: &site,
         contents: &contents,
     };
-    let briefs = (0..inputs.book.briefs.len())
+    let emit = |page: Result<OutputFile, Diagnostic>| page.and_then(sink).err();
+    let book = inputs.book;
+    let briefs = (0..book.briefs.len())
         .into_par_iter()
-        .map(|i| brief_page(renderer, &shared, inputs, i));
-    let chapters = (0..inputs.book.chapters.len())
+        .filter_map(|i| emit(brief_page(renderer, &shared, inputs, i)));
+    let chapters = (0..book.chapters.len())
         .into_par_iter()
-        .map(|i| chapter_page(renderer, &shared, inputs, i));
-    let mut results: Vec<Result<OutputFile, Diagnostic>> = briefs.chain(chapters).collect();
-    results.extend(crate::indexes::index_pages(renderer, &shared, inputs));
-    results.push(cover_page(renderer, &shared, inputs));
-    results.push(not_found_page(renderer, &shared, inputs));
-    let (files, errors): (Vec<_>, Vec<_>) = results.into_iter().partition(Result::is_ok);
-    if errors.is_empty() {
-        Ok(files.into_iter().map(Result::unwrap).collect())
-    } else {
-        let mut errors: Vec<Diagnostic> = errors.into_iter().map(|e| e.unwrap_err()).collect();
-        errors.dedup();
-        Err(errors)
-    }
+        .filter_map(|i| emit(chapter_page(renderer, &shared, inputs, i)));
+    let mut errors: Vec<Diagnostic> = briefs.chain(chapters).collect();
+    let others = crate::indexes::index_pages(renderer, &shared, inputs)
+        .into_par_iter()
+        .chain([
+            cover_page(renderer, &shared, inputs),
+            not_found_page(renderer, &shared, inputs),
+        ])
+        .filter_map(emit)
+        .collect::<Vec<_>>();
+    errors.extend(others);
+    // One broken template fails every page that uses it: report it once.
+    errors.sort_by(|a, b| a.message.cmp(&b.message));
+    errors.dedup_by(|a, b| a.message == b.message);
+    errors
 }
 
 pub(crate) struct Shared<'a> {
@@ -191,8 +213,9 @@ fn brief_page(
     inputs: &Inputs,
     i: usize,
 ) -> Result<OutputFile, Diagnostic> {
-    let view = brief_view(inputs, i);
     let b = &inputs.book.briefs[i];
+    let html = inputs.body_html(&b.brief.file, &b.brief.header, &b.url);
+    let view = brief_view(inputs, i, &html);
     let cx = context(
         shared,
         &b.url,
@@ -203,11 +226,11 @@ fn brief_page(
     page(renderer, cx, "brief", &view, "brief.html", &b.url)
 }
 
-fn brief_view<'a>(inputs: &'a Inputs, i: usize) -> BriefView<'a> {
+fn brief_view<'a>(inputs: &'a Inputs, i: usize, html: &'a str) -> BriefView<'a> {
     let book = inputs.book;
     let b = &book.briefs[i];
     let brief = &b.brief;
-    let body = &inputs.bodies[i];
+    let body = &inputs.scans[i];
     let number = |id: &str| body.cited.iter().position(|c| c == id).map(|n| n + 1);
     let source_ref = |id: &'a str| SourceRef {
         id,
@@ -271,7 +294,7 @@ fn brief_view<'a>(inputs: &'a Inputs, i: usize) -> BriefView<'a> {
                 url: crate::indexes::tag_url(name),
             })
             .collect(),
-        content: &body.html,
+        content: html,
         toc: &body.headings,
         url: format!("{}index.html", b.url),
         extra: &brief.header.extra,
@@ -312,10 +335,11 @@ fn chapter_page(
         parents.insert(0, chapter_link(book, p));
         up = book.chapters[p].parent;
     }
+    let html = inputs.body_html(&c.section.file, &c.section.header, &c.url);
     let view = ChapterView {
         title: &c.section.header.title,
         summary: c.section.header.summary.as_deref(),
-        content: &inputs.chapters[i].html,
+        content: &html,
         url: format!("{}index.html", c.url),
         extra: &c.section.header.extra,
         briefs: c
@@ -365,10 +389,11 @@ fn cover_page(
         facts: book.briefs.iter().map(|b| b.brief.facts.len()).sum(),
     };
     let header = &book.cover.header;
+    let html = inputs.body_html(&book.cover.file, header, "");
     let view = CoverView {
         title: &header.title,
         summary: header.summary.as_deref(),
-        content: &inputs.cover.html,
+        content: &html,
         extra: &header.extra,
         chapters,
         counts,

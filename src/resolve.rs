@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use crate::book::Book;
 use crate::conflicts::Conflicts;
 use crate::diagnostic::Diagnostic;
-use crate::markdown::Rendered;
+use crate::markdown::Scan;
 
 /// One brief's use of one source.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -39,7 +39,7 @@ pub struct Resolved {
 /// `failed` lists pages that did not parse, whose problems were reported already).
 pub fn resolve(
     book: &Book,
-    bodies: &[Rendered],
+    bodies: &[Scan],
     section_anchors: &HashMap<String, Vec<String>>,
     failed: &[String],
 ) -> Resolved {
@@ -58,7 +58,7 @@ pub fn resolve(
 }
 
 /// Anchors a brief's page has: its headings and the rows the templates write.
-fn brief_anchors(book: &Book, index: usize, body: &Rendered) -> HashSet<String> {
+fn brief_anchors(book: &Book, index: usize, body: &Scan) -> HashSet<String> {
     let brief = &book.briefs[index].brief;
     let mut anchors: HashSet<String> = body.headings.iter().map(|h| h.id.clone()).collect();
     anchors.extend(["references", "claims", "facts", "related", "linked-from"].map(String::from));
@@ -76,7 +76,7 @@ fn brief_anchors(book: &Book, index: usize, body: &Rendered) -> HashSet<String> 
 
 fn check_links(
     book: &Book,
-    bodies: &[Rendered],
+    bodies: &[Scan],
     sections: &HashMap<String, Vec<String>>,
     failed: &[String],
     r: &mut Resolved,
@@ -200,7 +200,7 @@ fn check_source_ids(book: &Book, r: &mut Resolved) {
     }
 }
 
-fn index_citations(book: &Book, bodies: &[Rendered], r: &mut Resolved) {
+fn index_citations(book: &Book, bodies: &[Scan], r: &mut Resolved) {
     let mut order: Vec<usize> = (0..book.briefs.len()).collect();
     order.sort_by(|&a, &b| book.briefs[a].brief.path.cmp(&book.briefs[b].brief.path));
     for i in order {

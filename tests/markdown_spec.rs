@@ -85,7 +85,7 @@ fn check_spec(name: &str) -> usize {
     let mut failures = Vec::new();
     for (markdown, line) in &all {
         let file = SourceFile::new("spec.md", markdown.clone());
-        let ours = markdown::render(&file, markdown, 0, &cx).html;
+        let ours = markdown::render_html(&file, markdown, 0, &cx);
         let mut plain = String::new();
         pulldown_cmark::html::push_html(
             &mut plain,

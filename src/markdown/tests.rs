@@ -26,6 +26,19 @@ fn source(id: &str, title: &str) -> Source {
     }
 }
 
+/// A rendered body and its scan.
+struct Rendered {
+    html: String,
+    scan: Scan,
+}
+
+impl std::ops::Deref for Rendered {
+    type Target = Scan;
+    fn deref(&self) -> &Scan {
+        &self.scan
+    }
+}
+
 fn render_body(body: &str, raw: bool) -> (Rendered, Arc<SourceFile>) {
     let sources = [source("cnn", "CNN <report>"), source("ft", "FT")]
         .into_iter()
@@ -48,7 +61,14 @@ fn render_body(body: &str, raw: bool) -> (Rendered, Arc<SourceFile>) {
     };
     let text = format!("+++\n+++\n{body}");
     let file = SourceFile::new("content/chips/h20.md", text);
-    (render(&file, body, 8, &cx), file)
+    let html = render_html(&file, body, 8, &cx);
+    (
+        Rendered {
+            html,
+            scan: scan(&file, body, 8, &cx),
+        },
+        file,
+    )
 }
 
 #[test]
