@@ -1,15 +1,25 @@
 //! The book-wide index pages: the citation index, claims, facts and tags.
+//!
+//! Their long lists (tens of thousands of rows in a large book) go through row templates in
+//! chunks (`render_rows`), so memory stays bounded whatever the size of the book.
 
 use std::collections::BTreeMap;
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::book::Book;
+use crate::conflicts::FactRef;
 use crate::diagnostic::Diagnostic;
 use crate::model::CLAIM_STATUSES;
-use crate::render::{brief_link, context, page, Inputs, OutputFile, Renderer, Shared};
+use crate::render::{
+    brief_link, context, fact_link, page, render_rows, Inputs, OutputFile, Renderer, Shared,
+};
 use crate::text::slugify;
 use crate::views::*;
+
+/// Index pages sit one folder below the root.
+const ROOT: &str = "../";
 
 /// Every index page, each a result so one broken template does not hide the others' errors.
 pub(crate) fn index_pages(
@@ -29,30 +39,36 @@ pub(crate) fn index_pages(
         })
         .collect();
     let mut out = vec![
-        page(
-            renderer,
-            cx("sources/", "sources", "Citation index"),
-            "sources",
-            &sources_view(inputs),
-            "sources.html",
-            "sources/",
-        ),
-        page(
-            renderer,
-            cx("claims/", "claims", "Claims"),
-            "claims",
-            &claims_view(book),
-            "claims.html",
-            "claims/",
-        ),
-        page(
-            renderer,
-            cx("facts/", "facts", "Facts"),
-            "facts",
-            &facts_view(inputs),
-            "facts.html",
-            "facts/",
-        ),
+        sources_view(renderer, inputs).and_then(|v| {
+            page(
+                renderer,
+                cx("sources/", "sources", "Citation index"),
+                "sources",
+                &v,
+                "sources.html",
+                "sources/",
+            )
+        }),
+        claims_view(renderer, book).and_then(|v| {
+            page(
+                renderer,
+                cx("claims/", "claims", "Claims"),
+                "claims",
+                &v,
+                "claims.html",
+                "claims/",
+            )
+        }),
+        facts_view(renderer, inputs).and_then(|v| {
+            page(
+                renderer,
+                cx("facts/", "facts", "Facts"),
+                "facts",
+                &v,
+                "facts.html",
+                "facts/",
+            )
+        }),
         page(
             renderer,
             cx("tags/", "tags", "Tags"),
@@ -62,31 +78,35 @@ pub(crate) fn index_pages(
             "tags/",
         ),
     ];
-    for tag in &tags {
+    out.par_extend(tags.par_iter().map(|tag| {
+        let briefs = tag
+            .briefs
+            .iter()
+            .map(|&i| brief_link(&book.briefs[i]))
+            .collect();
         let view = TagPageView {
             name: tag.name,
-            briefs: tag
-                .briefs
-                .iter()
-                .map(|&i| brief_link(&book.briefs[i]))
-                .collect(),
+            briefs,
         };
         let title = format!("Tag: {}", tag.name);
-        out.push(page(
+        page(
             renderer,
             cx(&tag.url, "tag", &title),
             "tag",
             &view,
             "tag.html",
             &tag.url,
-        ));
-    }
+        )
+    }));
     out
 }
 
 #[derive(Serialize)]
 struct SourcesView<'a> {
-    cited: Vec<SourceEntry<'a>>,
+    /// How many sources are cited.
+    cited_count: usize,
+    /// The cited sources' entries, rendered by `sources_rows.html`.
+    cited: String,
     uncited: Vec<ReferenceView<'a>>,
 }
 
@@ -105,68 +125,80 @@ struct CitingBrief<'a> {
     facts: Vec<AnchorLink<'a>>,
 }
 
-/// A link to a row of a brief's page: a claim or a fact.
+/// A link to a row of a page: a claim, a fact, or a row of the facts index.
 #[derive(Serialize)]
 struct AnchorLink<'a> {
     label: &'a str,
     url: String,
 }
 
-fn sources_view<'a>(inputs: &'a Inputs) -> SourcesView<'a> {
+fn sources_view<'a>(
+    renderer: &Renderer,
+    inputs: &'a Inputs,
+) -> Result<SourcesView<'a>, Diagnostic> {
     let book = inputs.book;
-    let mut cited = Vec::new();
-    let mut uncited = Vec::new();
-    for source in book.sources.values() {
-        let reference = ReferenceView::new(source, None, Vec::new());
-        let Some(uses) = inputs.resolved.cited_by.get(&source.id) else {
-            uncited.push(reference);
-            continue;
-        };
-        let cited_by: Vec<CitingBrief> = uses
-            .iter()
-            .map(|u| {
-                let b = &book.briefs[u.brief];
-                let claims = u
-                    .claims
-                    .iter()
-                    .map(|id| AnchorLink {
-                        label: id,
-                        url: format!("{}index.html#claim-{id}", b.url),
-                    })
-                    .collect();
-                let facts = u
-                    .facts
-                    .iter()
-                    .map(|&k| {
-                        let f = &b.brief.facts[k];
-                        AnchorLink {
-                            label: &f.metric,
-                            url: format!("{}index.html#{}", b.url, fact_anchor(f, k)),
-                        }
-                    })
-                    .collect();
-                CitingBrief {
-                    brief: brief_link(b),
-                    count: u.count,
-                    claims,
-                    facts,
-                }
-            })
-            .collect();
-        let total = uses.iter().map(|u| u.count).sum();
-        cited.push(SourceEntry {
-            reference,
-            total,
-            cited_by,
-        });
+    let (cited, uncited): (Vec<_>, Vec<_>) = book
+        .sources
+        .values()
+        .partition(|s| inputs.resolved.cited_by.contains_key(&s.id));
+    let entries: Vec<SourceEntry> = cited
+        .iter()
+        .map(|source| {
+            let uses = &inputs.resolved.cited_by[&source.id];
+            let cited_by = uses.iter().map(|u| citing_brief(book, u)).collect();
+            let total = uses.iter().map(|u| u.count).sum();
+            SourceEntry {
+                reference: ReferenceView::new(source, None, Vec::new()),
+                total,
+                cited_by,
+            }
+        })
+        .collect();
+    Ok(SourcesView {
+        cited_count: entries.len(),
+        cited: render_rows(renderer, "sources_rows.html", ROOT, &entries)?,
+        uncited: uncited
+            .into_iter()
+            .map(|s| ReferenceView::new(s, None, Vec::new()))
+            .collect(),
+    })
+}
+
+fn citing_brief<'a>(book: &'a Book, cited: &'a crate::resolve::CitedBy) -> CitingBrief<'a> {
+    let b = &book.briefs[cited.brief];
+    let claims = cited
+        .claims
+        .iter()
+        .map(|id| AnchorLink {
+            label: id,
+            url: format!("{}index.html#claim-{id}", b.url),
+        })
+        .collect();
+    let facts = cited
+        .facts
+        .iter()
+        .map(|&k| {
+            let f = &b.brief.facts[k];
+            AnchorLink {
+                label: &f.metric,
+                url: format!("{}index.html#{}", b.url, fact_anchor(f, k)),
+            }
+        })
+        .collect();
+    CitingBrief {
+        brief: brief_link(b),
+        count: cited.count,
+        claims,
+        facts,
     }
-    SourcesView { cited, uncited }
 }
 
 #[derive(Serialize)]
-struct ClaimGroup<'a> {
+struct ClaimGroup {
     status: &'static str,
-    claims: Vec<ClaimEntry<'a>>,
+    count: usize,
+    /// The group's rows, rendered by `claims_rows.html`.
+    rows: String,
 }
 
 #[derive(Serialize)]
@@ -177,50 +209,63 @@ struct ClaimEntry<'a> {
 }
 
 /// Claims grouped by status (reported, confirmed, disputed, retracted), each by brief path then id.
-fn claims_view(book: &Book) -> Vec<ClaimGroup<'_>> {
+fn claims_view(renderer: &Renderer, book: &Book) -> Result<Vec<ClaimGroup>, Diagnostic> {
     let mut by_path: Vec<usize> = (0..book.briefs.len()).collect();
     by_path.sort_by(|&a, &b| book.briefs[a].brief.path.cmp(&book.briefs[b].brief.path));
-    CLAIM_STATUSES
-        .iter()
-        .map(|&status| {
-            let mut claims = Vec::new();
-            for &i in &by_path {
-                let b = &book.briefs[i];
-                let mut own: Vec<_> = b
-                    .brief
-                    .claims
+    let mut groups = Vec::new();
+    for &status in CLAIM_STATUSES {
+        let mut entries = Vec::new();
+        for &i in &by_path {
+            let b = &book.briefs[i];
+            let mut own: Vec<_> = b
+                .brief
+                .claims
+                .iter()
+                .filter(|c| c.status == status)
+                .collect();
+            own.sort_by(|x, y| x.id.cmp(&y.id));
+            for c in own {
+                let sources = c
+                    .sources
                     .iter()
-                    .filter(|c| c.status == status)
+                    .map(|s| source_ref(book, &s.value))
                     .collect();
-                own.sort_by(|x, y| x.id.cmp(&y.id));
-                for c in own {
-                    let sources = c
-                        .sources
-                        .iter()
-                        .map(|s| SourceRef {
-                            id: &s.value,
-                            title: book.sources.get(&s.value).map_or(&s.value, |x| &x.title),
-                            number: None,
-                        })
-                        .collect();
-                    claims.push(ClaimEntry {
-                        claim: ClaimView::new(c, sources),
-                        brief: brief_link(b),
-                        url: format!("{}index.html#claim-{}", b.url, c.id),
-                    });
-                }
+                let url = format!("{}index.html#claim-{}", b.url, c.id);
+                entries.push(ClaimEntry {
+                    claim: ClaimView::new(c, sources),
+                    brief: brief_link(b),
+                    url,
+                });
             }
-            ClaimGroup { status, claims }
-        })
-        .filter(|g| !g.claims.is_empty())
-        .collect()
+        }
+        if !entries.is_empty() {
+            let rows = render_rows(renderer, "claims_rows.html", ROOT, &entries)?;
+            groups.push(ClaimGroup {
+                status,
+                count: entries.len(),
+                rows,
+            });
+        }
+    }
+    Ok(groups)
+}
+
+/// A source named on an index page (no citation number there).
+fn source_ref<'a>(book: &'a Book, id: &'a str) -> SourceRef<'a> {
+    SourceRef {
+        id,
+        title: book.sources.get(id).map_or(id, |s| s.title.as_str()),
+        number: None,
+    }
 }
 
 #[derive(Serialize)]
 struct SubjectTable<'a> {
     subject: &'a str,
     anchor: String,
-    rows: Vec<FactRow<'a>>,
+    count: usize,
+    /// The table's rows, rendered by `facts_rows.html`.
+    rows: String,
 }
 
 #[derive(Serialize)]
@@ -230,12 +275,12 @@ struct FactRow<'a> {
     fact: FactView<'a>,
     brief: LinkView<'a>,
     url: String,
-    /// Links to the disagreeing rows on this page.
+    /// Links to (up to three of) the disagreeing rows on this page.
     twins: Vec<AnchorLink<'a>>,
 }
 
 /// The facts page id of a fact's row: its brief's URL and its anchor.
-fn row_id(book: &Book, brief: usize, fact: usize) -> String {
+fn row_id(book: &Book, (brief, fact): FactRef) -> String {
     let b = &book.briefs[brief];
     format!(
         "{}-{}",
@@ -245,9 +290,12 @@ fn row_id(book: &Book, brief: usize, fact: usize) -> String {
 }
 
 /// One table per subject; rows by metric, as-of date, then brief path.
-fn facts_view<'a>(inputs: &'a Inputs) -> Vec<SubjectTable<'a>> {
+fn facts_view<'a>(
+    renderer: &Renderer,
+    inputs: &'a Inputs,
+) -> Result<Vec<SubjectTable<'a>>, Diagnostic> {
     let book = inputs.book;
-    let mut subjects: BTreeMap<&str, Vec<(usize, usize)>> = BTreeMap::new();
+    let mut subjects: BTreeMap<&str, Vec<FactRef>> = BTreeMap::new();
     for (i, b) in book.briefs.iter().enumerate() {
         for (k, f) in b.brief.facts.iter().enumerate() {
             subjects.entry(&f.subject).or_default().push((i, k));
@@ -255,55 +303,55 @@ fn facts_view<'a>(inputs: &'a Inputs) -> Vec<SubjectTable<'a>> {
     }
     subjects
         .into_iter()
-        .map(|(subject, mut facts)| {
-            let fact = |(i, k): (usize, usize)| {
-                (&book.briefs[i].brief.facts[k], &book.briefs[i].brief.path)
-            };
-            facts.sort_by(|&x, &y| {
-                let ((a, ap), (b, bp)) = (fact(x), fact(y));
-                (&a.metric, a.as_of, ap).cmp(&(&b.metric, b.as_of, bp))
-            });
-            let rows = facts
-                .into_iter()
-                .map(|(i, k)| {
-                    let b = &book.briefs[i];
-                    let f = &b.brief.facts[k];
-                    let (twins, total) = inputs.resolved.conflicts.twins((i, k));
-                    let links: Vec<AnchorLink> = twins
-                        .iter()
-                        .map(|&(ti, tk)| AnchorLink {
-                            label: &book.briefs[ti].brief.header.title,
-                            url: format!("#{}", row_id(book, ti, tk)),
-                        })
-                        .collect();
-                    let source = SourceRef {
-                        id: &f.source.value,
-                        title: book
-                            .sources
-                            .get(&f.source.value)
-                            .map_or(&f.source.value, |s| &s.title),
-                        number: None,
-                    };
-                    let brief_twins = twins
-                        .iter()
-                        .map(|&(ti, tk)| crate::render::fact_link(book, ti, tk))
-                        .collect();
-                    FactRow {
-                        row: row_id(book, i, k),
-                        fact: FactView::new(f, k, source, (brief_twins, total)),
-                        brief: brief_link(b),
-                        url: format!("{}index.html#{}", b.url, fact_anchor(f, k)),
-                        twins: links,
-                    }
+        .map(|(subject, facts)| subject_table(renderer, inputs, subject, facts))
+        .collect()
+}
+
+fn subject_table<'a>(
+    renderer: &Renderer,
+    inputs: &'a Inputs,
+    subject: &'a str,
+    mut facts: Vec<FactRef>,
+) -> Result<SubjectTable<'a>, Diagnostic> {
+    let book = inputs.book;
+    let fact = |(i, k): FactRef| (&book.briefs[i].brief.facts[k], &book.briefs[i].brief.path);
+    facts.sort_by(|&x, &y| {
+        let ((a, ap), (b, bp)) = (fact(x), fact(y));
+        (&a.metric, a.as_of, ap).cmp(&(&b.metric, b.as_of, bp))
+    });
+    let rows: Vec<FactRow> = facts
+        .iter()
+        .map(|&(i, k)| {
+            let b = &book.briefs[i];
+            let f = &b.brief.facts[k];
+            let (twins, total) = inputs.resolved.conflicts.twins((i, k));
+            let on_page = twins
+                .iter()
+                .map(|&t| AnchorLink {
+                    label: &book.briefs[t.0].brief.header.title,
+                    url: format!("#{}", row_id(book, t)),
                 })
                 .collect();
-            SubjectTable {
-                subject,
-                anchor: format!("subject-{}", slugify(subject)),
-                rows,
+            let on_briefs = twins
+                .iter()
+                .map(|&(ti, tk)| fact_link(book, ti, tk))
+                .collect();
+            FactRow {
+                row: row_id(book, (i, k)),
+                fact: FactView::new(f, k, source_ref(book, &f.source.value), (on_briefs, total)),
+                brief: brief_link(b),
+                url: format!("{}index.html#{}", b.url, fact_anchor(f, k)),
+                twins: on_page,
             }
         })
-        .collect()
+        .collect();
+    let html = render_rows(renderer, "facts_rows.html", ROOT, &rows)?;
+    Ok(SubjectTable {
+        subject,
+        anchor: format!("subject-{}", slugify(subject)),
+        count: rows.len(),
+        rows: html,
+    })
 }
 
 #[derive(Serialize)]

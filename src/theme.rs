@@ -9,7 +9,8 @@ macro_rules! embed {
 /// Templates of the default theme, by name.
 pub const TEMPLATES: &[(&str, &str)] = embed!("templates":
     "base.html", "macros.html", "cover.html", "chapter.html", "brief.html", "404.html",
-    "sources.html", "claims.html", "facts.html", "tags.html", "tag.html",
+    "sources.html", "sources_rows.html", "claims.html", "claims_rows.html", "facts.html", "facts_rows.html",
+    "tags.html", "tag.html",
 );
 
 /// Static files of the default theme, by path under the output root.
