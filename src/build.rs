@@ -330,8 +330,9 @@ pub fn render_site(compiled: &Compiled, sink: Sink) -> Vec<Diagnostic> {
         markdown: markdown_context(book, &urls, &highlighter),
         highlight_css: css_mode,
     };
-    let mut errors = render::render_pages(&renderer, &inputs, sink);
-    let mut extra = crate::export::exports(book, resolved);
+    // The exports are one long serial job: make them beside the pages, not after them.
+    let (mut errors, mut extra) =
+        rayon::join(|| render::render_pages(&renderer, &inputs, sink), || crate::export::exports(book, resolved));
     let overridden = |path: &str| files.statics.iter().any(|f| f.rel == path);
     for (path, text) in crate::theme::STATIC {
         if !overridden(path) {
