@@ -64,7 +64,12 @@ pub struct Built {
 
 /// Builds the site and writes it; on any error the previous output is left as it was.
 pub fn build(options: &Options) -> Result<Built, Diagnostics> {
-    let mut compiled = compile(options)?;
+    write(compile(options)?)
+}
+
+/// Renders a compiled book into a staging folder and swaps it in; on any error (a template,
+/// a file that vanished since loading, a full disk) the previous output is left as it was.
+pub fn write(mut compiled: Compiled) -> Result<Built, Diagnostics> {
     let mut clock = Instant::now();
     let with_warnings = |error: Diagnostic| {
         let mut all = compiled.warnings.clone();
@@ -331,8 +336,10 @@ pub fn render_site(compiled: &Compiled, sink: Sink) -> Vec<Diagnostic> {
         highlight_css: css_mode,
     };
     // The exports are one long serial job: make them beside the pages, not after them.
-    let (mut errors, mut extra) =
-        rayon::join(|| render::render_pages(&renderer, &inputs, sink), || crate::export::exports(book, resolved));
+    let (mut errors, mut extra) = rayon::join(
+        || render::render_pages(&renderer, &inputs, sink),
+        || crate::export::exports(book, resolved),
+    );
     let overridden = |path: &str| files.statics.iter().any(|f| f.rel == path);
     for (path, text) in crate::theme::STATIC {
         if !overridden(path) {

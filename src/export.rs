@@ -92,7 +92,7 @@ struct FactJson<'a> {
 /// `data/book.json` and `data/facts.csv`.
 pub fn exports(book: &Book, resolved: &Resolved) -> Vec<OutputFile> {
     let json = book_json(book, resolved);
-    let mut bytes = serde_json::to_vec_pretty(&json).expect("the book serializes");
+    let mut bytes = json_for_html(&serde_json::to_vec_pretty(&json).expect("the book serializes"));
     bytes.push(b'\n');
     vec![
         OutputFile {
@@ -104,6 +104,22 @@ pub fn exports(book: &Book, resolved: &Resolved) -> Vec<OutputFile> {
             bytes: facts_csv(&json.facts),
         },
     ]
+}
+
+/// JSON with `<`, `>` and `&` written as `\u003c`, `\u003e`, `\u0026`: the same values to any
+/// JSON reader, and inert if the text is ever embedded in HTML (a `</script>` in a title
+/// cannot close a script element). These characters only occur inside JSON strings.
+pub fn json_for_html(json: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(json.len());
+    for &b in json {
+        match b {
+            b'<' => out.extend_from_slice(b"\\u003c"),
+            b'>' => out.extend_from_slice(b"\\u003e"),
+            b'&' => out.extend_from_slice(b"\\u0026"),
+            _ => out.push(b),
+        }
+    }
+    out
 }
 
 fn book_json<'a>(book: &'a Book, resolved: &'a Resolved) -> BookJson<'a> {

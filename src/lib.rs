@@ -26,6 +26,7 @@ pub mod output;
 pub mod page;
 pub mod render;
 pub mod resolve;
+pub mod sanitize;
 pub mod text;
 pub mod theme;
 pub mod views;

@@ -47,7 +47,7 @@ pub fn load(root: &Path, config: Arc<SourceFile>, theme: &str) -> Result<BookFil
             .in_file("content/")
             .with_help("create content/_index.md for the cover and a folder per chapter"));
     }
-    let entries = walk(&content, &mut warnings);
+    let entries = walk(root, &content, &mut warnings);
     let (markdown, other): (Vec<_>, Vec<_>) =
         entries.into_iter().partition(|f| f.rel.ends_with(".md"));
     let read: Vec<Result<(String, Arc<SourceFile>), Diagnostic>> = markdown
@@ -75,11 +75,11 @@ pub fn load(root: &Path, config: Arc<SourceFile>, theme: &str) -> Result<BookFil
         None => None,
     };
     let theme_dir = root.join("themes").join(theme);
-    let mut statics = walk(&theme_dir.join("static"), &mut errors);
-    statics.extend(walk(&root.join("static"), &mut errors));
+    let mut statics = walk(root, &theme_dir.join("static"), &mut errors);
+    statics.extend(walk(root, &root.join("static"), &mut errors));
     let mut templates = Vec::new();
     for dir in [theme_dir.join("templates"), root.join("templates")] {
-        for f in walk(&dir, &mut errors) {
+        for f in walk(root, &dir, &mut errors) {
             match read_text(root, &f.from) {
                 Ok(file) => templates.push((f.rel, file.text.clone())),
                 Err(e) => errors.push(e),
@@ -98,45 +98,86 @@ pub fn load(root: &Path, config: Arc<SourceFile>, theme: &str) -> Result<BookFil
     })
 }
 
-/// Files below `dir`, sorted, skipping hidden entries, `_x` files other than `_index.md`,
-/// and symbolic links (named in a warning: they may loop or lead out of the book).
-fn walk(dir: &Path, warnings: &mut Vec<Diagnostic>) -> Vec<FileRef> {
+/// Files below `dir`, sorted, skipping hidden entries and `_x` files other than `_index.md`.
+/// Symbolic links are followed while they stay inside the book (`root`); one that leads out of
+/// it, or loops, is named in a warning and not followed.
+fn walk(root: &Path, dir: &Path, warnings: &mut Vec<Diagnostic>) -> Vec<FileRef> {
     if !dir.is_dir() {
         return Vec::new();
     }
-    let mut files = Vec::new();
+    let book = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let shown = |path: &Path| {
+        path.strip_prefix(root)
+            .unwrap_or(path)
+            .to_string_lossy()
+            .replace('\\', "/")
+    };
+    let mut outside = Vec::new();
     let walker = WalkDir::new(dir)
+        .follow_links(true)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+        .filter_entry(|e| {
+            if e.depth() > 0 && e.file_name().to_string_lossy().starts_with('.') {
+                return false;
+            }
+            let leaves = e.path_is_symlink()
+                && !e
+                    .path()
+                    .canonicalize()
+                    .is_ok_and(|target| target.starts_with(&book));
+            if leaves {
+                outside.push(e.path().to_path_buf());
+            }
+            !leaves
+        });
+    let mut files = Vec::new();
     for entry in walker {
         let entry = match entry {
             Ok(entry) => entry,
             Err(err) => {
-                warnings.push(Diagnostic::warning("io", format!("cannot read: {err}")));
+                let path = err.path().map(shown).unwrap_or_default();
+                let message = if err.loop_ancestor().is_some() {
+                    "symbolic link loops back to a folder above it; not followed".to_string()
+                } else {
+                    format!("cannot read: {err}")
+                };
+                warnings.push(
+                    Diagnostic::warning(
+                        if err.loop_ancestor().is_some() {
+                            "symlink"
+                        } else {
+                            "io"
+                        },
+                        message,
+                    )
+                    .in_file(path),
+                );
                 continue;
             }
         };
-        let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
-        let rel = rel
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy())
-            .collect::<Vec<_>>()
-            .join("/");
-        if entry.path_is_symlink() {
-            warnings.push(
-                Diagnostic::warning("symlink", "symbolic link not followed")
-                    .in_file(entry.path().display().to_string()),
-            );
-            continue;
-        }
         let name = entry.file_name().to_string_lossy();
         if entry.file_type().is_file() && !(name.starts_with('_') && name != "_index.md") {
+            let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
+            let rel = rel
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/");
             files.push(FileRef {
                 from: entry.path().to_path_buf(),
                 rel,
             });
         }
+    }
+    for path in outside {
+        warnings.push(
+            Diagnostic::warning(
+                "symlink",
+                "symbolic link leads outside the book; not followed",
+            )
+            .in_file(shown(&path)),
+        );
     }
     files
 }

@@ -8,7 +8,7 @@ use pulldown_cmark::{BrokenLink, CodeBlockKind, CowStr, Event, Options, Parser, 
 use crate::diagnostic::{Diagnostic, SourceFile};
 use crate::highlight::Highlighter;
 use crate::model::Source;
-use crate::text::{escape_html, relative_url, IdAllocator};
+use crate::text::{escape_html, is_safe_url, relative_url, IdAllocator};
 
 /// Ids the page templates use themselves; headings never take them.
 const TEMPLATE_IDS: &[&str] = &[
@@ -107,6 +107,9 @@ fn run(
     if html {
         out.reserve(body.len() * 3 / 2);
         pulldown_cmark::html::push_html(&mut out, events.into_iter());
+        if !cx.allow_raw_html {
+            out = crate::sanitize::clean(&out);
+        }
     }
     (pass.out, out)
 }
@@ -217,6 +220,34 @@ impl<'a> Pass<'a, '_> {
                         id,
                     }));
                 }
+                Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }) if !is_safe_url(&dest_url) => {
+                    self.unsafe_url(&dest_url, range.start);
+                    out.push(Event::Start(Tag::Link {
+                        link_type,
+                        dest_url: "#".into(),
+                        title,
+                        id,
+                    }));
+                }
+                Event::Start(Tag::Image {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }) if !is_safe_url(&dest_url) => {
+                    self.unsafe_url(&dest_url, range.start);
+                    out.push(Event::Start(Tag::Image {
+                        link_type,
+                        dest_url: "".into(),
+                        title,
+                        id,
+                    }));
+                }
                 Event::Html(html) | Event::InlineHtml(html) if !self.cx.allow_raw_html => {
                     out.push(Event::Text(html));
                 }
@@ -231,6 +262,14 @@ impl<'a> Pass<'a, '_> {
             .diagnostics
             .push(Diagnostic::error(code, message).at(self.file, self.body_offset + at));
         self.out.diagnostics.last_mut().expect("just pushed")
+    }
+
+    /// A link or image URL with a scheme that could run script: dropped, with a warning.
+    fn unsafe_url(&mut self, url: &str, at: usize) {
+        let shown: String = url.chars().take(40).collect();
+        let d = Diagnostic::warning("unsafe-url", format!("the link `{shown}` was dropped: only http, https, mailto and relative links are allowed"))
+            .at(self.file, self.body_offset + at);
+        self.out.diagnostics.push(d);
     }
 
     /// `[@a; @b, p. 4]` as numbered markers linking to the reference list.

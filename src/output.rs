@@ -107,13 +107,24 @@ impl Staging {
             .map_err(|e| io_error("copy", from, e))
     }
 
-    /// Puts the new site in place of the old one, then removes the old one.
+    /// Puts the new site in place of the old one in one step where the system allows (Linux),
+    /// then removes the old one. At no moment is there neither an old nor a new site.
     pub fn commit(mut self) -> Result<(), Diagnostic> {
+        if !self.out.exists() {
+            fs::rename(&self.dir, &self.out)
+                .map_err(|e| io_error("move into place", &self.out, e))?;
+            self.committed = true;
+            return Ok(());
+        }
+        if exchange(&self.dir, &self.out).is_ok() {
+            // The staging path now holds the old site; a kill here leaves it to the next build.
+            self.committed = true;
+            let _ = fs::remove_dir_all(&self.dir);
+            return Ok(());
+        }
         let (parent, name) = parent_and_name(&self.out);
         let retired = parent.join(format!(".{name}.{RETIRED}-{}", std::process::id()));
-        if self.out.exists() {
-            fs::rename(&self.out, &retired).map_err(|e| io_error("move aside", &self.out, e))?;
-        }
+        fs::rename(&self.out, &retired).map_err(|e| io_error("move aside", &self.out, e))?;
         if let Err(e) = fs::rename(&self.dir, &self.out) {
             // Put the previous site back before reporting.
             let _ = fs::rename(&retired, &self.out);
@@ -123,6 +134,39 @@ impl Staging {
         let _ = fs::remove_dir_all(&retired);
         Ok(())
     }
+}
+
+/// Swaps two paths atomically (`renameat2` with `RENAME_EXCHANGE`).
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> io::Result<()> {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    let a = CString::new(a.as_os_str().as_bytes())?;
+    let b = CString::new(b.as_os_str().as_bytes())?;
+    // SAFETY: two valid NUL-terminated paths, relative to the current directory.
+    let result = unsafe {
+        libc::renameat2(
+            libc::AT_FDCWD,
+            a.as_ptr(),
+            libc::AT_FDCWD,
+            b.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
+    if result == 0 {
+        Ok(())
+    } else {
+        Err(io::Error::last_os_error())
+    }
+}
+
+/// Elsewhere there is no atomic exchange: `commit` falls back to two renames.
+#[cfg(not(target_os = "linux"))]
+fn exchange(_: &Path, _: &Path) -> io::Result<()> {
+    Err(io::Error::new(
+        io::ErrorKind::Unsupported,
+        "no atomic exchange",
+    ))
 }
 
 impl Drop for Staging {

@@ -72,6 +72,26 @@ pub fn relative_url(from: &str, to: &str) -> String {
     out
 }
 
+/// Whether a link may appear in the site: http, https, mailto, a relative path or a fragment.
+/// `javascript:`, `data:`, `vbscript:` and every other scheme are refused, however disguised
+/// with case, white space or control characters (which browsers ignore in a scheme).
+pub fn is_safe_url(url: &str) -> bool {
+    let cleaned: String = url
+        .chars()
+        .filter(|c| !c.is_ascii_whitespace() && !c.is_control())
+        .collect();
+    let scheme_end = cleaned.find([':', '/', '?', '#']);
+    match scheme_end {
+        Some(i) if cleaned[i..].starts_with(':') => {
+            matches!(
+                cleaned[..i].to_ascii_lowercase().as_str(),
+                "http" | "https" | "mailto"
+            )
+        }
+        _ => true,
+    }
+}
+
 /// Escapes text for HTML element content and attribute values.
 pub fn escape_html(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -113,6 +133,35 @@ mod tests {
     fn nearest_finds_typos_only() {
         assert_eq!(nearest("titel", ["title", "date", "tags"]), Some("title"));
         assert_eq!(nearest("zzz", ["title", "date"]), None);
+    }
+
+    #[test]
+    fn only_safe_schemes_pass() {
+        for ok in [
+            "https://x.org",
+            "HTTP://x",
+            "mailto:a@b.c",
+            "../a/index.html",
+            "#ref",
+            "a/b?c=d:e",
+            "/abs/path",
+            "",
+        ] {
+            assert!(is_safe_url(ok), "{ok} should pass");
+        }
+        for bad in [
+            "javascript:alert(1)",
+            "JavaScript:x",
+            " javascript:x",
+            "java\tscript:x",
+            "java\nscript:x",
+            "data:text/html,x",
+            "vbscript:x",
+            "file:///etc/passwd",
+            "\u{1}javascript:x",
+        ] {
+            assert!(!is_safe_url(bad), "{bad:?} should be refused");
+        }
     }
 
     #[test]

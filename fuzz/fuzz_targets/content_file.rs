@@ -1,0 +1,27 @@
+//! One content file, end to end: split the front matter, parse and validate it, then scan and
+//! render the body with and without raw HTML. Any panic is a bug.
+#![no_main]
+
+use std::collections::{BTreeMap, HashMap};
+
+use briefbook::diagnostic::SourceFile;
+use briefbook::highlight::Highlighter;
+use briefbook::markdown::{self, Context};
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let text = String::from_utf8_lossy(data).into_owned();
+    let file = SourceFile::new("content/c/x.md", text.clone());
+    let parsed = briefbook::page::parse_brief("c/x.md", file.clone());
+    let _ = briefbook::page::parse_section("c/_index.md", file.clone());
+    let _ = briefbook::page::parse_sources_file(file.clone());
+    let sources = BTreeMap::new();
+    let urls = HashMap::new();
+    let highlighter = Highlighter::new("css");
+    let (body, offset) = parsed.value.as_ref().map_or((text.as_str(), 0), |b| (b.header.body.as_str(), b.header.body_offset));
+    for raw in [false, true] {
+        let cx = Context { sources: &sources, urls: &urls, page_url: "c/x/", highlighter: &highlighter, allow_raw_html: raw };
+        let _ = markdown::scan(&file, body, offset, &cx);
+        let _ = markdown::render_html(&file, body, offset, &cx);
+    }
+});

@@ -1,0 +1,176 @@
+//! Hostile content: script payloads in every field and in the body must not survive as markup.
+
+mod common;
+
+use common::*;
+
+const P: &str = r#""><script>alert(1337)</script><img src=x onerror=alert(1337)>'"#;
+
+fn escaped_toml(s: &str) -> String {
+    s.replace('\\', "\\\\").replace('"', "\\\"")
+}
+
+fn hostile_book() -> std::collections::BTreeMap<String, String> {
+    let p = escaped_toml(P);
+    let mut files = base_book();
+    files.insert(
+        "site.toml".into(),
+        format!("title = \"{p}\"\nbase_url = \"https://example.org/\"\ndescription = \"{p}\"\n[extra]\nnote = \"{p}\"\n[check]\nreference_date = \"2025-09-01\"\n"),
+    );
+    files.insert(
+        "content/_index.md".into(),
+        format!("+++\ntitle = \"{p}\"\nsummary = \"{p}\"\n+++\n{P}\n"),
+    );
+    files.insert(
+        "content/chips/_index.md".into(),
+        format!("+++\ntitle = \"{p}\"\nsummary = \"{p}\"\n+++\n<script>alert(1337)</script>\n"),
+    );
+    files.insert(
+        "content/sources.toml".into(),
+        format!("[[source]]\nid = \"evil\"\ntitle = \"{p}\"\npublisher = \"{p}\"\nauthors = [\"{p}\"]\ndate = \"2025\"\nnote = \"{p}\"\nkind = \"report\"\n\n{SOURCES}"),
+    );
+    let body = [
+        "## Heading <script>alert(1337)</script>",
+        "[click](javascript:alert(1337)) [click2](JaVaScRiPt:alert(1337)) [c3](  javascript:alert(1337))",
+        "![img](javascript:alert(1337)) ![img2](data:text/html;base64,PHNjcmlwdD5hbGVydCgxMzM3KTwvc2NyaXB0Pg==)",
+        "<javascript:alert(1337)> <img src=x onerror=alert(1337)> <a href=\"javascript:alert(1337)\">x</a>",
+        "<iframe src=\"https://evil.example\"></iframe><svg onload=alert(1337)>",
+        "```\"><script>alert(1337)</script>\nconst x = \"</code></pre><script>alert(1337)</script>\";\n```",
+        "Cited [@evil] and [@cnn-2025].",
+    ]
+    .join("\n\n");
+    files.insert(
+        "content/chips/h20.md".into(),
+        format!(
+            "+++\ntitle = \"{p}\"\ndate = \"2025-08-17\"\nsummary = \"{p}\"\nauthors = [\"{p}\"]\ntags = [\"{p}\"]\n[extra]\nx = \"{p}\"\n\n[[claims]]\nid = \"c1\"\ntext = \"{p}\"\nattributed_to = \"{p}\"\nsources = [\"evil\"]\n\n[[facts]]\nid = \"f1\"\nsubject = \"{p}\"\nmetric = \"{p}\"\nvalue = \"{p}\"\nunit = \"{p}\"\nnote = \"{p}\"\nsource = \"evil\"\n+++\n\n{body}\n"
+        ),
+    );
+    files
+}
+
+/// Live markup in an HTML file: dangerous elements, event-handler attributes, and links or
+/// sources with a script-capable scheme. Escaped text (`&lt;script&gt;`) is not markup.
+fn live_markup(html: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    let bytes = html.as_bytes();
+    let mut i = 0;
+    while let Some(start) = html[i..].find('<').map(|k| i + k) {
+        let name_len = html[start + 1..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .count();
+        let name = html[start + 1..start + 1 + name_len].to_ascii_lowercase();
+        let (attributes, end) = attributes(html, start + 1 + name_len);
+        if ["script", "iframe", "svg", "object", "embed"].contains(&name.as_str()) {
+            found.push(format!("<{name}>"));
+        }
+        for (attr, value) in attributes {
+            let scheme: String = value
+                .chars()
+                .filter(|c| !c.is_ascii_whitespace() && !c.is_control())
+                .collect::<String>()
+                .to_ascii_lowercase();
+            if attr.starts_with("on") {
+                found.push(format!("<{name} {attr}=...>"));
+            } else if ["href", "src", "action", "formaction"].contains(&attr.as_str())
+                && ["javascript:", "data:", "vbscript:"]
+                    .iter()
+                    .any(|s| scheme.starts_with(s))
+            {
+                found.push(format!("<{name} {attr}={value}>"));
+            }
+        }
+        i = end.max(start + 1);
+        if i >= bytes.len() {
+            break;
+        }
+    }
+    found
+}
+
+/// The attributes of a tag whose name ends at `at`, and where the tag ends.
+fn attributes(html: &str, mut at: usize) -> (Vec<(String, String)>, usize) {
+    let b = html.as_bytes();
+    let mut out = Vec::new();
+    loop {
+        while at < b.len() && (b[at].is_ascii_whitespace() || b[at] == b'/') {
+            at += 1;
+        }
+        if at >= b.len() || b[at] == b'>' {
+            return (out, at + 1);
+        }
+        let name_start = at;
+        while at < b.len() && !b[at].is_ascii_whitespace() && !matches!(b[at], b'=' | b'>' | b'/') {
+            at += 1;
+        }
+        let name = html[name_start..at].to_ascii_lowercase();
+        let mut value = String::new();
+        if at < b.len() && b[at] == b'=' {
+            at += 1;
+            let quote = b.get(at).copied().filter(|q| *q == b'"' || *q == b'\'');
+            let value_start = at + usize::from(quote.is_some());
+            let mut end = value_start;
+            while end < b.len()
+                && match quote {
+                    Some(q) => b[end] != q,
+                    None => !b[end].is_ascii_whitespace() && b[end] != b'>',
+                }
+            {
+                end += 1;
+            }
+            value = html[value_start..end].to_string();
+            at = end + usize::from(quote.is_some());
+        }
+        out.push((name, value));
+    }
+}
+
+#[test]
+fn no_payload_survives_in_any_built_file() {
+    let book = write_book(&hostile_book());
+    let run = briefbook(book.path(), &["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    // The unsafe links were dropped with located warnings.
+    assert!(run.stderr.contains("warning[unsafe-url]"), "{}", run.stderr);
+    let site = snapshot(&book.path().join("public"));
+    assert!(site.len() > 10);
+    // Markup-bearing files; data/facts.csv is text/csv and keeps the editor's text verbatim.
+    for (path, bytes) in site.iter().filter(|(p, _)| {
+        [".html", ".js", ".json", ".xml"]
+            .iter()
+            .any(|e| p.ends_with(e))
+    }) {
+        let text = String::from_utf8_lossy(bytes);
+        let found = live_markup(&text);
+        assert!(found.is_empty(), "{path} carries live markup: {found:?}");
+    }
+    let json: serde_json::Value =
+        serde_json::from_str(&read(book.path(), "public/data/book.json")).unwrap();
+    assert_eq!(
+        json["title"],
+        P.replace("\\", ""),
+        "book.json still reads as the editor's text"
+    );
+    // The payload text is still there, shown as text.
+    let h20 = read(book.path(), "public/chips/h20/index.html");
+    assert!(
+        h20.contains("&lt;script&gt;alert(1337)&lt;&#x2F;script&gt;")
+            || h20.contains("&lt;script&gt;alert(1337)&lt;/script&gt;"),
+        "{h20}"
+    );
+}
+
+#[test]
+fn the_detector_sees_live_markup() {
+    assert_eq!(
+        live_markup("<p>fine &lt;script&gt;</p>"),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        live_markup("<meta content=\"&lt;img onerror=x&gt; javascript:x\">"),
+        Vec::<String>::new()
+    );
+    assert!(!live_markup("<img src=x onerror=alert(1)>").is_empty());
+    assert!(!live_markup("<a href=\"JavaScript:x\">").is_empty());
+    assert!(!live_markup("<p><script>alert(1)</script>").is_empty());
+}

@@ -1,0 +1,155 @@
+//! Never lose a file: a build killed at any moment leaves the previous site whole, the next
+//! build cleans up after it, and nothing outside the output folder is touched.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::Command;
+use std::time::Instant;
+
+use common::*;
+
+/// The base book plus `n` more briefs, with a cover title naming the edition.
+fn edition(n: usize, edition: &str) -> BTreeMap<String, String> {
+    let mut files = base_book();
+    files.insert(
+        "content/_index.md".into(),
+        COVER.replace("Test book", edition),
+    );
+    for i in 0..n {
+        files.insert(
+            format!("content/chips/extra-{i:04}.md"),
+            format!("+++\ntitle = \"Extra {i} ({edition})\"\ndate = \"2025-08\"\nsummary = \"s\"\n+++\n\n## Part {i}\n\nText [@cnn-2025] and [link](@/chips/h20.md).\n"),
+        );
+    }
+    files
+}
+
+fn install(root: &Path, files: &BTreeMap<String, String>) {
+    for (path, text) in files {
+        write(root, path, text.as_bytes());
+    }
+}
+
+/// Builds `files` into a folder of its own and returns the site.
+fn reference_site(files: &BTreeMap<String, String>) -> BTreeMap<String, Vec<u8>> {
+    let book = write_book(files);
+    assert_eq!(briefbook(book.path(), &["build"]).code, 0);
+    snapshot(&book.path().join("public"))
+}
+
+#[test]
+fn a_killed_build_leaves_the_old_site_or_the_new_one_whole() {
+    let editions = [
+        edition(300, "First edition"),
+        edition(300, "Second edition"),
+    ];
+    let sites = [reference_site(&editions[0]), reference_site(&editions[1])];
+    assert_ne!(sites[0], sites[1]);
+    let book = write_book(&editions[0]);
+    let root = book.path();
+    assert_eq!(briefbook(root, &["build"]).code, 0);
+    // How long a whole build takes here, to spread the kills over it.
+    let start = Instant::now();
+    assert_eq!(briefbook(root, &["build"]).code, 0);
+    let whole = start.elapsed();
+    let mut current = 0;
+    let mut installed = 0;
+    let mut killed_mid_write = 0;
+    let steps = 12;
+    for step in 0..steps {
+        let next = 1 - current;
+        install(root, &editions[next]);
+        installed = next;
+        let mut child = Command::new(env!("CARGO_BIN_EXE_briefbook"))
+            .args(["build", "--root"])
+            .arg(root)
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        // Spread over a little more than one build, so some kills land after it finished.
+        std::thread::sleep(whole.mul_f64(1.2 * (step as f64 + 0.5) / steps as f64));
+        let _ = child.kill(); // SIGKILL
+        let _ = child.wait();
+        if leftovers(root).iter().any(|n| n.contains("staging")) {
+            killed_mid_write += 1;
+        }
+        let site = snapshot(&root.join("public"));
+        if site == sites[next] {
+            current = next;
+        } else {
+            assert!(
+                site == sites[current],
+                "step {step}: the output is neither the old site nor the new one ({} files)",
+                site.len()
+            );
+        }
+    }
+    assert!(
+        killed_mid_write > 0,
+        "no kill landed while pages were being written"
+    );
+    // The next build completes and leaves nothing of the killed ones behind.
+    assert_eq!(briefbook(root, &["build"]).code, 0);
+    assert!(
+        snapshot(&root.join("public")) == sites[installed],
+        "the completed build is not the installed edition"
+    );
+    assert!(leftovers(root).is_empty(), "{:?}", leftovers(root));
+}
+
+/// What builds left beside the output folder.
+fn leftovers(root: &Path) -> Vec<String> {
+    std::fs::read_dir(root)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("briefbook-"))
+        .collect()
+}
+
+#[test]
+fn only_the_output_folder_changes() {
+    let mut files = base_book();
+    files.insert("static/robots.txt".into(), "User-agent: *\n".into());
+    files.insert("content/chips/h20/chart.txt".into(), "beside".into());
+    let book = write_book(&files);
+    let root = book.path();
+    write(root, "notes.txt", b"keep me");
+    let before: BTreeMap<String, Vec<u8>> = snapshot(root);
+    assert_eq!(briefbook(root, &["build"]).code, 0);
+    assert_eq!(briefbook(root, &["build"]).code, 0);
+    let after: BTreeMap<String, Vec<u8>> = snapshot(root)
+        .into_iter()
+        .filter(|(p, _)| !p.starts_with("public/"))
+        .collect();
+    assert_eq!(before, after, "a build changed a file outside public/");
+}
+
+#[test]
+fn a_file_removed_between_loading_and_writing_is_an_io_error_not_a_panic() {
+    let mut files = base_book();
+    files.insert("static/chart.png".into(), "png".into());
+    let book = write_book(&files);
+    let root = book.path();
+    assert_eq!(briefbook(root, &["build"]).code, 0);
+    let before = snapshot(&root.join("public"));
+    let options = briefbook::build::Options {
+        root: root.to_path_buf(),
+        ..Default::default()
+    };
+    let compiled = briefbook::build::compile(&options).expect("the book compiles");
+    std::fs::remove_file(root.join("static/chart.png")).unwrap();
+    let Err(problems) = briefbook::build::write(compiled) else {
+        panic!("writing a vanished file succeeded")
+    };
+    let error = problems.iter().find(|d| d.is_error()).expect("an error");
+    assert_eq!(error.code, "io");
+    assert!(error.message.contains("chart.png"), "{}", error.message);
+    assert_eq!(
+        snapshot(&root.join("public")),
+        before,
+        "the previous output changed"
+    );
+    assert!(leftovers(root).is_empty(), "{:?}", leftovers(root));
+}
