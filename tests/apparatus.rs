@@ -233,3 +233,35 @@ fn the_link_checker_finds_missing_files_and_fragments() {
         ]
     );
 }
+
+#[test]
+fn a_large_conflict_group_names_three_twins_and_counts_the_rest() {
+    let mut files = base_book();
+    for (i, value) in [10, 20, 30, 40, 40].iter().enumerate() {
+        files.insert(
+            format!("content/chips/g{i}.md"),
+            format!("+++\ntitle = \"G{i}\"\ndate = \"2025\"\nsummary = \"s\"\n[[facts]]\nid = \"x\"\nsubject = \"Group\"\nmetric = \"m\"\nvalue = {value}\nsource = \"ft-2025\"\n+++\n"),
+        );
+    }
+    let book = write_book(&files);
+    let run = briefbook(book.path(), &["check", "--format", "json"]);
+    let list: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let warnings: Vec<&str> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "fact-conflict" && d["file"] == "content/chips/g0.md")
+        .map(|d| d["message"].as_str().unwrap())
+        .collect();
+    // g0 (10) disagrees with g1, g2, g3 and g4; the message names three and counts one more.
+    assert_eq!(warnings.len(), 1);
+    assert!(warnings[0].starts_with("Group / m: 10 here conflicts with 20 (content/chips/g1.md:"), "{}", warnings[0]);
+    assert!(warnings[0].ends_with(" and 1 more"), "{}", warnings[0]);
+    assert_eq!(briefbook(book.path(), &["build"]).code, 0);
+    let g3 = read(book.path(), "public/chips/g3/index.html");
+    // g3 (40) agrees with g4: three twins disagree (10, 20, 30), none left over.
+    assert_eq!(g3.matches("index.html#fact-x\">G").count(), 3, "{g3}");
+    assert!(!g3.contains(" more</a>"));
+    let g0 = read(book.path(), "public/chips/g0/index.html");
+    assert!(g0.contains(r##"and <a href="../../facts/index.html#subject-group">1 more</a>"##), "{g0}");
+}
