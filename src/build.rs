@@ -99,6 +99,62 @@ pub fn write(mut compiled: Compiled) -> Result<Built, Diagnostics> {
     })
 }
 
+/// A whole site in memory, by path: what the development server serves.
+pub struct MemorySite {
+    pub files: HashMap<String, Vec<u8>>,
+    pub warnings: Diagnostics,
+}
+
+/// Builds the site into memory, never touching the output folder.
+pub fn build_in_memory(options: &Options) -> Result<MemorySite, Diagnostics> {
+    let compiled = compile(options)?;
+    let files = std::sync::Mutex::new(HashMap::new());
+    let keep = |file: OutputFile| -> Result<(), Diagnostic> {
+        files
+            .lock()
+            .map_err(|_| Diagnostic::error("io", "a rendering thread panicked"))?
+            .insert(file.path, file.bytes);
+        Ok(())
+    };
+    let statics = compiled
+        .files
+        .statics
+        .iter()
+        .map(|f| (&f.from, f.rel.as_str()));
+    let assets = compiled
+        .book
+        .assets
+        .iter()
+        .map(|(f, dest)| (&f.from, dest.as_str()));
+    let mut errors = Vec::new();
+    for (from, rel) in statics.chain(assets) {
+        match std::fs::read(from) {
+            Ok(bytes) => keep(OutputFile {
+                path: rel.to_string(),
+                bytes,
+            })
+            .map_err(|d| Diagnostics::from_iter([d]))?,
+            Err(e) => errors.push(Diagnostic::error(
+                "io",
+                format!("cannot read {}: {e}", from.display()),
+            )),
+        }
+    }
+    errors.extend(render_site(&compiled, &keep));
+    if !errors.is_empty() {
+        let mut all = compiled.warnings;
+        all.extend(errors);
+        return Err(all);
+    }
+    let files = files.into_inner().map_err(|_| {
+        Diagnostics::from_iter([Diagnostic::error("io", "a rendering thread panicked")])
+    })?;
+    Ok(MemorySite {
+        files,
+        warnings: compiled.warnings,
+    })
+}
+
 /// Every error and warning, writing nothing and running no template.
 pub fn check(options: &Options) -> Diagnostics {
     match compile(options) {

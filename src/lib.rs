@@ -27,6 +27,8 @@ pub mod page;
 pub mod render;
 pub mod resolve;
 pub mod sanitize;
+pub mod scaffold;
+pub mod serve;
 pub mod text;
 pub mod theme;
 pub mod views;

@@ -38,6 +38,38 @@ enum Command {
         #[arg(long)]
         timings: bool,
     },
+    /// Serve the book on this machine, rebuilding and reloading as files change.
+    Serve {
+        #[arg(long)]
+        root: Option<PathBuf>,
+        /// The address to listen on; loopback unless told otherwise.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// The port (0 picks a free one).
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        #[arg(long)]
+        drafts: bool,
+        /// Open the book in the default browser.
+        #[arg(long)]
+        open: bool,
+    },
+    /// Write a new brief, `content/<chapter>/<slug>.md`, with its front matter filled in.
+    New {
+        /// `<chapter>/<slug>`, for example `chips/h20-demand`.
+        target: String,
+        #[arg(long)]
+        title: Option<String>,
+        #[arg(long)]
+        root: Option<PathBuf>,
+    },
+    /// Start a new book in DIR (default: the current folder).
+    Init {
+        dir: Option<PathBuf>,
+        /// Also in a folder that is not empty; existing files are still never overwritten.
+        #[arg(long)]
+        force: bool,
+    },
     /// Report every error and warning in the book; writes nothing.
     Check {
         #[arg(long)]
@@ -97,6 +129,38 @@ fn main() -> ExitCode {
                 }
             }
         }
+        Command::Serve {
+            root,
+            bind,
+            port,
+            drafts,
+            open,
+        } => {
+            let options = briefbook::serve::ServeOptions {
+                root: build::root_or_current(root.as_deref()),
+                bind,
+                port,
+                drafts,
+                open,
+            };
+            match briefbook::serve::run(options) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(message) => {
+                    eprintln!("error: {message}");
+                    ExitCode::from(2)
+                }
+            }
+        }
+        Command::New {
+            target,
+            title,
+            root,
+        } => new(
+            &build::root_or_current(root.as_deref()),
+            &target,
+            title.as_deref(),
+        ),
+        Command::Init { dir, force } => init(&dir.unwrap_or_else(|| PathBuf::from(".")), force),
         Command::Check {
             root,
             format,
@@ -119,6 +183,67 @@ fn main() -> ExitCode {
             exit_code(&problems, deny_warnings)
         }
     }
+}
+
+fn today() -> String {
+    jiff::ZonedDateTime::now().date().to_string()
+}
+
+fn new(root: &std::path::Path, target: &str, title: Option<&str>) -> ExitCode {
+    if !root.join("site.toml").is_file() {
+        eprintln!(
+            "error: {} has no site.toml; run `briefbook new` inside a book, or pass --root",
+            root.display()
+        );
+        return ExitCode::from(2);
+    }
+    let files = match briefbook::scaffold::new_brief(root, target, title, &today()) {
+        Ok(files) => files,
+        Err(d) => return refuse(d),
+    };
+    match briefbook::scaffold::write_new(root, &files) {
+        Ok(written) => {
+            for path in written {
+                eprintln!("created {}", path.display());
+            }
+            ExitCode::SUCCESS
+        }
+        Err(d) => refuse(d),
+    }
+}
+
+fn init(dir: &std::path::Path, force: bool) -> ExitCode {
+    let occupied = std::fs::read_dir(dir)
+        .map(|mut d| d.next().is_some())
+        .unwrap_or(false);
+    if occupied && !force {
+        eprintln!(
+            "error: {} is not empty; pass --force to add a book to it (existing files are kept)",
+            dir.display()
+        );
+        return ExitCode::from(2);
+    }
+    let (existing, fresh): (Vec<_>, Vec<_>) = briefbook::scaffold::init_files(&today())
+        .into_iter()
+        .partition(|f| dir.join(&f.path).exists());
+    for f in &existing {
+        eprintln!("kept {} (it exists already)", f.path.display());
+    }
+    match briefbook::scaffold::write_new(dir, &fresh) {
+        Ok(written) => {
+            for path in written {
+                eprintln!("created {}", path.display());
+            }
+            eprintln!("next: cd {} && briefbook serve", dir.display());
+            ExitCode::SUCCESS
+        }
+        Err(d) => refuse(d),
+    }
+}
+
+fn refuse(d: Diagnostic) -> ExitCode {
+    eprintln!("error: {}", d.message);
+    ExitCode::from(2)
 }
 
 fn print_text(problems: &Diagnostics) {

@@ -255,7 +255,11 @@ fn a_large_conflict_group_names_three_twins_and_counts_the_rest() {
         .collect();
     // g0 (10) disagrees with g1, g2, g3 and g4; the message names three and counts one more.
     assert_eq!(warnings.len(), 1);
-    assert!(warnings[0].starts_with("Group / m: 10 here conflicts with 20 (content/chips/g1.md:"), "{}", warnings[0]);
+    assert!(
+        warnings[0].starts_with("Group / m: 10 here conflicts with 20 (content/chips/g1.md:"),
+        "{}",
+        warnings[0]
+    );
     assert!(warnings[0].ends_with(" and 1 more"), "{}", warnings[0]);
     assert_eq!(briefbook(book.path(), &["build"]).code, 0);
     let g3 = read(book.path(), "public/chips/g3/index.html");
@@ -263,5 +267,8 @@ fn a_large_conflict_group_names_three_twins_and_counts_the_rest() {
     assert_eq!(g3.matches("index.html#fact-x\">G").count(), 3, "{g3}");
     assert!(!g3.contains(" more</a>"));
     let g0 = read(book.path(), "public/chips/g0/index.html");
-    assert!(g0.contains(r##"and <a href="../../facts/index.html#subject-group">1 more</a>"##), "{g0}");
+    assert!(
+        g0.contains(r##"and <a href="../../facts/index.html#subject-group">1 more</a>"##),
+        "{g0}"
+    );
 }

@@ -1,0 +1,224 @@
+//! `briefbook serve`: builds the book in memory, serves it on loopback, rebuilds on change and
+//! reloads open pages; a failed rebuild keeps the last good site and shows the errors over it.
+
+mod site;
+mod watch;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum::extract::State;
+use axum::http::{header, HeaderValue, Method, StatusCode, Uri};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use notify_debouncer_full::notify::RecursiveMode;
+use tokio::sync::watch as channel;
+use tokio_stream::wrappers::WatchStream;
+use tokio_stream::StreamExt;
+
+use crate::build::{self, Options};
+use crate::diagnostic::Diagnostics;
+pub use site::{lookup, Lookup, Snapshot};
+
+/// What `serve` was asked for.
+pub struct ServeOptions {
+    pub root: PathBuf,
+    pub bind: std::net::IpAddr,
+    pub port: u16,
+    pub drafts: bool,
+    pub open: bool,
+}
+
+/// Runs the server until Ctrl-C. Content errors never stop it; only a port that cannot be bound
+/// or a book that cannot be watched does.
+pub fn run(options: ServeOptions) -> Result<(), String> {
+    let runtime =
+        tokio::runtime::Runtime::new().map_err(|e| format!("cannot start the server: {e}"))?;
+    runtime.block_on(serve(options))
+}
+
+async fn serve(options: ServeOptions) -> Result<(), String> {
+    let listener = tokio::net::TcpListener::bind(SocketAddr::new(options.bind, options.port))
+        .await
+        .map_err(|e| format!("cannot listen on {}:{}: {e}", options.bind, options.port))?;
+    let address = listener.local_addr().map_err(|e| e.to_string())?;
+    let url = format!("http://{address}/");
+    let build_options = Options {
+        root: options.root.clone(),
+        output: None,
+        base_url: Some(url.clone()),
+        drafts: options.drafts,
+    };
+    let (sender, receiver) = channel::channel(Arc::new(Snapshot::default()));
+    say(format!(
+        "serving {} at {url} (Ctrl-C to stop)",
+        options.root.display()
+    ));
+    rebuild(&build_options, &sender);
+    if options.open {
+        let _ = std::process::Command::new("xdg-open").arg(&url).spawn();
+    }
+    let _watcher = watch_book(build_options, sender)?;
+    let app = Router::new()
+        .route(site::LIVE_PATH, get(live))
+        .fallback(file)
+        .with_state(receiver);
+    axum::serve(listener, app)
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+        .map_err(|e| format!("the server stopped: {e}"))
+}
+
+/// Builds in memory and publishes the result: a new site, or the old one with the errors.
+fn rebuild(options: &Options, sender: &channel::Sender<Arc<Snapshot>>) {
+    let start = Instant::now();
+    let result = build::build_in_memory(options);
+    let elapsed = start.elapsed().as_millis();
+    let previous = sender.borrow().files.clone();
+    let snapshot = match result {
+        Ok(site) => {
+            say(format!(
+                "built {} files in {elapsed} ms{}",
+                site.files.len(),
+                warning_note(&site.warnings)
+            ));
+            Snapshot {
+                files: Arc::new(site.files),
+                errors: None,
+            }
+        }
+        Err(problems) => {
+            let text: String = problems
+                .clone()
+                .sorted()
+                .iter()
+                .map(|d| d.render())
+                .collect();
+            let _ = std::io::Write::write_all(&mut std::io::stderr(), text.as_bytes());
+            say(format!(
+                "build failed in {elapsed} ms with {} error(s); still serving the last good site",
+                problems.error_count()
+            ));
+            Snapshot {
+                files: previous,
+                errors: Some(text),
+            }
+        }
+    };
+    sender.send_replace(Arc::new(snapshot));
+}
+
+/// One line of the server's log. A closed terminal or pipe must not stop the server, so write
+/// errors are ignored (println! would panic on them).
+fn say(line: String) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stdout(), "{line}");
+}
+
+fn warning_note(warnings: &Diagnostics) -> String {
+    match warnings.warning_count() {
+        0 => String::new(),
+        n => format!(" ({n} warning(s): run `briefbook check`)"),
+    }
+}
+
+/// Watches the book and rebuilds on every relevant change, on a thread of its own.
+fn watch_book(
+    options: Options,
+    sender: channel::Sender<Arc<Snapshot>>,
+) -> Result<impl Drop, String> {
+    let (events, changes) = std::sync::mpsc::channel();
+    let mut debouncer =
+        notify_debouncer_full::new_debouncer(Duration::from_millis(100), None, events)
+            .map_err(|e| format!("cannot watch the book: {e}"))?;
+    debouncer
+        .watch(&options.root, RecursiveMode::Recursive)
+        .map_err(|e| format!("cannot watch {}: {e}", options.root.display()))?;
+    let root = options
+        .root
+        .canonicalize()
+        .unwrap_or_else(|_| options.root.clone());
+    std::thread::spawn(move || {
+        for batch in changes {
+            let Ok(batch) = batch else { continue };
+            let output = root.join(output_dir_name(&root));
+            // Reading files (as every build does) is an event too: only changes count.
+            let changed = batch
+                .iter()
+                .filter(|e| !e.event.kind.is_access() && !e.event.kind.is_other())
+                .flat_map(|e| e.event.paths.iter())
+                .any(|path| watch::matters(&root, &output, path));
+            if changed {
+                rebuild(&options, &sender);
+            }
+        }
+    });
+    Ok(debouncer)
+}
+
+/// The configured output folder, so its changes (from a `build` run alongside) are ignored.
+fn output_dir_name(root: &std::path::Path) -> String {
+    let file = crate::load::read_config(root).ok();
+    file.and_then(|f| crate::config::parse(&f).0)
+        .map_or_else(|| "public".to_string(), |c| c.output_dir)
+}
+
+type Site = channel::Receiver<Arc<Snapshot>>;
+
+/// Server-sent events: `reload` after every rebuild, good or bad.
+async fn live(State(site): State<Site>) -> impl IntoResponse {
+    let updates = WatchStream::from_changes(site)
+        .map(|_| Ok::<_, std::convert::Infallible>(Event::default().data("reload")));
+    Sse::new(updates).keep_alive(KeepAlive::default())
+}
+
+/// GET and HEAD of the site's files; anything else is refused.
+async fn file(State(site): State<Site>, method: Method, uri: Uri) -> Response {
+    if method != Method::GET && method != Method::HEAD {
+        let mut response = StatusCode::METHOD_NOT_ALLOWED.into_response();
+        response
+            .headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
+        return response;
+    }
+    let snapshot = site.borrow().clone();
+    if snapshot.files.is_empty() {
+        let page = site::errors_page(snapshot.errors.as_deref().unwrap_or("no build yet"));
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+            page,
+        )
+            .into_response();
+    }
+    match lookup(&snapshot.files, uri.path()) {
+        Lookup::File(path) => respond(&snapshot, &path, StatusCode::OK),
+        Lookup::Redirect(to) => {
+            (StatusCode::MOVED_PERMANENTLY, [(header::LOCATION, to)]).into_response()
+        }
+        Lookup::NotFound if snapshot.files.contains_key("404.html") => {
+            respond(&snapshot, "404.html", StatusCode::NOT_FOUND)
+        }
+        Lookup::NotFound => StatusCode::NOT_FOUND.into_response(),
+    }
+}
+
+fn respond(snapshot: &Snapshot, path: &str, status: StatusCode) -> Response {
+    let bytes = &snapshot.files[path];
+    let body = if path.ends_with(".html") {
+        site::inject(bytes, snapshot.errors.as_deref())
+    } else {
+        bytes.clone()
+    };
+    let headers = [
+        (header::CONTENT_TYPE, site::content_type(path)),
+        (header::CACHE_CONTROL, "no-store"),
+    ];
+    (status, headers, body).into_response()
+}

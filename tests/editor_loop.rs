@@ -1,0 +1,272 @@
+//! The editor's loop: `serve` with rebuilds, overlay and safe paths; `new` and `init`.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::*;
+
+/// A running `briefbook serve`, stopped when dropped.
+struct Server {
+    child: Child,
+    address: String,
+}
+
+impl Server {
+    fn start(root: &std::path::Path) -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_briefbook"))
+            .args(["serve", "--port", "0", "--root"])
+            .arg(root)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start serve");
+        let mut stdout = BufReader::new(child.stdout.take().unwrap());
+        let mut first = String::new();
+        stdout.read_line(&mut first).unwrap();
+        // Keep reading the log so the server never writes into a closed pipe.
+        std::thread::spawn(move || std::io::copy(&mut stdout, &mut std::io::sink()));
+        let address = first
+            .split("http://")
+            .nth(1)
+            .and_then(|rest| rest.split('/').next())
+            .expect("a URL")
+            .to_string();
+        Server { child, address }
+    }
+
+    /// (status, headers and body) of one raw HTTP/1.1 request.
+    fn request(&self, method: &str, path: &str) -> (u16, String) {
+        let mut stream = TcpStream::connect(&self.address).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .unwrap();
+        write!(
+            stream,
+            "{method} {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
+            self.address
+        )
+        .unwrap();
+        let mut response = String::new();
+        let _ = stream.read_to_string(&mut response);
+        let status = response
+            .split(' ')
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0);
+        (status, response)
+    }
+
+    fn get(&self, path: &str) -> (u16, String) {
+        self.request("GET", path)
+    }
+
+    /// Waits until `path` satisfies `test`, for up to ten seconds.
+    fn wait_for(&self, path: &str, test: impl Fn(&str) -> bool) -> String {
+        let start = Instant::now();
+        loop {
+            let (_, page) = self.get(path);
+            if test(&page) {
+                return page;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(10),
+                "timed out waiting on {path}; last page:\n{page}"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn serve_rebuilds_shows_errors_over_the_last_good_page_and_recovers() {
+    let book = write_book(&base_book());
+    let root = book.path();
+    let server = Server::start(root);
+    let (status, page) = server.get("/chips/h20/");
+    assert_eq!(status, 200);
+    assert!(page.contains("The H20 decision"));
+    assert!(
+        page.contains("new EventSource(\"/__briefbook/live\")"),
+        "the reload script is injected when serving"
+    );
+    assert!(
+        page.contains(&format!(
+            "<link rel=\"canonical\" href=\"http://{}/chips/h20/\">",
+            server.address
+        )),
+        "its own address stands in for base_url"
+    );
+
+    write(
+        root,
+        "content/chips/h20.md",
+        H20.replace("The H20 decision", "The H20 reversal")
+            .as_bytes(),
+    );
+    server.wait_for("/chips/h20/", |p| p.contains("The H20 reversal"));
+
+    write(
+        root,
+        "content/chips/h20.md",
+        H20.replace("The H20 decision", "Broken")
+            .replace("[@cnn-2025]", "[@cnn-2052]")
+            .as_bytes(),
+    );
+    let page = server.wait_for("/chips/h20/", |p| p.contains("briefbook-errors"));
+    assert!(
+        page.contains("The H20 reversal"),
+        "the last good page is still served"
+    );
+    assert!(page.contains("content/chips/h20.md:26:20: error[unknown-source]: citation of unknown source `cnn-2052`"), "{page}");
+
+    write(root, "content/chips/h20.md", H20.as_bytes());
+    let page = server.wait_for("/chips/h20/", |p| p.contains("The H20 decision"));
+    assert!(!page.contains("briefbook-errors"));
+    assert!(
+        !root.join("public").exists(),
+        "serve never writes the output folder"
+    );
+}
+
+#[test]
+fn serve_refuses_traversal_other_methods_and_serves_the_404_page() {
+    let book = write_book(&base_book());
+    let server = Server::start(book.path());
+    for path in [
+        "/../site.toml",
+        "/%2e%2e/site.toml",
+        "/..%2fsite.toml",
+        "/chips/..%2F..%2Fsite.toml",
+        "/chips%5C..%5C..%5Csite.toml",
+        "/content/chips/h20.md",
+    ] {
+        let (status, page) = server.get(path);
+        assert_eq!(status, 404, "{path}");
+        assert!(
+            page.contains("Page not found"),
+            "{path}: the book's 404 page"
+        );
+        assert!(!page.contains("base_url = "), "{path} leaked site.toml");
+    }
+    assert_eq!(server.request("POST", "/").0, 405);
+    assert_eq!(server.request("DELETE", "/chips/h20/").0, 405);
+    let (status, head) = server.request("HEAD", "/chips/h20/");
+    assert_eq!(status, 200);
+    assert!(!head.contains("<html"), "HEAD has no body");
+    let (status, redirect) = server.get("/chips/h20");
+    assert_eq!(status, 301);
+    assert!(
+        redirect
+            .to_ascii_lowercase()
+            .contains("location: /chips/h20/"),
+        "{redirect}"
+    );
+}
+
+#[test]
+fn build_output_never_carries_the_reload_script() {
+    let book = write_book(&base_book());
+    assert_eq!(briefbook(book.path(), &["build"]).code, 0);
+    for (path, bytes) in snapshot(&book.path().join("public")) {
+        assert!(
+            !String::from_utf8_lossy(&bytes).contains("__briefbook"),
+            "{path}"
+        );
+    }
+}
+
+#[test]
+fn new_writes_a_brief_that_builds_and_never_overwrites() {
+    let book = write_book(&base_book());
+    let root = book.path();
+    let run = briefbook_in(
+        root,
+        &["new", "markets/h20-demand", "--title", "H20 \"demand\""],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let text = read(root, "content/markets/h20-demand.md");
+    assert!(
+        text.starts_with("+++\ntitle = \"H20 \\\"demand\\\"\"\ndate = \""),
+        "{text}"
+    );
+    assert!(
+        text.contains("# [[claims]]")
+            && text.contains("# [[facts]]")
+            && text.contains("# [[sources]]")
+    );
+    assert!(read(root, "content/markets/_index.md").contains("title = \"Markets\""));
+    assert_eq!(briefbook(root, &["build"]).code, 0);
+    assert!(read(root, "public/markets/h20-demand/index.html").contains("H20 &quot;demand&quot;"));
+    let before = read(root, "content/markets/h20-demand.md");
+    let again = briefbook_in(root, &["new", "markets/h20-demand"]);
+    assert_eq!(again.code, 2);
+    assert!(again.stderr.contains("already exists"), "{}", again.stderr);
+    assert_eq!(read(root, "content/markets/h20-demand.md"), before);
+    assert_eq!(briefbook_in(root, &["new", "Bad Name"]).code, 2);
+}
+
+#[test]
+fn new_follows_a_yaml_book() {
+    let mut files = base_book();
+    files.insert(
+        "content/chips/h20.md".into(),
+        SUPPLY.replace("Supply", "Another"),
+    );
+    let book = write_book(&files);
+    assert_eq!(briefbook_in(book.path(), &["new", "chips/third"]).code, 0);
+    assert!(read(book.path(), "content/chips/third.md").starts_with("---\ntitle: \"Third\"\n"));
+}
+
+#[test]
+fn init_makes_a_book_that_checks_clean_and_refuses_to_overwrite() {
+    let dir = tempfile::tempdir().unwrap();
+    let book = dir.path().join("book");
+    let run = Command::new(env!("CARGO_BIN_EXE_briefbook"))
+        .arg("init")
+        .arg(&book)
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let check = briefbook(&book, &["check", "--deny-warnings"]);
+    assert_eq!(check.code, 0, "{}", check.stderr);
+    assert_eq!(briefbook(&book, &["build"]).code, 0);
+    assert!(read(&book, ".gitignore").contains("/public"));
+    // Not empty: refused without --force; with it, nothing existing is overwritten.
+    write(&book, "content/_index.md", b"+++\ntitle = \"Mine\"\n+++\n");
+    let refused = Command::new(env!("CARGO_BIN_EXE_briefbook"))
+        .arg("init")
+        .arg(&book)
+        .output()
+        .unwrap();
+    assert_eq!(refused.status.code(), Some(2));
+    let forced = Command::new(env!("CARGO_BIN_EXE_briefbook"))
+        .args(["init", "--force"])
+        .arg(&book)
+        .output()
+        .unwrap();
+    assert!(forced.status.success());
+    assert_eq!(
+        read(&book, "content/_index.md"),
+        "+++\ntitle = \"Mine\"\n+++\n"
+    );
+}
+
+/// Runs briefbook with `--root` for commands that take it after their own arguments.
+fn briefbook_in(root: &std::path::Path, args: &[&str]) -> Run {
+    briefbook(root, args)
+}
