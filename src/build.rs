@@ -365,6 +365,7 @@ fn markdown_context<'a>(
         page_url: "",
         highlighter,
         allow_raw_html: book.config.allow_raw_html,
+        id_prefix: "",
     }
 }
 

@@ -32,6 +32,9 @@ pub struct Context<'a> {
     pub page_url: &'a str,
     pub highlighter: &'a Highlighter,
     pub allow_raw_html: bool,
+    /// Put before every id the body defines (headings, citation markers, footnotes), so several
+    /// bodies can share one page (the print edition). Empty on a brief's own page.
+    pub id_prefix: &'a str,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
@@ -97,6 +100,7 @@ fn run(
         cx,
         html,
         out: Scan::default(),
+        footnotes: Vec::new(),
         ids: IdAllocator::default(),
     };
     for id in TEMPLATE_IDS {
@@ -125,6 +129,8 @@ struct Pass<'a, 'c> {
     /// Whether HTML is wanted: a scan skips highlighting.
     html: bool,
     out: Scan,
+    /// Footnote labels in order of first reference.
+    footnotes: Vec<String>,
     ids: IdAllocator,
 }
 
@@ -163,6 +169,7 @@ impl<'a> Pass<'a, '_> {
                         }
                         None => self.ids.unique(&crate::text::slugify(&text)),
                     };
+                    let shown = format!("{}{id}", self.cx.id_prefix);
                     self.out.headings.push(Heading {
                         level: level as u8,
                         id: id.clone(),
@@ -170,7 +177,7 @@ impl<'a> Pass<'a, '_> {
                     });
                     out.push(Event::Start(Tag::Heading {
                         level,
-                        id: Some(id.into()),
+                        id: Some(shown.into()),
                         classes,
                         attrs,
                     }));
@@ -248,6 +255,15 @@ impl<'a> Pass<'a, '_> {
                         id,
                     }));
                 }
+                Event::FootnoteReference(label) => {
+                    let html = self.footnote_reference(&label);
+                    out.push(Event::InlineHtml(html.into()));
+                }
+                Event::Start(Tag::FootnoteDefinition(label)) => {
+                    let html = self.footnote_definition(&label);
+                    out.push(Event::Html(html.into()));
+                }
+                Event::End(TagEnd::FootnoteDefinition) => out.push(Event::Html("</div>\n".into())),
                 Event::Html(html) | Event::InlineHtml(html) if !self.cx.allow_raw_html => {
                     out.push(Event::Text(html));
                 }
@@ -262,6 +278,38 @@ impl<'a> Pass<'a, '_> {
             .diagnostics
             .push(Diagnostic::error(code, message).at(self.file, self.body_offset + at));
         self.out.diagnostics.last_mut().expect("just pushed")
+    }
+
+    /// The number of a footnote: by first reference, as readers count them.
+    fn footnote_number(&mut self, label: &str) -> (usize, bool) {
+        match self.footnotes.iter().position(|l| l == label) {
+            Some(i) => (i + 1, false),
+            None => {
+                self.footnotes.push(label.to_string());
+                (self.footnotes.len(), true)
+            }
+        }
+    }
+
+    /// `[^label]` in the text; the first reference carries the id the note links back to.
+    fn footnote_reference(&mut self, label: &str) -> String {
+        let (n, first) = self.footnote_number(label);
+        let id = crate::text::slugify(label);
+        let p = self.cx.id_prefix;
+        let back = if first {
+            format!(" id=\"{p}fnref-{id}\"")
+        } else {
+            String::new()
+        };
+        format!("<sup class=\"footnote-reference\"{back}><a href=\"#{p}fn-{id}\">{n}</a></sup>")
+    }
+
+    /// The start of `[^label]: ...`, with an id unique on the page.
+    fn footnote_definition(&mut self, label: &str) -> String {
+        let (n, _) = self.footnote_number(label);
+        let id = crate::text::slugify(label);
+        let p = self.cx.id_prefix;
+        format!("<div class=\"footnote-definition\" id=\"{p}fn-{id}\"><sup class=\"footnote-definition-label\"><a href=\"#{p}fnref-{id}\">{n}</a></sup>")
     }
 
     /// A link or image URL with a scheme that could run script: dropped, with a warning.
@@ -325,13 +373,14 @@ impl<'a> Pass<'a, '_> {
         };
         let ids = self.out.markers.entry(id.to_string()).or_default();
         let marker_id = format!("cite-{id}-{}", ids.len() + 1);
+        let p = self.cx.id_prefix;
         ids.push(marker_id.clone());
         let title = &self.cx.sources[id].title;
         let locator = locator
             .map(|l| format!(", {}", escape_html(l)))
             .unwrap_or_default();
         format!(
-            "<a href=\"#ref-{id}\" id=\"{marker_id}\" title=\"{}\" aria-label=\"Source {number}: {}\">{number}</a>{locator}",
+            "<a href=\"#{p}ref-{id}\" id=\"{p}{marker_id}\" title=\"{}\" aria-label=\"Source {number}: {}\">{number}</a>{locator}",
             escape_html(title),
             escape_html(title),
         )

@@ -80,6 +80,7 @@ fn check_spec(name: &str) -> usize {
         page_url: "",
         highlighter: &highlighter,
         allow_raw_html: true,
+        id_prefix: "",
     };
     let all = examples(&spec);
     let mut failures = Vec::new();

@@ -37,6 +37,7 @@ fn parse_and_render(text: &str) {
             page_url: "c/x/",
             highlighter: &highlighter,
             allow_raw_html: raw,
+            id_prefix: "",
         };
         let (body, offset) = parsed.value.as_ref().map_or((text, 0), |b| {
             (b.header.body.as_str(), b.header.body_offset)

@@ -1,3 +1,4 @@
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::*;
@@ -58,6 +59,7 @@ fn render_body(body: &str, raw: bool) -> (Rendered, Arc<SourceFile>) {
         page_url: "chips/h20/",
         highlighter: &highlighter,
         allow_raw_html: raw,
+        id_prefix: "",
     };
     let text = format!("+++\n+++\n{body}");
     let file = SourceFile::new("content/chips/h20.md", text);
@@ -167,4 +169,51 @@ fn extensions_are_on() {
     for needle in ["<table>", "<del>x</del>", "type=\"checkbox\"", "footnote"] {
         assert!(r.html.contains(needle), "{needle} missing in {}", r.html);
     }
+}
+
+#[test]
+fn footnotes_are_numbered_by_reference_and_ids_take_the_prefix() {
+    let sources = [source("cnn", "CNN")]
+        .into_iter()
+        .map(|s| (s.id.clone(), s))
+        .collect();
+    let urls = HashMap::new();
+    let highlighter = Highlighter::new("css");
+    let cx = Context {
+        sources: &sources,
+        urls: &urls,
+        page_url: "print/",
+        highlighter: &highlighter,
+        allow_raw_html: false,
+        id_prefix: "b1-",
+    };
+    let body =
+        "## Top\n\nA[^z] b[^a] c[^z] [@cnn].\n\n[^a]: First defined.\n[^z]: Second defined.\n";
+    let file = SourceFile::new("content/c/x.md", body);
+    let html = render_html(&file, body, 0, &cx);
+    assert!(html.contains("<h2 id=\"b1-top\">Top</h2>"), "{html}");
+    assert!(
+        html.contains(
+            "<sup class=\"footnote-reference\" id=\"b1-fnref-z\"><a href=\"#b1-fn-z\">1</a></sup>"
+        ),
+        "{html}"
+    );
+    assert!(
+        html.contains(
+            "<sup class=\"footnote-reference\" id=\"b1-fnref-a\"><a href=\"#b1-fn-a\">2</a></sup>"
+        ),
+        "{html}"
+    );
+    assert_eq!(
+        html.matches("id=\"b1-fnref-z\"").count(),
+        1,
+        "one back-link target per note"
+    );
+    assert!(html.contains("<div class=\"footnote-definition\" id=\"b1-fn-z\"><sup class=\"footnote-definition-label\"><a href=\"#b1-fnref-z\">1</a></sup>"), "{html}");
+    assert!(
+        html.contains("href=\"#b1-ref-cnn\" id=\"b1-cite-cnn-1\""),
+        "{html}"
+    );
+    // The scan keeps the ids the brief's own page uses.
+    assert_eq!(scan(&file, body, 0, &cx).headings[0].id, "top");
 }
