@@ -77,13 +77,13 @@ pub fn write(mut compiled: Compiled) -> Result<Built, Diagnostics> {
         all
     };
     let staging = Staging::create(&compiled.output_dir).map_err(with_warnings)?;
-    let pages = std::sync::atomic::AtomicUsize::new(0);
-    let sink = |file: OutputFile| {
-        pages.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        staging.write(file)
+    let sink = Counted {
+        inner: &staging,
+        files: Default::default(),
     };
     copy_files(&compiled, &staging).map_err(with_warnings)?;
     let errors = render_site(&compiled, &sink);
+    let pages = sink.files.into_inner();
     if !errors.is_empty() {
         let mut all = compiled.warnings.clone();
         all.extend(errors);
@@ -92,7 +92,7 @@ pub fn write(mut compiled: Compiled) -> Result<Built, Diagnostics> {
     staging.commit().map_err(with_warnings)?;
     compiled.timings.lap("render and write", &mut clock);
     Ok(Built {
-        pages: pages.into_inner(),
+        pages,
         output_dir: compiled.output_dir,
         warnings: compiled.warnings,
         timings: compiled.timings,
@@ -108,45 +108,26 @@ pub struct MemorySite {
 /// Builds the site into memory, never touching the output folder.
 pub fn build_in_memory(options: &Options) -> Result<MemorySite, Diagnostics> {
     let compiled = compile(options)?;
-    let files = std::sync::Mutex::new(HashMap::new());
-    let keep = |file: OutputFile| -> Result<(), Diagnostic> {
-        files
-            .lock()
-            .map_err(|_| Diagnostic::error("io", "a rendering thread panicked"))?
-            .insert(file.path, file.bytes);
-        Ok(())
-    };
-    let statics = compiled
-        .files
-        .statics
-        .iter()
-        .map(|f| (&f.from, f.rel.as_str()));
-    let assets = compiled
-        .book
-        .assets
-        .iter()
-        .map(|(f, dest)| (&f.from, dest.as_str()));
+    let sink = MemorySink::default();
     let mut errors = Vec::new();
-    for (from, rel) in statics.chain(assets) {
-        match std::fs::read(from) {
-            Ok(bytes) => keep(OutputFile {
-                path: rel.to_string(),
-                bytes,
-            })
-            .map_err(|d| Diagnostics::from_iter([d]))?,
-            Err(e) => errors.push(Diagnostic::error(
-                "io",
-                format!("cannot read {}: {e}", from.display()),
-            )),
-        }
+    for (from, rel) in file_copies(&compiled) {
+        let copied = std::fs::read(from)
+            .map_err(|e| Diagnostic::error("io", format!("cannot read {}: {e}", from.display())))
+            .and_then(|bytes| {
+                sink.write(OutputFile {
+                    path: rel.to_string(),
+                    bytes,
+                })
+            });
+        errors.extend(copied.err());
     }
-    errors.extend(render_site(&compiled, &keep));
+    errors.extend(render_site(&compiled, &sink));
     if !errors.is_empty() {
         let mut all = compiled.warnings;
         all.extend(errors);
         return Err(all);
     }
-    let files = files.into_inner().map_err(|_| {
+    let files = sink.files.into_inner().map_err(|_| {
         Diagnostics::from_iter([Diagnostic::error("io", "a rendering thread panicked")])
     })?;
     Ok(MemorySite {
@@ -370,7 +351,7 @@ fn markdown_context<'a>(
 }
 
 /// Every page, the exports and the theme's files, into `sink`; returns the errors.
-pub fn render_site(compiled: &Compiled, sink: Sink) -> Vec<Diagnostic> {
+pub fn render_site(compiled: &Compiled, sink: &dyn Sink) -> Vec<Diagnostic> {
     let Compiled {
         files,
         book,
@@ -395,7 +376,16 @@ pub fn render_site(compiled: &Compiled, sink: Sink) -> Vec<Diagnostic> {
     // The exports are one long serial job: make them beside the pages, not after them.
     let (mut errors, mut extra) = rayon::join(
         || render::render_pages(&renderer, &inputs, sink),
-        || crate::export::exports(book, resolved),
+        || {
+            let tag_urls: Vec<String> = crate::indexes::tags(book)
+                .into_iter()
+                .map(|t| t.url)
+                .collect();
+            let mut files = crate::export::exports(book, resolved);
+            files.push(crate::feeds::atom(book));
+            files.push(crate::feeds::sitemap(book, &tag_urls));
+            files
+        },
     );
     let overridden = |path: &str| files.statics.iter().any(|f| f.rel == path);
     for (path, text) in crate::theme::STATIC {
@@ -412,13 +402,58 @@ pub fn render_site(compiled: &Compiled, sink: Sink) -> Vec<Diagnostic> {
             bytes: Highlighter::stylesheet().into_bytes(),
         });
     }
-    errors.extend(extra.into_iter().filter_map(|file| sink(file).err()));
+    errors.extend(extra.into_iter().filter_map(|file| sink.write(file).err()));
     errors
 }
 
-/// Static files, then co-located content files. Pages written later win over a static file
-/// of the same path.
-fn copy_files(compiled: &Compiled, staging: &Staging) -> Result<(), Diagnostic> {
+/// A sink that counts the files written through it.
+struct Counted<'a> {
+    inner: &'a dyn Sink,
+    files: std::sync::atomic::AtomicUsize,
+}
+
+impl Sink for Counted<'_> {
+    fn write(&self, file: OutputFile) -> Result<(), Diagnostic> {
+        self.files
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        self.inner.write(file)
+    }
+    fn append(&self, path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
+        self.inner.append(path, bytes)
+    }
+}
+
+/// The site in memory, by path.
+#[derive(Default)]
+struct MemorySink {
+    files: std::sync::Mutex<HashMap<String, Vec<u8>>>,
+}
+
+impl MemorySink {
+    fn files(&self) -> Result<std::sync::MutexGuard<'_, HashMap<String, Vec<u8>>>, Diagnostic> {
+        self.files
+            .lock()
+            .map_err(|_| Diagnostic::error("io", "a rendering thread panicked"))
+    }
+}
+
+impl Sink for MemorySink {
+    fn write(&self, file: OutputFile) -> Result<(), Diagnostic> {
+        self.files()?.insert(file.path, file.bytes);
+        Ok(())
+    }
+    fn append(&self, path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
+        self.files()?
+            .entry(path.to_string())
+            .or_default()
+            .extend_from_slice(bytes);
+        Ok(())
+    }
+}
+
+/// Static files, then co-located content files, as (from, path in the site). Pages written
+/// later win over a static file of the same path.
+fn file_copies(compiled: &Compiled) -> Vec<(&PathBuf, &str)> {
     let statics = compiled
         .files
         .statics
@@ -429,8 +464,12 @@ fn copy_files(compiled: &Compiled, staging: &Staging) -> Result<(), Diagnostic> 
         .assets
         .iter()
         .map(|(f, dest)| (&f.from, dest.as_str()));
-    let all: Vec<_> = statics.chain(assets).collect();
-    all.par_iter()
+    statics.chain(assets).collect()
+}
+
+fn copy_files(compiled: &Compiled, staging: &Staging) -> Result<(), Diagnostic> {
+    file_copies(compiled)
+        .par_iter()
         .try_for_each(|(from, rel)| staging.copy(from, rel))
 }
 

@@ -16,6 +16,7 @@ pub mod date;
 pub mod decode;
 pub mod diagnostic;
 pub mod export;
+pub mod feeds;
 pub mod frontmatter;
 pub mod highlight;
 pub mod indexes;

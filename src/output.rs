@@ -98,6 +98,19 @@ impl Staging {
         fs::write(&to, &file.bytes).map_err(|e| io_error("write", &to, e))
     }
 
+    /// Adds to the end of a file of the site, creating it if needed.
+    pub fn append(&self, path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
+        use std::io::Write;
+        let to = self.dir.join(path);
+        ensure_parent(&to)?;
+        let mut file = fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&to)
+            .map_err(|e| io_error("write", &to, e))?;
+        file.write_all(bytes).map_err(|e| io_error("write", &to, e))
+    }
+
     /// Copies a static or co-located file to `rel` in the site.
     pub fn copy(&self, from: &Path, rel: &str) -> Result<(), Diagnostic> {
         let to = self.dir.join(rel);
@@ -167,6 +180,15 @@ fn exchange(_: &Path, _: &Path) -> io::Result<()> {
         io::ErrorKind::Unsupported,
         "no atomic exchange",
     ))
+}
+
+impl crate::render::Sink for Staging {
+    fn write(&self, file: OutputFile) -> Result<(), Diagnostic> {
+        Staging::write(self, file)
+    }
+    fn append(&self, path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
+        Staging::append(self, path, bytes)
+    }
 }
 
 impl Drop for Staging {

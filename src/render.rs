@@ -91,7 +91,13 @@ fn template_error(error: &tera::Error) -> Diagnostic {
 
 /// Where rendered files go: the staging folder of a build, or memory for tests and the server.
 /// Called from several threads at once.
-pub type Sink<'s> = &'s (dyn Fn(OutputFile) -> Result<(), Diagnostic> + Sync);
+pub trait Sink: Sync {
+    /// Writes a whole file.
+    fn write(&self, file: OutputFile) -> Result<(), Diagnostic>;
+    /// Adds to the end of a file, creating it if needed: for pages written in parts so that
+    /// they are never whole in memory (the print edition of a large book).
+    fn append(&self, path: &str, bytes: &[u8]) -> Result<(), Diagnostic>;
+}
 
 /// What the renderer needs besides the templates.
 pub struct Inputs<'a> {
@@ -121,7 +127,7 @@ impl Inputs<'_> {
 }
 
 /// Renders every page into `sink`, pages in parallel; returns the errors (none when all went well).
-pub fn render_pages(renderer: &Renderer, inputs: &Inputs, sink: Sink) -> Vec<Diagnostic> {
+pub fn render_pages(renderer: &Renderer, inputs: &Inputs, sink: &dyn Sink) -> Vec<Diagnostic> {
     let site = SiteView {
         title: &inputs.book.config.title,
         base_url: &inputs.book.config.base_url,
@@ -135,7 +141,7 @@ pub fn render_pages(renderer: &Renderer, inputs: &Inputs, sink: Sink) -> Vec<Dia
         site: &site,
         contents: &contents,
     };
-    let emit = |page: Result<OutputFile, Diagnostic>| page.and_then(sink).err();
+    let emit = |page: Result<OutputFile, Diagnostic>| page.and_then(|file| sink.write(file)).err();
     let book = inputs.book;
     let briefs = (0..book.briefs.len())
         .into_par_iter()
@@ -331,6 +337,7 @@ fn brief_view<'a>(inputs: &'a Inputs, i: usize, html: &'a str) -> BriefView<'a> 
         linked_from: links(&inputs.resolved.linked_from[i]),
         previous: i.checked_sub(1).map(|j| brief_link(&book.briefs[j])),
         next: book.briefs.get(i + 1).map(brief_link),
+        json_ld: crate::feeds::json_ld(book, b, &inputs.resolved.cites[i]),
     }
 }
 

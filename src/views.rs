@@ -257,4 +257,6 @@ pub struct BriefView<'a> {
     pub linked_from: Vec<LinkView<'a>>,
     pub previous: Option<LinkView<'a>>,
     pub next: Option<LinkView<'a>>,
+    /// The brief's JSON-LD (schema.org), escaped for a script element.
+    pub json_ld: String,
 }

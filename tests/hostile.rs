@@ -61,7 +61,23 @@ fn live_markup(html: &str) -> Vec<String> {
             .count();
         let name = html[start + 1..start + 1 + name_len].to_ascii_lowercase();
         let (attributes, end) = attributes(html, start + 1 + name_len);
-        if ["script", "iframe", "svg", "object", "embed"].contains(&name.as_str()) {
+        if name == "script" {
+            // Allowed: a JSON data block that cannot close itself early, and the theme's own
+            // script files by `src`. Anything else is script an editor smuggled in.
+            let body = &html[end.min(html.len())..];
+            let body = &body[..body.find("</script>").unwrap_or(body.len())];
+            let data = attributes
+                .iter()
+                .any(|(a, v)| a == "type" && v == "application/ld+json")
+                && !body.contains('<');
+            let theme = attributes
+                .iter()
+                .any(|(a, v)| a == "src" && v.ends_with(".js") && !v.contains(':'))
+                && body.trim().is_empty();
+            if !data && !theme {
+                found.push("<script>".to_string());
+            }
+        } else if ["iframe", "svg", "object", "embed"].contains(&name.as_str()) {
             found.push(format!("<{name}>"));
         }
         for (attr, value) in attributes {
@@ -173,4 +189,13 @@ fn the_detector_sees_live_markup() {
     assert!(!live_markup("<img src=x onerror=alert(1)>").is_empty());
     assert!(!live_markup("<a href=\"JavaScript:x\">").is_empty());
     assert!(!live_markup("<p><script>alert(1)</script>").is_empty());
+    assert!(!live_markup(
+        "<script type=\"application/ld+json\">{\"a\":\"</script><script>x\"}</script>"
+    )
+    .is_empty());
+    assert!(live_markup(
+        "<script type=\"application/ld+json\">{\"a\":\"\\u003c/script\"}</script>"
+    )
+    .is_empty());
+    assert!(live_markup("<script src=\"../search.js\"></script>").is_empty());
 }

@@ -1,0 +1,181 @@
+//! For machines that read the site: the Atom feed, the sitemap, and each brief's JSON-LD.
+
+use std::fmt::Write as _;
+
+use serde_json::json;
+
+use crate::book::{Book, BookBrief};
+use crate::date::PartialDate;
+use crate::render::OutputFile;
+use crate::text::escape_html;
+
+/// A date as an RFC 3339 timestamp at the start of its first day.
+fn timestamp(date: PartialDate) -> String {
+    format!("{}T00:00:00Z", date.first_day())
+}
+
+/// `atom.xml`: one entry per brief, newest first (by `updated`, else `date`), absolute URLs.
+pub fn atom(book: &Book) -> OutputFile {
+    let base = &book.config.base_url;
+    let mut briefs: Vec<&BookBrief> = book.briefs.iter().collect();
+    let revised = |b: &BookBrief| b.brief.updated.unwrap_or(b.brief.date);
+    briefs.sort_by(|a, b| {
+        revised(b)
+            .cmp(&revised(a))
+            .then_with(|| a.brief.path.cmp(&b.brief.path))
+    });
+    let updated = briefs.first().map_or_else(
+        || "1970-01-01T00:00:00Z".to_string(),
+        |b| timestamp(revised(b)),
+    );
+    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n");
+    let _ = writeln!(xml, "<title>{}</title>", escape_html(&book.config.title));
+    if !book.config.description.is_empty() {
+        let _ = writeln!(
+            xml,
+            "<subtitle>{}</subtitle>",
+            escape_html(&book.config.description)
+        );
+    }
+    let _ = writeln!(xml, "<id>{}</id>\n<link rel=\"alternate\" href=\"{0}\"/>\n<link rel=\"self\" href=\"{0}atom.xml\"/>", escape_html(base));
+    let _ = writeln!(
+        xml,
+        "<updated>{updated}</updated>\n<generator>briefbook</generator>"
+    );
+    for b in briefs {
+        let url = escape_html(&format!("{base}{}", b.url));
+        let brief = &b.brief;
+        let _ = writeln!(
+            xml,
+            "<entry>\n<title>{}</title>\n<id>{url}</id>\n<link rel=\"alternate\" href=\"{url}\"/>",
+            escape_html(&brief.header.title)
+        );
+        let _ = writeln!(
+            xml,
+            "<published>{}</published>\n<updated>{}</updated>",
+            timestamp(brief.date),
+            timestamp(revised(b))
+        );
+        let authors: Vec<&str> = if brief.authors.is_empty() {
+            vec![&book.config.title]
+        } else {
+            brief.authors.iter().map(String::as_str).collect()
+        };
+        for author in authors {
+            let _ = writeln!(xml, "<author><name>{}</name></author>", escape_html(author));
+        }
+        for tag in &brief.tags {
+            let _ = writeln!(xml, "<category term=\"{}\"/>", escape_html(tag));
+        }
+        if let Some(summary) = &brief.header.summary {
+            let _ = writeln!(xml, "<summary>{}</summary>", escape_html(summary));
+        }
+        xml.push_str("</entry>\n");
+    }
+    xml.push_str("</feed>\n");
+    OutputFile {
+        path: "atom.xml".into(),
+        bytes: xml.into_bytes(),
+    }
+}
+
+/// `sitemap.xml`: every page, with the date a brief was last revised.
+pub fn sitemap(book: &Book, tag_urls: &[String]) -> OutputFile {
+    let base = &book.config.base_url;
+    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    let mut url = |path: &str, lastmod: Option<PartialDate>| {
+        let _ = write!(
+            xml,
+            "<url><loc>{}</loc>",
+            escape_html(&format!("{base}{path}"))
+        );
+        if let Some(date) = lastmod {
+            let _ = write!(xml, "<lastmod>{}</lastmod>", date.first_day());
+        }
+        xml.push_str("</url>\n");
+    };
+    url("", None);
+    for c in &book.chapters {
+        url(&c.url, None);
+    }
+    for b in &book.briefs {
+        url(&b.url, Some(b.brief.updated.unwrap_or(b.brief.date)));
+    }
+    for page in ["sources/", "claims/", "facts/", "tags/", "print/"]
+        .iter()
+        .map(|p| p.to_string())
+        .chain(tag_urls.iter().cloned())
+    {
+        url(&page, None);
+    }
+    xml.push_str("</urlset>\n");
+    OutputFile {
+        path: "sitemap.xml".into(),
+        bytes: xml.into_bytes(),
+    }
+}
+
+/// A brief's JSON-LD: a schema.org Article citing its sources, and a ClaimReview for each claim
+/// whose status is a verdict (confirmed, disputed, retracted). Safe to place in a script element.
+pub fn json_ld(book: &Book, brief: &BookBrief, cites: &[String]) -> String {
+    let base = &book.config.base_url;
+    let url = format!("{base}{}", brief.url);
+    let b = &brief.brief;
+    let organization = json!({"@type": "Organization", "name": book.config.title});
+    let authors: Vec<serde_json::Value> = if b.authors.is_empty() {
+        vec![organization.clone()]
+    } else {
+        b.authors
+            .iter()
+            .map(|a| json!({"@type": "Person", "name": a}))
+            .collect()
+    };
+    let citations: Vec<serde_json::Value> = cites
+        .iter()
+        .filter_map(|id| book.sources.get(id))
+        .map(|s| {
+            let mut work = json!({"@type": "CreativeWork", "name": s.title, "datePublished": s.date.to_string()});
+            if let Some(u) = &s.url {
+                work["url"] = json!(u);
+            }
+            if let Some(p) = &s.publisher {
+                work["publisher"] = json!({"@type": "Organization", "name": p});
+            }
+            work
+        })
+        .collect();
+    let mut graph = vec![json!({
+        "@type": "Article",
+        "headline": b.header.title,
+        "description": b.header.summary,
+        "datePublished": b.date.to_string(),
+        "dateModified": b.updated.unwrap_or(b.date).to_string(),
+        "author": authors,
+        "publisher": organization,
+        "url": url,
+        "keywords": b.tags,
+        "citation": citations,
+    })];
+    for claim in b
+        .claims
+        .iter()
+        .filter(|c| matches!(c.status.as_str(), "confirmed" | "disputed" | "retracted"))
+    {
+        let mut item = json!({"@type": "Claim"});
+        if let Some(who) = &claim.attributed_to {
+            item["author"] = json!({"@type": "Thing", "name": who});
+        }
+        graph.push(json!({
+            "@type": "ClaimReview",
+            "url": format!("{url}#claim-{}", claim.id),
+            "claimReviewed": claim.text,
+            "author": organization,
+            "itemReviewed": item,
+            "reviewRating": {"@type": "Rating", "alternateName": claim.status},
+        }));
+    }
+    let document = json!({"@context": "https://schema.org", "@graph": graph});
+    let bytes =
+        crate::export::json_for_html(&serde_json::to_vec(&document).expect("JSON-LD serializes"));
+    String::from_utf8(bytes).expect("JSON is UTF-8")
+}
