@@ -1,6 +1,7 @@
 //! Code highlighting with syntect; the syntax set and themes load once, and only if code exists.
 
-use std::sync::OnceLock;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
 
 use syntect::highlighting::ThemeSet;
 use syntect::html::{ClassStyle, ClassedHTMLGenerator};
@@ -32,20 +33,42 @@ pub const THEME_NAMES: &[&str] = &[
 ];
 
 /// Highlights fenced code in one chosen style: inline colours of a theme, or CSS classes.
-#[derive(Clone, Debug)]
+///
+/// It remembers what it highlighted: the print edition renders every body a second time, and
+/// a book often repeats a block; syntect is the costliest step of a build.
+#[derive(Debug)]
 pub struct Highlighter {
     theme: String,
+    done: Mutex<HashMap<(String, String), Arc<str>>>,
 }
 
 impl Highlighter {
     pub fn new(theme: &str) -> Self {
         Highlighter {
             theme: theme.to_string(),
+            done: Mutex::default(),
         }
     }
 
     /// A `<pre>` block for `code` in `language`; unknown languages come out plain.
     pub fn highlight(&self, code: &str, language: &str) -> String {
+        let key = (language.to_string(), code.to_string());
+        if let Some(html) = self
+            .done
+            .lock()
+            .ok()
+            .and_then(|done| done.get(&key).cloned())
+        {
+            return html.to_string();
+        }
+        let html = self.highlight_uncached(code, language);
+        if let Ok(mut done) = self.done.lock() {
+            done.insert(key, Arc::from(html.as_str()));
+        }
+        html
+    }
+
+    fn highlight_uncached(&self, code: &str, language: &str) -> String {
         let language = language.split([',', ' ']).next().unwrap_or("").trim();
         if language.is_empty() {
             return plain(code, None);

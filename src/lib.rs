@@ -25,6 +25,7 @@ pub mod markdown;
 pub mod model;
 pub mod output;
 pub mod page;
+pub mod print;
 pub mod render;
 pub mod resolve;
 pub mod sanitize;

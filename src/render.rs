@@ -45,6 +45,14 @@ impl Renderer {
         Ok(Renderer { tera })
     }
 
+    pub(crate) fn render_template(
+        &self,
+        template: &str,
+        context: &Context,
+    ) -> Result<Vec<u8>, Diagnostic> {
+        self.render(template, context)
+    }
+
     fn render(&self, template: &str, context: &Context) -> Result<Vec<u8>, Diagnostic> {
         self.tera
             .render(template, context)
@@ -118,8 +126,20 @@ impl Inputs<'_> {
         header: &crate::model::PageHeader,
         page_url: &str,
     ) -> String {
+        self.body_html_with(file, header, page_url, "")
+    }
+
+    /// A body as HTML for another page than its own, its ids under `id_prefix`.
+    pub(crate) fn body_html_with(
+        &self,
+        file: &crate::diagnostic::SourceFile,
+        header: &crate::model::PageHeader,
+        page_url: &str,
+        id_prefix: &str,
+    ) -> String {
         let cx = markdown::Context {
             page_url,
+            id_prefix,
             ..self.markdown
         };
         markdown::render_html(file, &header.body, header.body_offset, &cx)
@@ -159,6 +179,7 @@ pub fn render_pages(renderer: &Renderer, inputs: &Inputs, sink: &dyn Sink) -> Ve
         .filter_map(emit)
         .collect::<Vec<_>>();
     errors.extend(others);
+    errors.extend(crate::print::print_edition(renderer, &shared, inputs, sink).err());
     // One broken template fails every page that uses it: report it once.
     errors.sort_by(|a, b| a.message.cmp(&b.message));
     errors.dedup_by(|a, b| a.message == b.message);
@@ -257,7 +278,7 @@ fn brief_page(
     page(renderer, cx, "brief", &view, "brief.html", &b.url)
 }
 
-fn brief_view<'a>(inputs: &'a Inputs, i: usize, html: &'a str) -> BriefView<'a> {
+pub(crate) fn brief_view<'a>(inputs: &'a Inputs, i: usize, html: &'a str) -> BriefView<'a> {
     let book = inputs.book;
     let b = &book.briefs[i];
     let brief = &b.brief;
