@@ -77,6 +77,14 @@ pub(crate) fn index_pages(
             "tags.html",
             "tags/",
         ),
+        page(
+            renderer,
+            cx("search/", "search", "Search"),
+            "search",
+            &(),
+            "search.html",
+            "search/",
+        ),
     ];
     out.par_extend(tags.par_iter().map(|tag| {
         let briefs = tag

@@ -30,6 +30,7 @@ pub mod render;
 pub mod resolve;
 pub mod sanitize;
 pub mod scaffold;
+pub mod search;
 pub mod serve;
 pub mod text;
 pub mod theme;

@@ -62,7 +62,13 @@ pub struct Scan {
     pub markers: BTreeMap<String, Vec<String>>,
     pub links: Vec<InternalLink>,
     pub diagnostics: Vec<Diagnostic>,
+    /// The body's words for the search index: prose and inline code, not code blocks, white
+    /// space folded, at most `SEARCH_TEXT_LIMIT` bytes.
+    pub text: String,
 }
+
+/// How much of a body the search index keeps (about 250 words).
+pub const SEARCH_TEXT_LIMIT: usize = 1500;
 
 pub fn options() -> Options {
     Options::ENABLE_TABLES
@@ -183,6 +189,7 @@ impl<'a> Pass<'a, '_> {
                     }));
                     out.extend(self.rewrite(inner.into_iter()));
                     out.push(Event::End(TagEnd::Heading(level)));
+                    self.keep_text(" ");
                 }
                 Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(language))) => {
                     let mut code = String::new();
@@ -267,6 +274,20 @@ impl<'a> Pass<'a, '_> {
                 Event::Html(html) | Event::InlineHtml(html) if !self.cx.allow_raw_html => {
                     out.push(Event::Text(html));
                 }
+                Event::Text(text) => {
+                    self.keep_text(&text);
+                    out.push(Event::Text(text));
+                }
+                Event::Code(text) => {
+                    self.keep_text(&text);
+                    out.push(Event::Code(text));
+                }
+                Event::SoftBreak
+                | Event::HardBreak
+                | Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell) => {
+                    self.keep_text(" ");
+                    out.push(event);
+                }
                 other => out.push(other),
             }
         }
@@ -278,6 +299,24 @@ impl<'a> Pass<'a, '_> {
             .diagnostics
             .push(Diagnostic::error(code, message).at(self.file, self.body_offset + at));
         self.out.diagnostics.last_mut().expect("just pushed")
+    }
+
+    /// Adds text to the search text as written (inline markup does not split words), folding
+    /// white space, up to its limit.
+    fn keep_text(&mut self, text: &str) {
+        let kept = &mut self.out.text;
+        for c in text.chars() {
+            if kept.len() + c.len_utf8() > SEARCH_TEXT_LIMIT {
+                return;
+            }
+            if c.is_whitespace() {
+                if !kept.is_empty() && !kept.ends_with(' ') {
+                    kept.push(' ');
+                }
+            } else {
+                kept.push(c);
+            }
+        }
     }
 
     /// The number of a footnote: by first reference, as readers count them.

@@ -10,11 +10,11 @@ macro_rules! embed {
 pub const TEMPLATES: &[(&str, &str)] = embed!("templates":
     "base.html", "macros.html", "cover.html", "chapter.html", "brief.html", "404.html",
     "sources.html", "sources_rows.html", "claims.html", "claims_rows.html", "facts.html", "facts_rows.html",
-    "tags.html", "tag.html", "print.html", "print_item.html",
+    "tags.html", "tag.html", "print.html", "print_item.html", "search.html",
 );
 
 /// Static files of the default theme, by path under the output root.
-pub const STATIC: &[(&str, &str)] = embed!("static": "style.css");
+pub const STATIC: &[(&str, &str)] = embed!("static": "style.css", "search.js");
 
 #[cfg(test)]
 mod tests {

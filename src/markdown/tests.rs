@@ -217,3 +217,9 @@ fn footnotes_are_numbered_by_reference_and_ids_take_the_prefix() {
     // The scan keeps the ids the brief's own page uses.
     assert_eq!(scan(&file, body, 0, &cx).headings[0].id, "top");
 }
+
+#[test]
+fn search_text_follows_the_words_not_the_markup() {
+    let (r, _) = render_body("## Title\n\nSee *Huawei*'s [capacity](@/chips/h20.md). `x`\nnext line\n\n```\ncode\n```\n\n- item\n", false);
+    assert_eq!(r.text, "Title See Huawei's capacity. x next line item ");
+}
