@@ -347,6 +347,7 @@ fn markdown_context<'a>(
         highlighter,
         allow_raw_html: book.config.allow_raw_html,
         id_prefix: "",
+        heading_offset: 0,
     }
 }
 

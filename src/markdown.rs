@@ -3,7 +3,9 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use pulldown_cmark::{BrokenLink, CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{
+    BrokenLink, CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd,
+};
 
 use crate::diagnostic::{Diagnostic, SourceFile};
 use crate::highlight::Highlighter;
@@ -35,6 +37,8 @@ pub struct Context<'a> {
     /// Put before every id the body defines (headings, citation markers, footnotes), so several
     /// bodies can share one page (the print edition). Empty on a brief's own page.
     pub id_prefix: &'a str,
+    /// Levels added to every heading, for a body shown under other headings (the print edition).
+    pub heading_offset: u8,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
@@ -176,6 +180,10 @@ impl<'a> Pass<'a, '_> {
                         None => self.ids.unique(&crate::text::slugify(&text)),
                     };
                     let shown = format!("{}{id}", self.cx.id_prefix);
+                    let level = HeadingLevel::try_from(
+                        (level as usize + self.cx.heading_offset as usize).min(6),
+                    )
+                    .unwrap_or(HeadingLevel::H6);
                     self.out.headings.push(Heading {
                         level: level as u8,
                         id: id.clone(),

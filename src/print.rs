@@ -113,7 +113,7 @@ fn frame(
     cx.insert("cover_summary", &cover.header.summary);
     cx.insert(
         "cover_content",
-        &inputs.body_html_with(&cover.file, &cover.header, URL, "cover-"),
+        &inputs.body_html_with(&cover.file, &cover.header, URL, "cover-", 0),
     );
     cx.insert("print_contents", &contents);
     cx.insert("print_body", BODY_MARK);
@@ -138,11 +138,13 @@ fn render_part(renderer: &Renderer, inputs: &Inputs, part: Part) -> Result<Strin
                 anchor: format!("c{c}"),
                 title: &header.title,
                 summary: header.summary.as_deref(),
+                // Under the chapter's h2.
                 content: inputs.body_html_with(
                     &chapter.section.file,
                     header,
                     URL,
                     &format!("c{c}-"),
+                    1,
                 ),
                 depth: chapter.depth,
             }
@@ -150,7 +152,8 @@ fn render_part(renderer: &Renderer, inputs: &Inputs, part: Part) -> Result<Strin
         Part::Brief(b) => {
             let brief = &book.briefs[b].brief;
             let prefix = format!("b{b}-");
-            let html = inputs.body_html_with(&brief.file, &brief.header, URL, &prefix);
+            // Under the brief's h3: its h2 become h4.
+            let html = inputs.body_html_with(&brief.file, &brief.header, URL, &prefix, 2);
             Item::Brief {
                 anchor: format!("b{b}"),
                 prefix,

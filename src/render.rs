@@ -126,20 +126,23 @@ impl Inputs<'_> {
         header: &crate::model::PageHeader,
         page_url: &str,
     ) -> String {
-        self.body_html_with(file, header, page_url, "")
+        self.body_html_with(file, header, page_url, "", 0)
     }
 
-    /// A body as HTML for another page than its own, its ids under `id_prefix`.
+    /// A body as HTML for another page than its own: its ids under `id_prefix`, its headings
+    /// `heading_offset` levels down.
     pub(crate) fn body_html_with(
         &self,
         file: &crate::diagnostic::SourceFile,
         header: &crate::model::PageHeader,
         page_url: &str,
         id_prefix: &str,
+        heading_offset: u8,
     ) -> String {
         let cx = markdown::Context {
             page_url,
             id_prefix,
+            heading_offset,
             ..self.markdown
         };
         markdown::render_html(file, &header.body, header.body_offset, &cx)

@@ -81,6 +81,7 @@ fn check_spec(name: &str) -> usize {
         highlighter: &highlighter,
         allow_raw_html: true,
         id_prefix: "",
+        heading_offset: 0,
     };
     let all = examples(&spec);
     let mut failures = Vec::new();

@@ -38,6 +38,7 @@ fn parse_and_render(text: &str) {
             highlighter: &highlighter,
             allow_raw_html: raw,
             id_prefix: "",
+            heading_offset: 0,
         };
         let (body, offset) = parsed.value.as_ref().map_or((text, 0), |b| {
             (b.header.body.as_str(), b.header.body_offset)

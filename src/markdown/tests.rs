@@ -60,6 +60,7 @@ fn render_body(body: &str, raw: bool) -> (Rendered, Arc<SourceFile>) {
         highlighter: &highlighter,
         allow_raw_html: raw,
         id_prefix: "",
+        heading_offset: 0,
     };
     let text = format!("+++\n+++\n{body}");
     let file = SourceFile::new("content/chips/h20.md", text);
@@ -186,12 +187,16 @@ fn footnotes_are_numbered_by_reference_and_ids_take_the_prefix() {
         highlighter: &highlighter,
         allow_raw_html: false,
         id_prefix: "b1-",
+        heading_offset: 2,
     };
     let body =
         "## Top\n\nA[^z] b[^a] c[^z] [@cnn].\n\n[^a]: First defined.\n[^z]: Second defined.\n";
     let file = SourceFile::new("content/c/x.md", body);
     let html = render_html(&file, body, 0, &cx);
-    assert!(html.contains("<h2 id=\"b1-top\">Top</h2>"), "{html}");
+    assert!(
+        html.contains("<h4 id=\"b1-top\">Top</h4>"),
+        "headings shifted under the page's own: {html}"
+    );
     assert!(
         html.contains(
             "<sup class=\"footnote-reference\" id=\"b1-fnref-z\"><a href=\"#b1-fn-z\">1</a></sup>"

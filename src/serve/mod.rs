@@ -172,10 +172,15 @@ fn output_dir_name(root: &std::path::Path) -> String {
 type Site = channel::Receiver<Arc<Snapshot>>;
 
 /// Server-sent events: `reload` after every rebuild, good or bad.
-async fn live(State(site): State<Site>) -> impl IntoResponse {
+async fn live(State(mut site): State<Site>) -> impl IntoResponse {
+    // The page was served from the current site: only later rebuilds should reload it.
+    // (Without this, a new connection sees the first build as a change and reloads forever.)
+    site.borrow_and_update();
     let updates = WatchStream::from_changes(site)
         .map(|_| Ok::<_, std::convert::Infallible>(Event::default().data("reload")));
-    Sse::new(updates).keep_alive(KeepAlive::default())
+    // A short keep-alive: writing is how the server learns a page has gone, and a browser
+    // allows only six connections to one host, so streams of closed pages must not linger.
+    Sse::new(updates).keep_alive(KeepAlive::new().interval(Duration::from_secs(1)))
 }
 
 /// GET and HEAD of the site's files; anything else is refused.

@@ -77,7 +77,9 @@ pub fn errors_page(errors: &str) -> Vec<u8> {
 
 pub const LIVE_PATH: &str = "/__briefbook/live";
 
-const RELOAD_SCRIPT: &str = "<script>(function(){var s=new EventSource(\"/__briefbook/live\");s.onmessage=function(e){if(e.data===\"reload\"){location.reload();}};})();</script>";
+/// Listens for rebuilds. The stream is closed when the page is left: browsers keep left pages
+/// alive for Back, and six open streams would use up their connections to the server.
+const RELOAD_SCRIPT: &str = "<script>(function(){var s=null;function open(){s=new EventSource(\"/__briefbook/live\");s.onmessage=function(e){if(e.data===\"reload\"){location.reload();}};}open();addEventListener(\"pagehide\",function(){if(s){s.close();s=null;}});addEventListener(\"pageshow\",function(e){if(e.persisted&&!s){open();}});})();</script>";
 
 fn overlay(errors: &str) -> String {
     format!(

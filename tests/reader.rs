@@ -1,0 +1,151 @@
+//! The reader's side: feed, sitemap, JSON-LD, the print edition and the search index.
+
+mod common;
+
+use common::*;
+
+fn built(files: &std::collections::BTreeMap<String, String>) -> tempfile::TempDir {
+    let book = write_book(files);
+    let run = briefbook(book.path(), &["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    book
+}
+
+#[test]
+fn the_feed_lists_briefs_newest_first_with_absolute_urls() {
+    let mut files = base_book();
+    files.insert(
+        "content/chips/supply.md".into(),
+        SUPPLY.replace("date: 2025-08", "date: 2025-08\nupdated: 2025-09-02"),
+    );
+    let book = built(&files);
+    let feed = read(book.path(), "public/atom.xml");
+    let supply = feed
+        .find("<title>Supply</title>")
+        .expect("the supply entry");
+    let h20 = feed
+        .find("<title>The H20 decision</title>")
+        .expect("the h20 entry");
+    assert!(supply < h20, "the brief updated in September comes first");
+    assert!(feed.contains("<id>https://example.org/book/chips/supply/</id>"));
+    assert!(
+        feed.contains("<updated>2025-09-02T00:00:00Z</updated>"),
+        "{feed}"
+    );
+    assert!(feed.contains("<published>2025-08-01T00:00:00Z</published>"));
+    assert!(feed.contains("<link rel=\"self\" href=\"https://example.org/book/atom.xml\"/>"));
+    let sitemap = read(book.path(), "public/sitemap.xml");
+    for url in [
+        "https://example.org/book/</loc>",
+        "chips/h20/</loc><lastmod>2025-08-17</lastmod>",
+        "chips/supply/</loc><lastmod>2025-09-02</lastmod>",
+        "sources/</loc>",
+        "print/</loc>",
+        "tags/export-controls/</loc>",
+    ] {
+        assert!(sitemap.contains(url), "{url} missing from the sitemap");
+    }
+}
+
+#[test]
+fn briefs_carry_json_ld_with_citations_and_claim_reviews() {
+    let mut files = base_book();
+    files.insert(
+        "content/chips/h20.md".into(),
+        H20.replace(
+            "confidence = \"moderate\"",
+            "confidence = \"moderate\"\nstatus = \"disputed\"",
+        ),
+    );
+    let book = built(&files);
+    let page = read(book.path(), "public/chips/h20/index.html");
+    let start = page
+        .find("<script type=\"application/ld+json\">")
+        .expect("JSON-LD")
+        + "<script type=\"application/ld+json\">".len();
+    let end = start + page[start..].find("</script>").unwrap();
+    let ld: serde_json::Value = serde_json::from_str(&page[start..end]).expect("valid JSON");
+    let graph = ld["@graph"].as_array().unwrap();
+    assert_eq!(graph[0]["@type"], "Article");
+    assert_eq!(graph[0]["headline"], "The H20 decision");
+    assert_eq!(graph[0]["url"], "https://example.org/book/chips/h20/");
+    let cited: Vec<&str> = graph[0]["citation"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        cited,
+        ["China is cool on the H20", "Beijing asks for HBM relief"]
+    );
+    assert_eq!(graph[1]["@type"], "ClaimReview");
+    assert_eq!(
+        graph[1]["claimReviewed"],
+        "Beijing's response was lukewarm."
+    );
+    assert_eq!(graph[1]["reviewRating"]["alternateName"], "disputed");
+    assert!(page
+        .contains("<meta name=\"description\" content=\"Washington allowed H20 sales again.\">"));
+}
+
+#[test]
+fn the_print_edition_holds_the_whole_book_in_reading_order_with_unique_ids() {
+    let book = built(&base_book());
+    let print = read(book.path(), "public/print/index.html");
+    let cover = print.find("<h1>Test book</h1>").expect("the cover");
+    let chapter = print.find(">Chips</h2>").expect("the chapter");
+    let h20 = print.find(">The H20 decision</h3>").expect("a brief");
+    let supply = print.find(">Supply</h3>").expect("the other brief");
+    assert!(
+        cover < chapter && chapter < h20 && h20 < supply,
+        "reading order"
+    );
+    assert!(
+        print.contains("<h4 id=\"b0-what-happened\">What happened</h4>"),
+        "body headings moved under the brief's"
+    );
+    assert!(print.contains("href=\"#b0-ref-cnn-2025\" id=\"b0-cite-cnn-2025-1\""));
+    assert!(print.contains("<li id=\"b0-ref-cnn-2025\">"));
+    let ids = attribute_values(&print, "id");
+    let mut unique = ids.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(ids.len(), unique.len(), "duplicate ids on the print page");
+    assert!(
+        !print.contains("class=\"contents\""),
+        "no site navigation in print"
+    );
+    assert!(broken_links(&book.path().join("public")).is_empty());
+}
+
+#[test]
+fn the_search_index_is_a_script_with_one_row_per_brief() {
+    let book = built(&base_book());
+    let script = read(book.path(), "public/search_index.js");
+    let json = script
+        .strip_prefix("window.BRIEFBOOK_SEARCH=")
+        .and_then(|s| s.strip_suffix(";\n"))
+        .expect("a script assignment");
+    let index: serde_json::Value = serde_json::from_str(json).unwrap();
+    assert_eq!(
+        index["fields"],
+        serde_json::json!(["url", "title", "chapter", "summary", "tags", "claims", "text"])
+    );
+    let docs = index["docs"].as_array().unwrap();
+    assert_eq!(docs.len(), 2);
+    assert_eq!(docs[0][0], "chips/h20/index.html");
+    assert_eq!(docs[0][2], "Chips");
+    assert_eq!(docs[0][4], "export controls");
+    assert_eq!(docs[0][5], "Beijing's response was lukewarm.");
+    assert!(
+        docs[0][6]
+            .as_str()
+            .unwrap()
+            .starts_with("What happened The ban was lifted"),
+        "{}",
+        docs[0][6]
+    );
+    assert!(read(book.path(), "public/search/index.html")
+        .contains("<script src=\"../search_index.js\"></script>"));
+}
