@@ -194,6 +194,7 @@ pub fn compile(options: &Options) -> Result<Compiled, Diagnostics> {
         .reference_date
         .unwrap_or_else(|| jiff::ZonedDateTime::now().date());
     diagnostics.extend(crate::check::warnings(&book, &resolved, today));
+    diagnostics.extend(crate::rigor::check(&book));
     timings.lap("resolve", &mut clock);
 
     if diagnostics.has_errors() {
@@ -292,7 +293,8 @@ fn scan_bodies(
     diagnostics: &mut Diagnostics,
 ) -> (Vec<Scan>, HashMap<String, Vec<String>>) {
     let highlighter = Highlighter::new(&book.config.highlight_theme);
-    let base = markdown_context(book, urls, &highlighter);
+    let facts = fact_index(book);
+    let base = markdown_context(book, urls, &highlighter, &facts);
     let scans: Vec<Scan> = book
         .briefs
         .par_iter()
@@ -304,6 +306,7 @@ fn scan_bodies(
                 h.body_offset,
                 &markdown::Context {
                     page_url: &b.url,
+                    page_path: &b.brief.path,
                     ..base
                 },
             )
@@ -317,6 +320,7 @@ fn scan_bodies(
         .map(|(s, url)| {
             let cx = markdown::Context {
                 page_url: url,
+                page_path: &s.path,
                 ..base
             };
             (
@@ -335,15 +339,42 @@ fn scan_bodies(
     (scans, anchors)
 }
 
+/// Every fact with an id, as prose quotes it: the value with its unit, and its brief's page.
+fn fact_index(book: &Book) -> markdown::FactIndex {
+    let mut index = markdown::FactIndex::new();
+    for b in &book.briefs {
+        for fact in &b.brief.facts {
+            let Some(id) = &fact.id else { continue };
+            let value = fact.value.display();
+            let display = match fact.unit.as_deref() {
+                Some("%") => format!("{value}%"),
+                Some(unit) => format!("{value} {unit}"),
+                None => value,
+            };
+            index.insert(
+                (b.brief.path.clone(), id.clone()),
+                markdown::QuotedFact {
+                    display,
+                    page_url: b.url.clone(),
+                },
+            );
+        }
+    }
+    index
+}
+
 fn markdown_context<'a>(
     book: &'a Book,
     urls: &'a HashMap<String, String>,
     highlighter: &'a Highlighter,
+    facts: &'a markdown::FactIndex,
 ) -> markdown::Context<'a> {
     markdown::Context {
         sources: &book.sources,
         urls,
         page_url: "",
+        page_path: "",
+        facts,
         highlighter,
         allow_raw_html: book.config.allow_raw_html,
         id_prefix: "",
@@ -367,11 +398,12 @@ pub fn render_site(compiled: &Compiled, sink: &dyn Sink) -> Vec<Diagnostic> {
     let css_mode = book.config.highlight_theme == "css";
     let urls = page_urls(book, &[]);
     let highlighter = Highlighter::new(&book.config.highlight_theme);
+    let facts = fact_index(book);
     let inputs = render::Inputs {
         book,
         scans,
         resolved,
-        markdown: markdown_context(book, &urls, &highlighter),
+        markdown: markdown_context(book, &urls, &highlighter, &facts),
         highlight_css: css_mode,
     };
     // The exports are one long serial job: make them beside the pages, not after them.

@@ -73,6 +73,8 @@ struct ClaimJson<'a> {
     key: bool,
     status: &'a str,
     date: Option<PartialDate>,
+    /// Whether a source it rests on is retracted or superseded.
+    at_risk: bool,
 }
 
 #[derive(Serialize)]
@@ -87,6 +89,7 @@ struct FactJson<'a> {
     note: Option<&'a str>,
     id: Option<&'a str>,
     conflict: bool,
+    at_risk: bool,
 }
 
 /// `data/book.json` and `data/facts.csv`.
@@ -156,20 +159,20 @@ fn book_json<'a>(book: &'a Book, resolved: &'a Resolved) -> BookJson<'a> {
             b.brief
                 .claims
                 .iter()
-                .map(move |c| claim_json(&b.brief.path, c))
+                .map(move |c| claim_json(book, &b.brief.path, c))
         })
         .collect();
     claims.sort_by(|a, b| (a.brief, a.id).cmp(&(b.brief, b.id)));
-    let mut facts: Vec<FactJson> =
-        book.briefs
-            .iter()
-            .enumerate()
-            .flat_map(|(i, b)| {
-                b.brief.facts.iter().enumerate().map(move |(k, f)| {
-                    fact_json(&b.brief.path, f, resolved.conflicts.contains((i, k)))
-                })
+    let mut facts: Vec<FactJson> = book
+        .briefs
+        .iter()
+        .enumerate()
+        .flat_map(|(i, b)| {
+            b.brief.facts.iter().enumerate().map(move |(k, f)| {
+                fact_json(book, &b.brief.path, f, resolved.conflicts.contains((i, k)))
             })
-            .collect();
+        })
+        .collect();
     facts.sort_by(|a, b| {
         (a.subject, a.metric, a.as_of, a.brief).cmp(&(b.subject, b.metric, b.as_of, b.brief))
     });
@@ -216,7 +219,7 @@ fn source_json<'a>(s: &'a Source, book: &'a Book, resolved: &'a Resolved) -> Sou
     }
 }
 
-fn claim_json<'a>(brief: &'a str, c: &'a Claim) -> ClaimJson<'a> {
+fn claim_json<'a>(book: &Book, brief: &'a str, c: &'a Claim) -> ClaimJson<'a> {
     ClaimJson {
         brief,
         id: &c.id,
@@ -229,10 +232,11 @@ fn claim_json<'a>(brief: &'a str, c: &'a Claim) -> ClaimJson<'a> {
         key: c.key,
         status: &c.status,
         date: c.date,
+        at_risk: crate::rigor::claim_at_risk(book, c),
     }
 }
 
-fn fact_json<'a>(brief: &'a str, f: &'a Fact, conflict: bool) -> FactJson<'a> {
+fn fact_json<'a>(book: &Book, brief: &'a str, f: &'a Fact, conflict: bool) -> FactJson<'a> {
     FactJson {
         brief,
         subject: &f.subject,
@@ -244,6 +248,10 @@ fn fact_json<'a>(brief: &'a str, f: &'a Fact, conflict: bool) -> FactJson<'a> {
         note: f.note.as_deref(),
         id: f.id.as_deref(),
         conflict,
+        at_risk: book
+            .sources
+            .get(&f.source.value)
+            .is_some_and(crate::rigor::withdrawn),
     }
 }
 

@@ -101,10 +101,12 @@ pub fn sitemap(book: &Book, tag_urls: &[String]) -> OutputFile {
     for b in &book.briefs {
         url(&b.url, Some(b.brief.updated.unwrap_or(b.brief.date)));
     }
-    for page in ["sources/", "claims/", "facts/", "tags/", "print/"]
-        .iter()
-        .map(|p| p.to_string())
-        .chain(tag_urls.iter().cloned())
+    for page in [
+        "sources/", "claims/", "facts/", "tags/", "method/", "print/",
+    ]
+    .iter()
+    .map(|p| p.to_string())
+    .chain(tag_urls.iter().cloned())
     {
         url(&page, None);
     }

@@ -85,6 +85,14 @@ pub(crate) fn index_pages(
             "search.html",
             "search/",
         ),
+        page(
+            renderer,
+            cx("method/", "method", "Method"),
+            "method",
+            &MethodView::default(),
+            "method.html",
+            "method/",
+        ),
     ];
     out.par_extend(tags.par_iter().map(|tag| {
         let briefs = tag
@@ -260,11 +268,7 @@ fn claims_view(renderer: &Renderer, book: &Book) -> Result<Vec<ClaimGroup>, Diag
 
 /// A source named on an index page (no citation number there).
 fn source_ref<'a>(book: &'a Book, id: &'a str) -> SourceRef<'a> {
-    SourceRef {
-        id,
-        title: book.sources.get(id).map_or(id, |s| s.title.as_str()),
-        number: None,
-    }
+    SourceRef::new(&book.sources, id, None)
 }
 
 #[derive(Serialize)]
@@ -360,6 +364,24 @@ fn subject_table<'a>(
         count: rows.len(),
         rows: html,
     })
+}
+
+/// The scales the method page explains.
+#[derive(Serialize)]
+struct MethodView {
+    bands: &'static [(&'static str, &'static str, &'static str)],
+    reliability: &'static [(&'static str, &'static str)],
+    credibility: &'static [(i64, &'static str)],
+}
+
+impl Default for MethodView {
+    fn default() -> Self {
+        MethodView {
+            bands: crate::rigor::LIKELIHOOD_BANDS,
+            reliability: crate::rigor::RELIABILITY_SCALE,
+            credibility: crate::rigor::CREDIBILITY_SCALE,
+        }
+    }
 }
 
 #[derive(Serialize)]

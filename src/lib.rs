@@ -28,6 +28,7 @@ pub mod page;
 pub mod print;
 pub mod render;
 pub mod resolve;
+pub mod rigor;
 pub mod sanitize;
 pub mod scaffold;
 pub mod search;

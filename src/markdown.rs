@@ -25,6 +25,16 @@ const TEMPLATE_IDS: &[&str] = &[
     "footnotes",
 ];
 
+/// A fact prose can quote: its value as read, and the URL of the page holding its row.
+#[derive(Clone, Debug)]
+pub struct QuotedFact {
+    pub display: String,
+    pub page_url: String,
+}
+
+/// Quotable facts by (brief path, fact id).
+pub type FactIndex = HashMap<(String, String), QuotedFact>;
+
 /// What one body needs from the rest of the book.
 #[derive(Clone, Copy)]
 pub struct Context<'a> {
@@ -32,6 +42,9 @@ pub struct Context<'a> {
     /// Content path (`chips/h20.md`) to URL (`chips/h20/`).
     pub urls: &'a HashMap<String, String>,
     pub page_url: &'a str,
+    /// The body's own content path (`chips/h20.md`), for quoting its facts by bare id.
+    pub page_path: &'a str,
+    pub facts: &'a FactIndex,
     pub highlighter: &'a Highlighter,
     pub allow_raw_html: bool,
     /// Put before every id the body defines (headings, citation markers, footnotes), so several
@@ -282,6 +295,10 @@ impl<'a> Pass<'a, '_> {
                 Event::Html(html) | Event::InlineHtml(html) if !self.cx.allow_raw_html => {
                     out.push(Event::Text(html));
                 }
+                Event::Text(text) if text.contains("{{") => {
+                    self.keep_text(&text);
+                    out.extend(self.quote_facts(&text, range.start));
+                }
                 Event::Text(text) => {
                     self.keep_text(&text);
                     out.push(Event::Text(text));
@@ -307,6 +324,92 @@ impl<'a> Pass<'a, '_> {
             .diagnostics
             .push(Diagnostic::error(code, message).at(self.file, self.body_offset + at));
         self.out.diagnostics.last_mut().expect("just pushed")
+    }
+
+    /// Text with `{{ fact(id="x") }}` (or `id="chapter/brief.md#x"`) replaced by the fact's value,
+    /// linked to its row; anything else in braces stays as written.
+    fn quote_facts(&mut self, text: &str, at: usize) -> Vec<Event<'a>> {
+        let mut events = Vec::new();
+        let mut rest = text;
+        let mut offset = at;
+        while let Some(start) = rest.find("{{") {
+            let (before, call) = rest.split_at(start);
+            let Some((length, id)) = parse_fact_call(call) else {
+                if call[2..].trim_start().starts_with("fact") {
+                    self.error(
+                        "invalid-fact-quote",
+                        offset + start,
+                        "a fact quotation reads `{{ fact(id=\"x\") }}`".to_string(),
+                    );
+                }
+                events.push(Event::Text(rest[..start + 2].to_string().into()));
+                offset += start + 2;
+                rest = &rest[start + 2..];
+                continue;
+            };
+            if !before.is_empty() {
+                events.push(Event::Text(before.to_string().into()));
+            }
+            events.push(Event::InlineHtml(
+                self.quoted_fact(&id, offset + start).into(),
+            ));
+            offset += start + length;
+            rest = &call[length..];
+        }
+        if !rest.is_empty() {
+            events.push(Event::Text(rest.to_string().into()));
+        }
+        events
+    }
+
+    /// The value of a quoted fact, linked to its row; an unknown id is an error.
+    fn quoted_fact(&mut self, id: &str, at: usize) -> String {
+        let (path, fact) = match id.split_once('#') {
+            Some((path, fact)) => (path.trim_start_matches("@/"), fact),
+            None => (self.cx.page_path, id),
+        };
+        let Some(quoted) = self.cx.facts.get(&(path.to_string(), fact.to_string())) else {
+            let known: Vec<String> = self
+                .cx
+                .facts
+                .keys()
+                .filter(|(p, _)| p == path)
+                .map(|(_, f)| f.clone())
+                .collect();
+            let d = Diagnostic::error(
+                "unknown-fact",
+                format!(
+                    "`{id}` is not a fact with an id in {}",
+                    if path == self.cx.page_path {
+                        "this brief".to_string()
+                    } else {
+                        format!("`@/{path}`")
+                    }
+                ),
+            )
+            .at(self.file, self.body_offset + at)
+            .suggest(fact, known.iter().map(String::as_str));
+            let d = if d.help.is_some() {
+                d
+            } else {
+                d.with_help("give the fact an `id` and quote it with {{ fact(id=\"that-id\") }}")
+            };
+            self.out.diagnostics.push(d);
+            return escape_html(&format!("{{{{ fact(id=\"{id}\") }}}}"));
+        };
+        let href = if path == self.cx.page_path && self.cx.page_url != "print/" {
+            format!("#{}fact-{fact}", self.cx.id_prefix)
+        } else {
+            format!(
+                "{}#fact-{fact}",
+                relative_url(self.cx.page_url, &quoted.page_url)
+            )
+        };
+        format!(
+            "<a class=\"quoted-fact\" href=\"{}\">{}</a>",
+            escape_html(&href),
+            escape_html(&quoted.display)
+        )
     }
 
     /// Adds text to the search text as written (inline markup does not split words), folding
@@ -462,6 +565,21 @@ impl<'a> Pass<'a, '_> {
         }
         href
     }
+}
+
+/// `{{ fact(id="x") }}` at the start of `s`: its length and the id.
+fn parse_fact_call(s: &str) -> Option<(usize, String)> {
+    let rest = s.strip_prefix("{{")?.trim_start();
+    let rest = rest.strip_prefix("fact")?.trim_start();
+    let rest = rest.strip_prefix('(')?.trim_start();
+    let rest = rest.strip_prefix("id")?.trim_start();
+    let rest = rest.strip_prefix('=')?.trim_start();
+    let rest = rest.strip_prefix('"')?;
+    let end = rest.find('"')?;
+    let id = rest[..end].to_string();
+    let rest = rest[end + 1..].trim_start().strip_prefix(')')?.trim_start();
+    let rest = rest.strip_prefix("}}")?;
+    Some((s.len() - rest.len(), id))
 }
 
 /// The text of a heading's events, for its slug.

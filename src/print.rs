@@ -113,7 +113,7 @@ fn frame(
     cx.insert("cover_summary", &cover.header.summary);
     cx.insert(
         "cover_content",
-        &inputs.body_html_with(&cover.file, &cover.header, URL, "cover-", 0),
+        &inputs.body_html_with(&cover.file, &cover.header, (URL, &cover.path), "cover-", 0),
     );
     cx.insert("print_contents", &contents);
     cx.insert("print_body", BODY_MARK);
@@ -142,7 +142,7 @@ fn render_part(renderer: &Renderer, inputs: &Inputs, part: Part) -> Result<Strin
                 content: inputs.body_html_with(
                     &chapter.section.file,
                     header,
-                    URL,
+                    (URL, &chapter.section.path),
                     &format!("c{c}-"),
                     1,
                 ),
@@ -153,7 +153,8 @@ fn render_part(renderer: &Renderer, inputs: &Inputs, part: Part) -> Result<Strin
             let brief = &book.briefs[b].brief;
             let prefix = format!("b{b}-");
             // Under the brief's h3: its h2 become h4.
-            let html = inputs.body_html_with(&brief.file, &brief.header, URL, &prefix, 2);
+            let html =
+                inputs.body_html_with(&brief.file, &brief.header, (URL, &brief.path), &prefix, 2);
             Item::Brief {
                 anchor: format!("b{b}"),
                 prefix,

@@ -124,23 +124,25 @@ impl Inputs<'_> {
         &self,
         file: &crate::diagnostic::SourceFile,
         header: &crate::model::PageHeader,
-        page_url: &str,
+        page: (&str, &str),
     ) -> String {
-        self.body_html_with(file, header, page_url, "", 0)
+        self.body_html_with(file, header, page, "", 0)
     }
 
     /// A body as HTML for another page than its own: its ids under `id_prefix`, its headings
-    /// `heading_offset` levels down.
+    /// `heading_offset` levels down. `page` is the page's URL and the body's content path.
     pub(crate) fn body_html_with(
         &self,
         file: &crate::diagnostic::SourceFile,
         header: &crate::model::PageHeader,
-        page_url: &str,
+        page: (&str, &str),
         id_prefix: &str,
         heading_offset: u8,
     ) -> String {
+        let (page_url, page_path) = page;
         let cx = markdown::Context {
             page_url,
+            page_path,
             id_prefix,
             heading_offset,
             ..self.markdown
@@ -269,7 +271,7 @@ fn brief_page(
     i: usize,
 ) -> Result<OutputFile, Diagnostic> {
     let b = &inputs.book.briefs[i];
-    let html = inputs.body_html(&b.brief.file, &b.brief.header, &b.url);
+    let html = inputs.body_html(&b.brief.file, &b.brief.header, (&b.url, &b.brief.path));
     let view = brief_view(inputs, i, &html);
     let cx = context(
         shared,
@@ -287,11 +289,7 @@ pub(crate) fn brief_view<'a>(inputs: &'a Inputs, i: usize, html: &'a str) -> Bri
     let brief = &b.brief;
     let body = &inputs.scans[i];
     let number = |id: &str| body.cited.iter().position(|c| c == id).map(|n| n + 1);
-    let source_ref = |id: &'a str| SourceRef {
-        id,
-        title: book.sources.get(id).map_or(id, |s| s.title.as_str()),
-        number: number(id),
-    };
+    let source_ref = |id: &'a str| SourceRef::new(&book.sources, id, number(id));
     // Body citations in number order, then sources named only by claims or facts.
     let mut reference_ids: Vec<&str> = body.cited.iter().map(String::as_str).collect();
     for id in &inputs.resolved.cites[i] {
@@ -391,7 +389,11 @@ fn chapter_page(
         parents.insert(0, chapter_link(book, p));
         up = book.chapters[p].parent;
     }
-    let html = inputs.body_html(&c.section.file, &c.section.header, &c.url);
+    let html = inputs.body_html(
+        &c.section.file,
+        &c.section.header,
+        (&c.url, &c.section.path),
+    );
     let view = ChapterView {
         title: &c.section.header.title,
         summary: c.section.header.summary.as_deref(),
@@ -444,8 +446,9 @@ fn cover_page(
         claims: book.briefs.iter().map(|b| b.brief.claims.len()).sum(),
         facts: book.briefs.iter().map(|b| b.brief.facts.len()).sum(),
     };
+    let key_judgments = key_judgments(book);
     let header = &book.cover.header;
-    let html = inputs.body_html(&book.cover.file, header, "");
+    let html = inputs.body_html(&book.cover.file, header, ("", &book.cover.path));
     let view = CoverView {
         title: &header.title,
         summary: header.summary.as_deref(),
@@ -453,10 +456,45 @@ fn cover_page(
         extra: &header.extra,
         chapters,
         counts,
+        key_judgments,
     };
     let description = header.summary.as_deref().unwrap_or(shared.site.description);
     let cx = context(shared, "", "cover", &header.title, description);
     page(renderer, cx, "cover", &view, "cover.html", "")
+}
+
+/// The key judgments of the book, by chapter in reading order.
+fn key_judgments(book: &Book) -> Vec<KeyJudgments<'_>> {
+    book.chapters
+        .iter()
+        .map(|c| KeyJudgments {
+            chapter: &c.section.header.title,
+            judgments: c
+                .briefs
+                .iter()
+                .flat_map(|&i| {
+                    let b = &book.briefs[i];
+                    b.brief
+                        .claims
+                        .iter()
+                        .filter(|claim| claim.key)
+                        .map(move |claim| KeyJudgment {
+                            text: &claim.text,
+                            url: format!("{}index.html#claim-{}", b.url, claim.id),
+                            brief: &b.brief.header.title,
+                            likelihood: claim.likelihood.as_deref(),
+                            band: claim
+                                .likelihood
+                                .as_deref()
+                                .and_then(crate::rigor::likelihood_band)
+                                .map(|(band, _)| band),
+                            confidence: claim.confidence.as_deref(),
+                        })
+                })
+                .collect(),
+        })
+        .filter(|k| !k.judgments.is_empty())
+        .collect()
 }
 
 /// The 404 page is served at any path, so its links are absolute under `base_url`.

@@ -183,20 +183,6 @@ fn check_source_ids(book: &Book, r: &mut Resolved) {
                 r.diagnostics.push(d);
             }
         }
-        for source in &brief.sources {
-            if let Some(next) = &source.superseded_by {
-                if !known(&next.value) {
-                    r.diagnostics.push(
-                        Diagnostic::error(
-                            "unknown-source",
-                            format!("`superseded_by` names the unknown source `{}`", next.value),
-                        )
-                        .at(&brief.file, next.offset)
-                        .suggest(&next.value, ids()),
-                    );
-                }
-            }
-        }
     }
 }
 

@@ -74,6 +74,24 @@ pub struct CoverChapter<'a> {
     pub briefs: Vec<LinkView<'a>>,
 }
 
+/// A key judgment as the cover lists it.
+#[derive(Serialize)]
+pub struct KeyJudgment<'a> {
+    pub text: &'a str,
+    pub url: String,
+    pub brief: &'a str,
+    pub likelihood: Option<&'a str>,
+    pub band: Option<&'static str>,
+    pub confidence: Option<&'a str>,
+}
+
+/// A chapter's key judgments.
+#[derive(Serialize)]
+pub struct KeyJudgments<'a> {
+    pub chapter: &'a str,
+    pub judgments: Vec<KeyJudgment<'a>>,
+}
+
 #[derive(Serialize)]
 pub struct Counts {
     pub chapters: usize,
@@ -91,6 +109,7 @@ pub struct CoverView<'a> {
     pub extra: &'a serde_json::Value,
     pub chapters: Vec<CoverChapter<'a>>,
     pub counts: Counts,
+    pub key_judgments: Vec<KeyJudgments<'a>>,
 }
 
 /// A source as a reference list entry.
@@ -109,6 +128,7 @@ pub struct ReferenceView<'a> {
     pub kind: &'a str,
     pub reliability: Option<&'a str>,
     pub status: &'a str,
+    pub superseded_by: Option<&'a str>,
     pub note: Option<&'a str>,
     /// Ids of the markers citing it on this page, for back-links.
     pub backlinks: Vec<&'a str>,
@@ -129,6 +149,7 @@ impl<'a> ReferenceView<'a> {
             kind: &source.kind,
             reliability: source.reliability.as_deref(),
             status: &source.status,
+            superseded_by: source.superseded_by.as_ref().map(|l| l.value.as_str()),
             note: source.note.as_deref(),
             backlinks,
         }
@@ -141,6 +162,32 @@ pub struct SourceRef<'a> {
     pub id: &'a str,
     pub title: &'a str,
     pub number: Option<usize>,
+    /// The source's reliability letter, A to F.
+    pub reliability: Option<&'a str>,
+    /// active, retracted or superseded.
+    pub status: &'a str,
+}
+
+impl<'a> SourceRef<'a> {
+    /// The source `id` of `sources`, with its citation number on this page if it has one.
+    pub fn new(
+        sources: &'a std::collections::BTreeMap<String, Source>,
+        id: &'a str,
+        number: Option<usize>,
+    ) -> Self {
+        let source = sources.get(id);
+        SourceRef {
+            id,
+            title: source.map_or(id, |s| s.title.as_str()),
+            number,
+            reliability: source.and_then(|s| s.reliability.as_deref()),
+            status: source.map_or("active", |s| s.status.as_str()),
+        }
+    }
+
+    pub fn withdrawn(&self) -> bool {
+        self.status != "active"
+    }
 }
 
 #[derive(Serialize)]
@@ -155,10 +202,30 @@ pub struct ClaimView<'a> {
     pub status: &'a str,
     pub date: Option<DateView>,
     pub sources: Vec<SourceRef<'a>>,
+    /// The likelihood's probability band (`55–80%`).
+    pub band: Option<&'static str>,
+    /// The Admiralty pair for each source (`B2`), where there is a grade.
+    pub grades: Vec<String>,
+    /// Whether a source it rests on is retracted or superseded.
+    pub at_risk: bool,
 }
 
 impl<'a> ClaimView<'a> {
     pub fn new(claim: &'a Claim, sources: Vec<SourceRef<'a>>) -> Self {
+        let grades = sources
+            .iter()
+            .filter_map(|s| {
+                let letter = s.reliability;
+                (letter.is_some() || claim.credibility.is_some()).then(|| {
+                    format!(
+                        "{}{}",
+                        letter.unwrap_or("?"),
+                        claim.credibility.map_or("?".to_string(), |n| n.to_string())
+                    )
+                })
+            })
+            .collect();
+        let at_risk = sources.iter().any(SourceRef::withdrawn);
         ClaimView {
             id: &claim.id,
             text: &claim.text,
@@ -170,6 +237,13 @@ impl<'a> ClaimView<'a> {
             status: &claim.status,
             date: claim.date.map(Into::into),
             sources,
+            band: claim
+                .likelihood
+                .as_deref()
+                .and_then(crate::rigor::likelihood_band)
+                .map(|(band, _)| band),
+            grades,
+            at_risk,
         }
     }
 }
@@ -186,6 +260,8 @@ pub struct FactView<'a> {
     pub note: Option<&'a str>,
     pub source: SourceRef<'a>,
     pub conflict: bool,
+    /// Whether its source is retracted or superseded.
+    pub at_risk: bool,
     /// Up to three of the facts that disagree with this one.
     pub conflicts_with: Vec<LinkView<'a>>,
     /// How many more disagree than `conflicts_with` names.
@@ -203,6 +279,7 @@ impl<'a> FactView<'a> {
         twins: (Vec<LinkView<'a>>, usize),
     ) -> Self {
         let (conflicts_with, total) = twins;
+        let at_risk = source.withdrawn();
         FactView {
             id: fact.id.as_deref(),
             anchor: fact_anchor(fact, index),
@@ -214,6 +291,7 @@ impl<'a> FactView<'a> {
             note: fact.note.as_deref(),
             source,
             conflict: total > 0,
+            at_risk,
             more_conflicts: total - conflicts_with.len(),
             subject_anchor: format!("subject-{}", crate::text::slugify(&fact.subject)),
             conflicts_with,

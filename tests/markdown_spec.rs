@@ -78,6 +78,8 @@ fn check_spec(name: &str) -> usize {
         sources: &sources,
         urls: &urls,
         page_url: "",
+        page_path: "",
+        facts: &Default::default(),
         highlighter: &highlighter,
         allow_raw_html: true,
         id_prefix: "",

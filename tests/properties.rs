@@ -35,6 +35,8 @@ fn parse_and_render(text: &str) {
             sources: &sources,
             urls: &urls,
             page_url: "c/x/",
+            page_path: "",
+            facts: &Default::default(),
             highlighter: &highlighter,
             allow_raw_html: raw,
             id_prefix: "",
