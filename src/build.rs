@@ -417,6 +417,7 @@ pub fn render_site(compiled: &Compiled, sink: &dyn Sink) -> Vec<Diagnostic> {
             let mut files = crate::export::exports(book, resolved);
             files.push(crate::feeds::atom(book));
             files.push(crate::search::index(book, scans));
+            files.push(crate::sources_io::csl_json(book));
             files.push(crate::feeds::sitemap(book, &tag_urls));
             files
         },

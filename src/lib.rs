@@ -33,6 +33,7 @@ pub mod sanitize;
 pub mod scaffold;
 pub mod search;
 pub mod serve;
+pub mod sources_io;
 pub mod text;
 pub mod theme;
 pub mod views;

@@ -70,6 +70,15 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Add the sources of a BibTeX, BibLaTeX (.bib) or CSL-JSON (.json) file to the book.
+    Import {
+        file: PathBuf,
+        /// The sources file to append to, relative to the book.
+        #[arg(long, default_value = "content/sources.toml")]
+        into: PathBuf,
+        #[arg(long)]
+        root: Option<PathBuf>,
+    },
     /// Report every error and warning in the book; writes nothing.
     Check {
         #[arg(long)]
@@ -160,6 +169,25 @@ fn main() -> ExitCode {
             &target,
             title.as_deref(),
         ),
+        Command::Import { file, into, root } => {
+            let root = build::root_or_current(root.as_deref());
+            match briefbook::sources_io::import(&root, &file, &into) {
+                Ok(ids) => {
+                    eprintln!(
+                        "imported {} source(s) into {}: {}",
+                        ids.len(),
+                        into.display(),
+                        ids.join(", ")
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(problems) => {
+                    let problems: Diagnostics = problems.into_iter().collect();
+                    print_text(&problems);
+                    exit_code(&problems, false)
+                }
+            }
+        }
         Command::Init { dir, force } => init(&dir.unwrap_or_else(|| PathBuf::from(".")), force),
         Command::Check {
             root,
