@@ -346,45 +346,6 @@ fn date_parts(date: PartialDate) -> Value {
     json!({"date-parts": [parts]})
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn bibtex_entries_become_sources() {
-        let bib = "@article{Liu2025, author = {Liu, John and Tayir, Hassan}, title = {Beijing is not celebrating}, journal = {CNN}, date = {2025-08-17}, url = {https://example.com/cnn}, urldate = {2025-08-18}}\n@techreport{bernstein:h20, title = {China semis}, institution = {Bernstein}, year = {2025}, month = aug}\n";
-        let sources = from_bibtex(bib).unwrap();
-        assert_eq!(sources[0].id, "liu2025");
-        assert_eq!(sources[0].authors, ["John Liu", "Hassan Tayir"]);
-        assert_eq!(sources[0].publisher.as_deref(), Some("CNN"));
-        assert_eq!(sources[0].date, "2025-08-17");
-        assert_eq!(sources[0].kind.as_deref(), Some("news"));
-        assert_eq!(sources[1].id, "bernstein:h20");
-        assert_eq!(sources[1].date, "2025-08");
-        assert_eq!(sources[1].kind.as_deref(), Some("report"));
-        assert!(to_toml(&sources).contains("[[source]]\nid = \"liu2025\"\ntitle = \"Beijing is not celebrating\"\ndate = \"2025-08-17\"\n"));
-    }
-
-    #[test]
-    fn entries_without_a_date_are_refused_by_name() {
-        let errors = from_bibtex("@misc{nodate, title = {T}}").unwrap_err();
-        assert_eq!(
-            errors[0].message,
-            "the entry `nodate` needs a title and a date (or year)"
-        );
-        let errors = from_csl_json(r#"[{"id": "x", "title": "T"}]"#).unwrap_err();
-        assert_eq!(
-            errors[0].message,
-            "item 1 (`x`) needs a title and an issued date"
-        );
-    }
-
-    #[test]
-    fn toml_strings_are_escaped() {
-        assert_eq!(toml_string("a \"b\" \\ c\n"), "\"a \\\"b\\\" \\\\ c\\n\"");
-    }
-}
-
 /// `briefbook import`: reads `file` (`.bib`, `.bibtex`, `.biblatex` or `.json`) and appends its
 /// sources to `into` (relative to `root`), refusing every id the book already has. Returns the
 /// ids imported; on any problem nothing is written.
@@ -472,4 +433,43 @@ fn existing_ids(
         .into_iter()
         .map(|s| s.id)
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bibtex_entries_become_sources() {
+        let bib = "@article{Liu2025, author = {Liu, John and Tayir, Hassan}, title = {Beijing is not celebrating}, journal = {CNN}, date = {2025-08-17}, url = {https://example.com/cnn}, urldate = {2025-08-18}}\n@techreport{bernstein:h20, title = {China semis}, institution = {Bernstein}, year = {2025}, month = aug}\n";
+        let sources = from_bibtex(bib).unwrap();
+        assert_eq!(sources[0].id, "liu2025");
+        assert_eq!(sources[0].authors, ["John Liu", "Hassan Tayir"]);
+        assert_eq!(sources[0].publisher.as_deref(), Some("CNN"));
+        assert_eq!(sources[0].date, "2025-08-17");
+        assert_eq!(sources[0].kind.as_deref(), Some("news"));
+        assert_eq!(sources[1].id, "bernstein:h20");
+        assert_eq!(sources[1].date, "2025-08");
+        assert_eq!(sources[1].kind.as_deref(), Some("report"));
+        assert!(to_toml(&sources).contains("[[source]]\nid = \"liu2025\"\ntitle = \"Beijing is not celebrating\"\ndate = \"2025-08-17\"\n"));
+    }
+
+    #[test]
+    fn entries_without_a_date_are_refused_by_name() {
+        let errors = from_bibtex("@misc{nodate, title = {T}}").unwrap_err();
+        assert_eq!(
+            errors[0].message,
+            "the entry `nodate` needs a title and a date (or year)"
+        );
+        let errors = from_csl_json(r#"[{"id": "x", "title": "T"}]"#).unwrap_err();
+        assert_eq!(
+            errors[0].message,
+            "item 1 (`x`) needs a title and an issued date"
+        );
+    }
+
+    #[test]
+    fn toml_strings_are_escaped() {
+        assert_eq!(toml_string("a \"b\" \\ c\n"), "\"a \\\"b\\\" \\\\ c\\n\"");
+    }
 }
