@@ -407,21 +407,31 @@ pub fn render_site(compiled: &Compiled, sink: &dyn Sink) -> Vec<Diagnostic> {
         highlight_css: css_mode,
     };
     // The exports are one long serial job: make them beside the pages, not after them.
-    let (mut errors, mut extra) = rayon::join(
+    // The data files are serial jobs: make them beside the pages, and hand each to the sink as
+    // soon as it exists so that none waits in memory for the others.
+    let (mut errors, data_errors) = rayon::join(
         || render::render_pages(&renderer, &inputs, sink),
         || {
             let tag_urls: Vec<String> = crate::indexes::tags(book)
                 .into_iter()
                 .map(|t| t.url)
                 .collect();
-            let mut files = crate::export::exports(book, resolved);
-            files.push(crate::feeds::atom(book));
-            files.push(crate::search::index(book, scans));
-            files.push(crate::sources_io::csl_json(book));
-            files.push(crate::feeds::sitemap(book, &tag_urls));
-            files
+            let makers: [&dyn Fn() -> Vec<OutputFile>; 5] = [
+                &|| crate::export::exports(book, resolved),
+                &|| vec![crate::feeds::atom(book)],
+                &|| vec![crate::search::index(book, scans)],
+                &|| vec![crate::sources_io::csl_json(book)],
+                &|| vec![crate::feeds::sitemap(book, &tag_urls)],
+            ];
+            makers
+                .iter()
+                .flat_map(|make| make())
+                .filter_map(|file| sink.write(file).err())
+                .collect::<Vec<_>>()
         },
     );
+    errors.extend(data_errors);
+    let mut extra = Vec::new();
     let overridden = |path: &str| files.statics.iter().any(|f| f.rel == path);
     for (path, text) in crate::theme::STATIC {
         if !overridden(path) {
