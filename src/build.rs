@@ -49,6 +49,7 @@ pub struct Compiled {
     /// The scan of each brief's body, by brief index.
     pub scans: Vec<Scan>,
     pub resolved: Resolved,
+    pub history: crate::history::History,
     pub output_dir: PathBuf,
     pub warnings: Diagnostics,
     pub timings: Timings,
@@ -181,8 +182,10 @@ pub fn compile(options: &Options) -> Result<Compiled, Diagnostics> {
     let (parts, failed) = parse_files(&files, &mut diagnostics);
     timings.lap("front matter", &mut clock);
 
-    let (book, problems) = Book::assemble(config, parts, options.drafts);
+    let (mut book, problems) = Book::assemble(config, parts, options.drafts);
     diagnostics.extend(problems);
+    let history = read_history(&options.root, book.config.git, &mut diagnostics);
+    dates_from_history(&mut book, &history);
     let urls = page_urls(&book, &failed);
     let (scans, section_anchors) = scan_bodies(&book, &urls, &mut diagnostics);
     timings.lap("markdown scan", &mut clock);
@@ -205,10 +208,46 @@ pub fn compile(options: &Options) -> Result<Compiled, Diagnostics> {
         book,
         scans,
         resolved,
+        history,
         output_dir,
         warnings: diagnostics,
         timings,
     })
+}
+
+/// The book's git history when `[git] enabled` allows it: by default, when the book is in a git
+/// work tree. Anything that stops git from helping is one warning, never an error.
+fn read_history(
+    root: &Path,
+    enabled: Option<bool>,
+    diagnostics: &mut Diagnostics,
+) -> crate::history::History {
+    let in_a_repository = || {
+        let start = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+        start.ancestors().any(|dir| dir.join(".git").exists())
+    };
+    if enabled == Some(false) || (enabled.is_none() && !in_a_repository()) {
+        return Default::default();
+    }
+    crate::history::read(root).unwrap_or_else(|warning| {
+        diagnostics.push(warning.in_file("site.toml"));
+        Default::default()
+    })
+}
+
+/// A brief without `updated` takes the date of the last commit that touched its file.
+fn dates_from_history(book: &mut Book, history: &crate::history::History) {
+    for b in &mut book.briefs {
+        if b.brief.updated.is_none() {
+            if let Some(last) = history
+                .revisions
+                .get(&b.brief.file.path)
+                .and_then(|r| r.first())
+            {
+                b.brief.updated = Some(last.date).filter(|d| *d > b.brief.date);
+            }
+        }
+    }
 }
 
 /// When site.toml is broken, content is still checked with neutral settings.
@@ -389,6 +428,7 @@ pub fn render_site(compiled: &Compiled, sink: &dyn Sink) -> Vec<Diagnostic> {
         book,
         scans,
         resolved,
+        history,
         ..
     } = compiled;
     let renderer = match Renderer::new(&files.templates) {
@@ -405,6 +445,7 @@ pub fn render_site(compiled: &Compiled, sink: &dyn Sink) -> Vec<Diagnostic> {
         resolved,
         markdown: markdown_context(book, &urls, &highlighter, &facts),
         highlight_css: css_mode,
+        history,
     };
     // The exports are one long serial job: make them beside the pages, not after them.
     // The data files are serial jobs: make them beside the pages, and hand each to the sink as
@@ -417,7 +458,7 @@ pub fn render_site(compiled: &Compiled, sink: &dyn Sink) -> Vec<Diagnostic> {
                 .map(|t| t.url)
                 .collect();
             let makers: [&dyn Fn() -> Vec<OutputFile>; 5] = [
-                &|| crate::export::exports(book, resolved),
+                &|| crate::export::exports(book, resolved, history),
                 &|| vec![crate::feeds::atom(book)],
                 &|| vec![crate::search::index(book, scans)],
                 &|| vec![crate::sources_io::csl_json(book)],

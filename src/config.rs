@@ -17,10 +17,12 @@ const TOP_KEYS: &[&str] = &[
     "output_dir",
     "markdown",
     "check",
+    "git",
     "extra",
 ];
 const MARKDOWN_KEYS: &[&str] = &["highlight_theme", "allow_raw_html"];
 const CHECK_KEYS: &[&str] = &["stale_after_days", "reference_date"];
+const GIT_KEYS: &[&str] = &["enabled"];
 
 /// The syntect theme used when `site.toml` names none: light, and shipped with syntect.
 pub const DEFAULT_HIGHLIGHT_THEME: &str = "InspiredGitHub";
@@ -38,6 +40,8 @@ pub struct Config {
     pub allow_raw_html: bool,
     pub stale_after_days: i64,
     pub reference_date: Option<Date>,
+    /// `[git] enabled`: `None` means "when the book is in a git work tree".
+    pub git: Option<bool>,
     pub extra: serde_json::Value,
 }
 
@@ -112,6 +116,10 @@ pub fn parse(file: &Arc<SourceFile>) -> (Option<Config>, Vec<Diagnostic>) {
             reference_date = d.date(n).map(|date| date.first_day());
         }
     }
+    let git = f
+        .get("git")
+        .and_then(|n| d.fields(n, "[git]", GIT_KEYS))
+        .and_then(|g| g.get("enabled").and_then(|n| d.bool(n)));
     let extra = f
         .get("extra")
         .map_or(serde_json::json!({}), |n| n.value.to_json());
@@ -127,6 +135,7 @@ pub fn parse(file: &Arc<SourceFile>) -> (Option<Config>, Vec<Diagnostic>) {
             allow_raw_html,
             stale_after_days,
             reference_date,
+            git,
             extra,
         }),
         _ => None,

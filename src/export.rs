@@ -33,6 +33,7 @@ struct BriefJson<'a> {
     related: Vec<&'a str>,
     linked_from: Vec<&'a str>,
     cites: &'a [String],
+    revisions: &'a [crate::history::Revision],
 }
 
 #[derive(Serialize)]
@@ -93,8 +94,12 @@ struct FactJson<'a> {
 }
 
 /// `data/book.json` and `data/facts.csv`.
-pub fn exports(book: &Book, resolved: &Resolved) -> Vec<OutputFile> {
-    let json = book_json(book, resolved);
+pub fn exports(
+    book: &Book,
+    resolved: &Resolved,
+    history: &crate::history::History,
+) -> Vec<OutputFile> {
+    let json = book_json(book, resolved, history);
     let mut bytes = json_for_html(&serde_json::to_vec_pretty(&json).expect("the book serializes"));
     bytes.push(b'\n');
     vec![
@@ -125,7 +130,11 @@ pub fn json_for_html(json: &[u8]) -> Vec<u8> {
     out
 }
 
-fn book_json<'a>(book: &'a Book, resolved: &'a Resolved) -> BookJson<'a> {
+fn book_json<'a>(
+    book: &'a Book,
+    resolved: &'a Resolved,
+    history: &'a crate::history::History,
+) -> BookJson<'a> {
     let path = |i: usize| book.briefs[i].brief.path.as_str();
     let mut briefs: Vec<BriefJson> = book
         .briefs
@@ -144,6 +153,11 @@ fn book_json<'a>(book: &'a Book, resolved: &'a Resolved) -> BookJson<'a> {
             related: resolved.related[i].iter().map(|&j| path(j)).collect(),
             linked_from: resolved.linked_from[i].iter().map(|&j| path(j)).collect(),
             cites: &resolved.cites[i],
+            revisions: history
+                .revisions
+                .get(&b.brief.file.path)
+                .map(Vec::as_slice)
+                .unwrap_or_default(),
         })
         .collect();
     briefs.sort_by(|a, b| a.path.cmp(b.path));

@@ -19,6 +19,7 @@ pub mod export;
 pub mod feeds;
 pub mod frontmatter;
 pub mod highlight;
+pub mod history;
 pub mod indexes;
 pub mod load;
 pub mod markdown;

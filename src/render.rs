@@ -116,6 +116,7 @@ pub struct Inputs<'a> {
     /// What rendering a body to HTML needs; `page_url` is set per page.
     pub markdown: markdown::Context<'a>,
     pub highlight_css: bool,
+    pub history: &'a crate::history::History,
 }
 
 impl Inputs<'_> {
@@ -160,6 +161,7 @@ pub fn render_pages(renderer: &Renderer, inputs: &Inputs, sink: &dyn Sink) -> Ve
         language: &inputs.book.config.language,
         extra: &inputs.book.config.extra,
         highlight_css: inputs.highlight_css,
+        build: inputs.history.head.as_ref(),
     };
     let contents = contents(inputs.book);
     let shared = Shared {
@@ -360,6 +362,12 @@ pub(crate) fn brief_view<'a>(inputs: &'a Inputs, i: usize, html: &'a str) -> Bri
         previous: i.checked_sub(1).map(|j| brief_link(&book.briefs[j])),
         next: book.briefs.get(i + 1).map(brief_link),
         json_ld: crate::feeds::json_ld(book, b, &inputs.resolved.cites[i]),
+        revisions: inputs
+            .history
+            .revisions
+            .get(&brief.file.path)
+            .map(Vec::as_slice)
+            .unwrap_or_default(),
     }
 }
 

@@ -16,6 +16,8 @@ pub struct SiteView<'a> {
     pub extra: &'a serde_json::Value,
     /// Whether `highlight.css` exists ("css" highlighting).
     pub highlight_css: bool,
+    /// The commit the site is built from, when the book is in git.
+    pub build: Option<&'a crate::history::Head>,
 }
 
 #[derive(Serialize, Clone)]
@@ -337,4 +339,6 @@ pub struct BriefView<'a> {
     pub next: Option<LinkView<'a>>,
     /// The brief's JSON-LD (schema.org), escaped for a script element.
     pub json_ld: String,
+    /// Commits that touched the brief's file, newest first (empty outside git).
+    pub revisions: &'a [crate::history::Revision],
 }

@@ -1,0 +1,164 @@
+//! A book's history from git: the commits that touched each file (one `git log` for the whole
+//! book, as Hugo's enableGitInfo does), and the commit the site is built from. git runs as a
+//! subprocess; a book outside git, a shallow clone or no git at all only cost a warning.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::process::Command;
+
+use serde::Serialize;
+
+use crate::date::PartialDate;
+use crate::diagnostic::Diagnostic;
+
+/// One commit as a revision of a brief.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Revision {
+    pub date: PartialDate,
+    pub commit: String,
+    pub subject: String,
+}
+
+/// The commit a build comes from.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Head {
+    pub commit: String,
+    pub short: String,
+    /// Whether the book's files had uncommitted changes.
+    pub dirty: bool,
+}
+
+#[derive(Debug, Default)]
+pub struct History {
+    /// Revisions by path relative to the book root (`content/chips/h20.md`), newest first.
+    pub revisions: HashMap<String, Vec<Revision>>,
+    pub head: Option<Head>,
+}
+
+const RECORD: char = '\u{1e}';
+const FIELD: char = '\u{1f}';
+
+/// Reads the history of the book at `root`; `Err` is the one warning to give when git cannot help.
+pub fn read(root: &Path) -> Result<History, Diagnostic> {
+    let unavailable = |why: String| {
+        Diagnostic::warning("git", format!("dates come from front matter only: {why}"))
+            .with_help("set `[git] enabled = false` in site.toml to silence this")
+    };
+    let inside = git(root, &["rev-parse", "--is-inside-work-tree"]).map_err(|e| unavailable(e))?;
+    if inside.trim() != "true" {
+        return Err(unavailable("the book is not in a git work tree".into()));
+    }
+    if git(root, &["rev-parse", "--is-shallow-repository"])
+        .map_err(unavailable)?
+        .trim()
+        == "true"
+    {
+        return Err(unavailable(
+            "this is a shallow clone, so the history is incomplete".into(),
+        ));
+    }
+    let format = format!("--format={RECORD}%H{FIELD}%h{FIELD}%ad{FIELD}%s");
+    let log = git(
+        root,
+        &[
+            "-c",
+            "core.quotePath=false",
+            "log",
+            "--date=short",
+            "--name-only",
+            "--no-renames",
+            "--relative",
+            &format,
+            "--",
+            ".",
+        ],
+    )
+    .map_err(unavailable)?;
+    let revisions = parse_log(&log);
+    let head = match git(root, &["rev-parse", "HEAD"]) {
+        Ok(commit) => {
+            let commit = commit.trim().to_string();
+            let dirty = !git(
+                root,
+                &[
+                    "status",
+                    "--porcelain",
+                    "--untracked-files=normal",
+                    "--",
+                    ".",
+                ],
+            )
+            .unwrap_or_default()
+            .trim()
+            .is_empty();
+            Some(Head {
+                short: commit.chars().take(7).collect(),
+                commit,
+                dirty,
+            })
+        }
+        Err(_) => None,
+    };
+    Ok(History { revisions, head })
+}
+
+/// `git log` records: a header line of fields, then the files the commit touched.
+fn parse_log(log: &str) -> HashMap<String, Vec<Revision>> {
+    let mut by_file: HashMap<String, Vec<Revision>> = HashMap::new();
+    for record in log.split(RECORD).filter(|r| !r.trim().is_empty()) {
+        let mut lines = record.lines();
+        let fields: Vec<&str> = lines.next().unwrap_or("").split(FIELD).collect();
+        let [_, short, date, subject] = fields.as_slice() else {
+            continue;
+        };
+        let Ok(date) = PartialDate::parse(date) else {
+            continue;
+        };
+        let revision = Revision {
+            date,
+            commit: short.to_string(),
+            subject: subject.to_string(),
+        };
+        for file in lines.map(str::trim).filter(|l| !l.is_empty()) {
+            by_file
+                .entry(file.to_string())
+                .or_default()
+                .push(revision.clone());
+        }
+    }
+    by_file
+}
+
+/// Runs git in `dir`; its standard output, or why it failed.
+pub fn git(dir: &Path, args: &[&str]) -> Result<String, String> {
+    let output = Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(args)
+        .output()
+        .map_err(|e| format!("git could not be run ({e})"))?;
+    if output.status.success() {
+        Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+    } else {
+        Err(String::from_utf8_lossy(&output.stderr).trim().to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn log_records_become_revisions_per_file() {
+        let log = format!(
+            "{RECORD}aaaa{FIELD}aaa{FIELD}2025-09-02{FIELD}Revise figures\n\ncontent/a b.md\ncontent/ü.md\n{RECORD}bbbb{FIELD}bbb{FIELD}2025-08-17{FIELD}First edition\n\ncontent/a b.md\n"
+        );
+        let history = parse_log(&log);
+        let revisions = &history["content/a b.md"];
+        assert_eq!(revisions.len(), 2);
+        assert_eq!(revisions[0].subject, "Revise figures");
+        assert_eq!(revisions[0].date.to_string(), "2025-09-02");
+        assert_eq!(revisions[1].commit, "bbb");
+        assert_eq!(history["content/ü.md"].len(), 1);
+    }
+}
