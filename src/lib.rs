@@ -15,6 +15,7 @@ pub mod conflicts;
 pub mod date;
 pub mod decode;
 pub mod diagnostic;
+pub mod diff;
 pub mod export;
 pub mod feeds;
 pub mod frontmatter;

@@ -79,6 +79,15 @@ enum Command {
         #[arg(long)]
         root: Option<PathBuf>,
     },
+    /// What changed in the book since REV (a commit, tag or branch), or between REV and REV2.
+    Diff {
+        rev: String,
+        rev2: Option<String>,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        #[arg(long)]
+        root: Option<PathBuf>,
+    },
     /// Report every error and warning in the book; writes nothing.
     Check {
         #[arg(long)]
@@ -188,6 +197,17 @@ fn main() -> ExitCode {
                 }
             }
         }
+        Command::Diff {
+            rev,
+            rev2,
+            format,
+            root,
+        } => diff(
+            &build::root_or_current(root.as_deref()),
+            &rev,
+            rev2.as_deref(),
+            format,
+        ),
         Command::Init { dir, force } => init(&dir.unwrap_or_else(|| PathBuf::from(".")), force),
         Command::Check {
             root,
@@ -267,6 +287,53 @@ fn init(dir: &std::path::Path, force: bool) -> ExitCode {
         }
         Err(d) => refuse(d),
     }
+}
+
+fn diff(root: &std::path::Path, rev: &str, rev2: Option<&str>, format: Format) -> ExitCode {
+    use briefbook::diff;
+    let failed = |(problems, content): diff::Failure| {
+        let problems: Diagnostics = problems.into_iter().collect();
+        print_text(&problems);
+        ExitCode::from(if content { 1 } else { 2 })
+    };
+    let old = match diff::edition_at(root, rev) {
+        Ok(edition) => edition,
+        Err(failure) => return failed(failure),
+    };
+    let (new_book, label, edition2) = match rev2 {
+        Some(rev2) => match diff::edition_at(root, rev2) {
+            Ok(edition) => {
+                let label = edition.label.clone();
+                (None, label, Some(edition))
+            }
+            Err(failure) => return failed(failure),
+        },
+        None => match build::compile(&Options {
+            root: root.to_path_buf(),
+            ..Options::default()
+        }) {
+            Ok(compiled) => (Some(compiled), "the work tree".to_string(), None),
+            Err(problems) => {
+                print_text(&problems);
+                eprintln!("the book in the work tree does not build");
+                return ExitCode::from(1);
+            }
+        },
+    };
+    let new = new_book
+        .as_ref()
+        .map(|c| &c.book)
+        .or(edition2.as_ref().map(|e| &e.compiled.book))
+        .expect("one of the two");
+    let changes = diff::compare(&old.compiled.book, new, &old.label, &label);
+    match format {
+        Format::Text => print!("{}", diff::to_text(&changes)),
+        Format::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(&changes).unwrap_or_default()
+        ),
+    }
+    ExitCode::SUCCESS
 }
 
 fn refuse(d: Diagnostic) -> ExitCode {

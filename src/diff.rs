@@ -1,0 +1,531 @@
+//! What changed between two editions of a book: each edition read from git into a private
+//! folder (never over the user's work tree), compiled, and compared as data.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+use serde::Serialize;
+
+use crate::book::Book;
+use crate::build::{self, Compiled, Options};
+use crate::diagnostic::Diagnostic;
+use crate::history::git;
+
+/// A book as it was at a revision, with the folder that holds it (removed when dropped).
+pub struct Edition {
+    pub compiled: Compiled,
+    pub label: String,
+    _folder: tempfile::TempDir,
+}
+
+/// Why an edition could not be read: the message, and whether it is a content problem (exit 1)
+/// rather than a usage or git problem (exit 2).
+pub type Failure = (Vec<Diagnostic>, bool);
+
+/// Reads the book at `root` as it was at `rev`.
+pub fn edition_at(root: &Path, rev: &str) -> Result<Edition, Failure> {
+    let usage = |message: String| (vec![Diagnostic::error("git", message)], false);
+    let top = git(root, &["rev-parse", "--show-toplevel"])
+        .map_err(|_| usage(format!("{} is not in a git repository", root.display())))?;
+    let prefix = git(root, &["rev-parse", "--show-prefix"])
+        .unwrap_or_default()
+        .trim()
+        .to_string();
+    let commit = git(
+        root,
+        &[
+            "rev-parse",
+            "--verify",
+            "--quiet",
+            &format!("{rev}^{{commit}}"),
+        ],
+    )
+    .map_err(|_| usage(format!("unknown revision `{rev}`")))?;
+    let short: String = commit.trim().chars().take(7).collect();
+    let folder =
+        tempfile::tempdir().map_err(|e| usage(format!("cannot make a temporary folder: {e}")))?;
+    extract(Path::new(top.trim()), commit.trim(), &prefix, folder.path()).map_err(usage)?;
+    let book_root = folder.path().join(&prefix);
+    if !book_root.join("site.toml").is_file() {
+        return Err(usage(format!(
+            "the book did not exist at `{rev}` (no {}site.toml there)",
+            prefix
+        )));
+    }
+    let options = Options {
+        root: book_root,
+        ..Default::default()
+    };
+    let compiled = build::compile(&options).map_err(|problems| {
+        let mut all: Vec<Diagnostic> = problems.into_iter().filter(|d| d.is_error()).collect();
+        all.insert(
+            0,
+            Diagnostic::error("diff", format!("the book at `{rev}` does not build")),
+        );
+        (all, true)
+    })?;
+    Ok(Edition {
+        compiled,
+        label: format!("{rev} ({short})"),
+        _folder: folder,
+    })
+}
+
+/// `git archive REV prefix | tar -x -C into`.
+fn extract(top: &Path, commit: &str, prefix: &str, into: &Path) -> Result<(), String> {
+    let mut archive = Command::new("git")
+        .arg("-C")
+        .arg(top)
+        .args(["archive", "--format=tar", commit])
+        .arg(if prefix.is_empty() { "." } else { prefix })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|e| format!("git could not be run ({e})"))?;
+    let stdout = archive.stdout.take().ok_or("no output from git archive")?;
+    let tar = Command::new("tar")
+        .arg("-x")
+        .arg("-C")
+        .arg(into)
+        .stdin(stdout)
+        .status()
+        .map_err(|e| format!("tar could not be run ({e})"))?;
+    let git_ok = archive.wait().map(|s| s.success()).unwrap_or(false);
+    if tar.success() && git_ok {
+        Ok(())
+    } else {
+        Err(format!("cannot read the book at {commit} from git"))
+    }
+}
+
+#[derive(Debug, Default, Serialize, PartialEq, Eq)]
+pub struct Changes {
+    pub from: String,
+    pub to: String,
+    pub briefs: BriefChanges,
+    pub claims: ClaimChanges,
+    pub facts: Vec<FactChange>,
+    pub sources: SourceChanges,
+}
+
+#[derive(Debug, Default, Serialize, PartialEq, Eq)]
+pub struct BriefChanges {
+    pub added: Vec<BriefRef>,
+    pub removed: Vec<BriefRef>,
+    pub retitled: Vec<Retitled>,
+    pub moved: Vec<Moved>,
+}
+
+#[derive(Debug, Serialize, PartialEq, Eq, Clone)]
+pub struct BriefRef {
+    pub path: String,
+    pub title: String,
+    /// The brief's page in the newer edition, when it has one.
+    pub url: Option<String>,
+}
+
+#[derive(Debug, Serialize, PartialEq, Eq)]
+pub struct Retitled {
+    pub path: String,
+    pub url: String,
+    pub from: String,
+    pub to: String,
+}
+
+#[derive(Debug, Serialize, PartialEq, Eq)]
+pub struct Moved {
+    pub from: String,
+    pub to: String,
+    pub title: String,
+    pub url: String,
+}
+
+#[derive(Debug, Default, Serialize, PartialEq, Eq)]
+pub struct ClaimChanges {
+    pub added: Vec<ClaimRef>,
+    pub removed: Vec<ClaimRef>,
+    pub changed: Vec<ClaimChange>,
+}
+
+#[derive(Debug, Serialize, PartialEq, Eq)]
+pub struct ClaimRef {
+    pub brief: String,
+    pub id: String,
+    pub text: String,
+    pub url: Option<String>,
+}
+
+#[derive(Debug, Serialize, PartialEq, Eq)]
+pub struct ClaimChange {
+    pub brief: String,
+    pub id: String,
+    pub url: String,
+    /// `text`, `status` or `confidence`.
+    pub field: &'static str,
+    pub from: Option<String>,
+    pub to: Option<String>,
+}
+
+#[derive(Debug, Serialize, PartialEq, Eq)]
+pub struct FactChange {
+    pub brief: String,
+    pub subject: String,
+    pub metric: String,
+    pub as_of: Option<String>,
+    pub url: String,
+    pub from: FactState,
+    pub to: FactState,
+}
+
+#[derive(Debug, Serialize, PartialEq, Eq)]
+pub struct FactState {
+    pub value: String,
+    pub unit: Option<String>,
+    pub source: String,
+}
+
+#[derive(Debug, Default, Serialize, PartialEq, Eq)]
+pub struct SourceChanges {
+    pub added: Vec<(String, String)>,
+    pub removed: Vec<(String, String)>,
+}
+
+impl Changes {
+    pub fn is_empty(&self) -> bool {
+        let b = &self.briefs;
+        let c = &self.claims;
+        b.added.is_empty()
+            && b.removed.is_empty()
+            && b.retitled.is_empty()
+            && b.moved.is_empty()
+            && c.added.is_empty()
+            && c.removed.is_empty()
+            && c.changed.is_empty()
+            && self.facts.is_empty()
+            && self.sources.added.is_empty()
+            && self.sources.removed.is_empty()
+    }
+}
+
+/// Compares two editions of a book. A brief removed at one path and added at another with the
+/// same title has moved.
+pub fn compare(old: &Book, new: &Book, from: &str, to: &str) -> Changes {
+    let titles = |book: &Book| -> BTreeMap<String, String> {
+        book.briefs
+            .iter()
+            .map(|b| (b.brief.path.clone(), b.brief.header.title.clone()))
+            .collect()
+    };
+    let (before, after) = (titles(old), titles(new));
+    let url = |path: &str| new.brief(path).map(|b| format!("{}index.html", b.url));
+    let mut changes = Changes {
+        from: from.into(),
+        to: to.into(),
+        ..Changes::default()
+    };
+    let mut added: Vec<BriefRef> = after
+        .iter()
+        .filter(|(p, _)| !before.contains_key(*p))
+        .map(|(p, t)| BriefRef {
+            path: p.clone(),
+            title: t.clone(),
+            url: url(p),
+        })
+        .collect();
+    let mut removed: Vec<BriefRef> = before
+        .iter()
+        .filter(|(p, _)| !after.contains_key(*p))
+        .map(|(p, t)| BriefRef {
+            path: p.clone(),
+            title: t.clone(),
+            url: None,
+        })
+        .collect();
+    // Old path -> new path, for briefs that moved.
+    let mut renamed: HashMap<String, String> = HashMap::new();
+    removed.retain(
+        |gone| match added.iter().position(|a| a.title == gone.title) {
+            Some(i) => {
+                let to = added.remove(i);
+                renamed.insert(gone.path.clone(), to.path.clone());
+                changes.briefs.moved.push(Moved {
+                    from: gone.path.clone(),
+                    to: to.path.clone(),
+                    title: to.title,
+                    url: to.url.unwrap_or_default(),
+                });
+                false
+            }
+            None => true,
+        },
+    );
+    for (path, title) in &before {
+        if let Some(now) = after.get(path).filter(|now| *now != title) {
+            changes.briefs.retitled.push(Retitled {
+                path: path.clone(),
+                url: url(path).unwrap_or_default(),
+                from: title.clone(),
+                to: now.clone(),
+            });
+        }
+    }
+    changes.briefs.added = added;
+    changes.briefs.removed = removed;
+    changes.claims = compare_claims(old, new, &renamed);
+    changes.facts = compare_facts(old, new, &renamed);
+    let sources = |book: &Book| -> BTreeMap<String, String> {
+        book.sources
+            .iter()
+            .map(|(id, s)| (id.clone(), s.title.clone()))
+            .collect()
+    };
+    let (was, is) = (sources(old), sources(new));
+    changes.sources.added = is
+        .iter()
+        .filter(|(id, _)| !was.contains_key(*id))
+        .map(|(a, b)| (a.clone(), b.clone()))
+        .collect();
+    changes.sources.removed = was
+        .iter()
+        .filter(|(id, _)| !is.contains_key(*id))
+        .map(|(a, b)| (a.clone(), b.clone()))
+        .collect();
+    changes
+}
+
+fn compare_claims(old: &Book, new: &Book, renamed: &HashMap<String, String>) -> ClaimChanges {
+    let claims = |book: &Book, rename: bool| -> BTreeMap<(String, String), crate::model::Claim> {
+        book.briefs
+            .iter()
+            .flat_map(|b| {
+                let path = if rename {
+                    renamed
+                        .get(&b.brief.path)
+                        .cloned()
+                        .unwrap_or_else(|| b.brief.path.clone())
+                } else {
+                    b.brief.path.clone()
+                };
+                b.brief
+                    .claims
+                    .iter()
+                    .map(move |c| ((path.clone(), c.id.clone()), c.clone()))
+            })
+            .collect()
+    };
+    let (before, after) = (claims(old, true), claims(new, false));
+    let url = |(path, id): &(String, String)| {
+        new.brief(path)
+            .map(|b| format!("{}index.html#claim-{id}", b.url))
+    };
+    let mut out = ClaimChanges::default();
+    for (key, claim) in &after {
+        match before.get(key) {
+            None => out.added.push(ClaimRef {
+                brief: key.0.clone(),
+                id: key.1.clone(),
+                text: claim.text.clone(),
+                url: url(key),
+            }),
+            Some(was) => {
+                let fields: [(&'static str, Option<&String>, Option<&String>); 3] = [
+                    ("text", Some(&was.text), Some(&claim.text)),
+                    ("status", Some(&was.status), Some(&claim.status)),
+                    (
+                        "confidence",
+                        was.confidence.as_ref(),
+                        claim.confidence.as_ref(),
+                    ),
+                ];
+                for (field, from, to) in fields {
+                    if from != to {
+                        out.changed.push(ClaimChange {
+                            brief: key.0.clone(),
+                            id: key.1.clone(),
+                            url: url(key).unwrap_or_default(),
+                            field,
+                            from: from.cloned(),
+                            to: to.cloned(),
+                        });
+                    }
+                }
+            }
+        }
+    }
+    for (key, claim) in &before {
+        if !after.contains_key(key) {
+            out.removed.push(ClaimRef {
+                brief: key.0.clone(),
+                id: key.1.clone(),
+                text: claim.text.clone(),
+                url: None,
+            });
+        }
+    }
+    out
+}
+
+/// Facts whose value, unit or source changed, matched by brief and id (or subject, metric, as-of).
+fn compare_facts(old: &Book, new: &Book, renamed: &HashMap<String, String>) -> Vec<FactChange> {
+    type Key = (String, String);
+    let facts = |book: &Book, rename: bool| -> BTreeMap<Key, (crate::model::Fact, usize)> {
+        book.briefs
+            .iter()
+            .flat_map(|b| {
+                let path = if rename {
+                    renamed
+                        .get(&b.brief.path)
+                        .cloned()
+                        .unwrap_or_else(|| b.brief.path.clone())
+                } else {
+                    b.brief.path.clone()
+                };
+                b.brief.facts.iter().enumerate().map(move |(k, f)| {
+                    let name = f.id.clone().unwrap_or_else(|| {
+                        format!(
+                            "{}|{}|{}",
+                            f.subject,
+                            f.metric,
+                            f.as_of.map(|d| d.to_string()).unwrap_or_default()
+                        )
+                    });
+                    ((path.clone(), name), (f.clone(), k))
+                })
+            })
+            .collect()
+    };
+    let (before, after) = (facts(old, true), facts(new, false));
+    let state = |f: &crate::model::Fact| FactState {
+        value: f.value.display(),
+        unit: f.unit.clone(),
+        source: f.source.value.clone(),
+    };
+    after
+        .iter()
+        .filter_map(|(key, (fact, k))| {
+            let (was, _) = before.get(key)?;
+            let (from, to) = (state(was), state(fact));
+            (from != to).then(|| FactChange {
+                brief: key.0.clone(),
+                subject: fact.subject.clone(),
+                metric: fact.metric.clone(),
+                as_of: fact.as_of.map(|d| d.to_string()),
+                url: new
+                    .brief(&key.0)
+                    .map(|b| {
+                        format!(
+                            "{}index.html#{}",
+                            b.url,
+                            crate::views::fact_anchor(fact, *k)
+                        )
+                    })
+                    .unwrap_or_default(),
+                from,
+                to,
+            })
+        })
+        .collect()
+}
+
+/// The changes for people: one line a change, grouped.
+pub fn to_text(changes: &Changes) -> String {
+    let mut out = format!("Changes from {} to {}\n", changes.from, changes.to);
+    if changes.is_empty() {
+        out.push_str("\nNo changes.\n");
+        return out;
+    }
+    let mut section = |title: &str, lines: Vec<String>| {
+        if !lines.is_empty() {
+            out.push_str(&format!("\n{title}\n"));
+            for line in lines {
+                out.push_str(&format!("  {line}\n"));
+            }
+        }
+    };
+    let b = &changes.briefs;
+    let mut briefs: Vec<String> = b
+        .added
+        .iter()
+        .map(|x| format!("+ {} \"{}\"", x.path, x.title))
+        .collect();
+    briefs.extend(
+        b.removed
+            .iter()
+            .map(|x| format!("- {} \"{}\"", x.path, x.title)),
+    );
+    briefs.extend(
+        b.retitled
+            .iter()
+            .map(|x| format!("~ {} retitled: \"{}\" -> \"{}\"", x.path, x.from, x.to)),
+    );
+    briefs.extend(
+        b.moved
+            .iter()
+            .map(|x| format!("> {} -> {} \"{}\"", x.from, x.to, x.title)),
+    );
+    section("Briefs", briefs);
+    let c = &changes.claims;
+    let mut claims: Vec<String> = c
+        .added
+        .iter()
+        .map(|x| format!("+ {}#claim-{}: {}", x.brief, x.id, x.text))
+        .collect();
+    claims.extend(
+        c.removed
+            .iter()
+            .map(|x| format!("- {}#claim-{}: {}", x.brief, x.id, x.text)),
+    );
+    let shown = |v: &Option<String>| v.clone().unwrap_or_else(|| "(none)".into());
+    claims.extend(c.changed.iter().map(|x| {
+        format!(
+            "~ {}#claim-{} {}: {} -> {}",
+            x.brief,
+            x.id,
+            x.field,
+            shown(&x.from),
+            shown(&x.to)
+        )
+    }));
+    section("Claims", claims);
+    let value = |s: &FactState| {
+        format!(
+            "{}{} ({})",
+            s.value,
+            s.unit.as_ref().map(|u| format!(" {u}")).unwrap_or_default(),
+            s.source
+        )
+    };
+    section(
+        "Facts",
+        changes
+            .facts
+            .iter()
+            .map(|f| {
+                format!(
+                    "~ {} {} / {}: {} -> {}",
+                    f.brief,
+                    f.subject,
+                    f.metric,
+                    value(&f.from),
+                    value(&f.to)
+                )
+            })
+            .collect(),
+    );
+    let mut sources: Vec<String> = changes
+        .sources
+        .added
+        .iter()
+        .map(|(id, t)| format!("+ {id} \"{t}\""))
+        .collect();
+    sources.extend(
+        changes
+            .sources
+            .removed
+            .iter()
+            .map(|(id, t)| format!("- {id} \"{t}\"")),
+    );
+    section("Sources", sources);
+    out
+}
