@@ -27,6 +27,8 @@ pub struct Options {
     /// Overrides `base_url`.
     pub base_url: Option<String>,
     pub drafts: bool,
+    /// Also render `changes/index.html`: what changed since this git revision.
+    pub changes_since: Option<String>,
 }
 
 /// How long each phase took.
@@ -50,6 +52,8 @@ pub struct Compiled {
     pub scans: Vec<Scan>,
     pub resolved: Resolved,
     pub history: crate::history::History,
+    /// What changed since `--changes-since`, when asked for.
+    pub changes: Option<crate::diff::Changes>,
     pub output_dir: PathBuf,
     pub warnings: Diagnostics,
     pub timings: Timings,
@@ -65,7 +69,18 @@ pub struct Built {
 
 /// Builds the site and writes it; on any error the previous output is left as it was.
 pub fn build(options: &Options) -> Result<Built, Diagnostics> {
-    write(compile(options)?)
+    let mut compiled = compile(options)?;
+    if let Some(rev) = &options.changes_since {
+        let old = crate::diff::edition_at(&options.root, rev)
+            .map_err(|(problems, _)| problems.into_iter().collect::<Diagnostics>())?;
+        compiled.changes = Some(crate::diff::compare(
+            &old.compiled.book,
+            &compiled.book,
+            &old.label,
+            "this edition",
+        ));
+    }
+    write(compiled)
 }
 
 /// Renders a compiled book into a staging folder and swaps it in; on any error (a template,
@@ -209,6 +224,7 @@ pub fn compile(options: &Options) -> Result<Compiled, Diagnostics> {
         scans,
         resolved,
         history,
+        changes: None,
         output_dir,
         warnings: diagnostics,
         timings,
@@ -429,6 +445,7 @@ pub fn render_site(compiled: &Compiled, sink: &dyn Sink) -> Vec<Diagnostic> {
         scans,
         resolved,
         history,
+        changes,
         ..
     } = compiled;
     let renderer = match Renderer::new(&files.templates) {
@@ -446,6 +463,7 @@ pub fn render_site(compiled: &Compiled, sink: &dyn Sink) -> Vec<Diagnostic> {
         markdown: markdown_context(book, &urls, &highlighter, &facts),
         highlight_css: css_mode,
         history,
+        changes: changes.as_ref(),
     };
     // The exports are one long serial job: make them beside the pages, not after them.
     // The data files are serial jobs: make them beside the pages, and hand each to the sink as

@@ -44,7 +44,7 @@ pub fn read(root: &Path) -> Result<History, Diagnostic> {
         Diagnostic::warning("git", format!("dates come from front matter only: {why}"))
             .with_help("set `[git] enabled = false` in site.toml to silence this")
     };
-    let inside = git(root, &["rev-parse", "--is-inside-work-tree"]).map_err(|e| unavailable(e))?;
+    let inside = git(root, &["rev-parse", "--is-inside-work-tree"]).map_err(&unavailable)?;
     if inside.trim() != "true" {
         return Err(unavailable("the book is not in a git work tree".into()));
     }

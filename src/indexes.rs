@@ -94,6 +94,16 @@ pub(crate) fn index_pages(
             "method/",
         ),
     ];
+    if let Some(changes) = inputs.changes {
+        out.push(page(
+            renderer,
+            cx("changes/", "changes", "What changed"),
+            "changes",
+            changes,
+            "changes.html",
+            "changes/",
+        ));
+    }
     out.par_extend(tags.par_iter().map(|tag| {
         let briefs = tag
             .briefs

@@ -37,6 +37,9 @@ enum Command {
         /// Print the time each phase took.
         #[arg(long)]
         timings: bool,
+        /// Also write changes/index.html: what changed since this git revision.
+        #[arg(long, value_name = "REV")]
+        changes_since: Option<String>,
     },
     /// Serve the book on this machine, rebuilding and reloading as files change.
     Serve {
@@ -117,12 +120,14 @@ fn main() -> ExitCode {
             base_url,
             drafts,
             timings,
+            changes_since,
         } => {
             let options = Options {
                 root: build::root_or_current(root.as_deref()),
                 output,
                 base_url,
                 drafts,
+                changes_since,
             };
             match build::build(&options) {
                 Ok(site) => {

@@ -117,6 +117,7 @@ pub struct Inputs<'a> {
     pub markdown: markdown::Context<'a>,
     pub highlight_css: bool,
     pub history: &'a crate::history::History,
+    pub changes: Option<&'a crate::diff::Changes>,
 }
 
 impl Inputs<'_> {

@@ -272,3 +272,26 @@ fn git_asked_for_outside_a_repository_is_one_warning() {
         run.stderr
     );
 }
+
+#[test]
+fn build_can_render_what_changed_since_an_edition() {
+    if !have_git() {
+        return;
+    }
+    let book = two_editions();
+    let run = briefbook(book.path(), &["build", "--changes-since", "v1"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let page = read(book.path(), "public/changes/index.html");
+    assert!(
+        page.contains("New: <a href=\"../chips/memory/index.html\">Memory</a>"),
+        "{page}"
+    );
+    assert!(page.contains("Retitled: <a href=\"../chips/h20/index.html\">The H20 reversal</a>, was “The H20 decision”"));
+    assert!(page.contains("<a href=\"../chips/h20/index.html#fact-shipments\">Nvidia H20 / Shipments to China</a> (2025): 1,500,000 units (cnn-2025) → 1,400,000 units (cnn-2025)"), "{page}");
+    assert!(broken_links(&book.path().join("public")).is_empty());
+    assert_eq!(briefbook(book.path(), &["build"]).code, 0);
+    assert!(
+        !book.path().join("public/changes").exists(),
+        "without the flag there is no changes page"
+    );
+}
