@@ -300,10 +300,7 @@ fn compare_claims(old: &Book, new: &Book, renamed: &HashMap<String, String>) -> 
             .iter()
             .flat_map(|b| {
                 let path = if rename {
-                    renamed
-                        .get(&b.brief.path)
-                        .cloned()
-                        .unwrap_or_else(|| b.brief.path.clone())
+                    current_path(&b.brief.path, renamed)
                 } else {
                     b.brief.path.clone()
                 };
@@ -366,6 +363,14 @@ fn compare_claims(old: &Book, new: &Book, renamed: &HashMap<String, String>) -> 
     out
 }
 
+/// Where a brief of the older edition lives in the newer one.
+fn current_path(path: &str, renamed: &HashMap<String, String>) -> String {
+    renamed
+        .get(path)
+        .cloned()
+        .unwrap_or_else(|| path.to_string())
+}
+
 /// Facts whose value, unit or source changed, matched by brief and id (or subject, metric, as-of).
 fn compare_facts(old: &Book, new: &Book, renamed: &HashMap<String, String>) -> Vec<FactChange> {
     type Key = (String, String);
@@ -374,10 +379,7 @@ fn compare_facts(old: &Book, new: &Book, renamed: &HashMap<String, String>) -> V
             .iter()
             .flat_map(|b| {
                 let path = if rename {
-                    renamed
-                        .get(&b.brief.path)
-                        .cloned()
-                        .unwrap_or_else(|| b.brief.path.clone())
+                    current_path(&b.brief.path, renamed)
                 } else {
                     b.brief.path.clone()
                 };

@@ -83,17 +83,10 @@ fn a_file_and_a_folder_brief_on_one_url_are_an_error_naming_both() {
         "content/chips/supply/index.md".into(),
         SUPPLY.replace("title: Supply", "title: Supply again"),
     );
-    let book = write_book(&files);
-    let run = briefbook(book.path(), &["check"]);
-    assert_eq!(run.code, 1);
-    let line = run
-        .stderr
-        .lines()
-        .find(|l| l.contains("error[url-collision]"))
-        .expect("a collision error");
-    assert!(
-        line.contains("content/chips/supply.md") && line.contains("content/chips/supply/index.md"),
-        "{line}"
+    assert_url_collision(
+        &files,
+        "content/chips/supply.md",
+        "content/chips/supply/index.md",
     );
 }
 

@@ -309,17 +309,5 @@ fn pages_that_land_on_one_url_are_an_error_naming_both() {
         "content/chips/other.md".into(),
         SUPPLY.replace("title: Supply", "title: Other\nslug: supply"),
     );
-    let book = write_book(&files);
-    let run = briefbook(book.path(), &["check"]);
-    assert_eq!(run.code, 1);
-    let line = run
-        .stderr
-        .lines()
-        .find(|l| l.contains("error[url-collision]"))
-        .expect("a url-collision error");
-    assert!(
-        line.contains("content/chips/other.md") && line.contains("content/chips/supply.md"),
-        "{line}"
-    );
-    assert!(line.contains("chips/supply/"), "{line}");
+    assert_url_collision(&files, "content/chips/other.md", "content/chips/supply.md");
 }

@@ -306,18 +306,37 @@ fn odd_file_names_get_their_dates_and_shallow_clones_degrade_with_one_warning() 
     write(root, "content/chips/Überblick 2025.md", b"+++\ntitle = \"Uberblick\"\ndate = \"2025-08\"\nsummary = \"s\"\n+++\nText [@cnn-2025].\n");
     commit(root, "Add an overview", "2025-10-01T08:00:00Z");
     assert_eq!(briefbook(root, &["build"]).code, 0);
-    let json: serde_json::Value = serde_json::from_str(&read(root, "public/data/book.json")).unwrap();
-    let overview = json["briefs"].as_array().unwrap().iter().find(|b| b["path"] == "chips/Überblick 2025.md").expect("the brief");
+    let json: serde_json::Value =
+        serde_json::from_str(&read(root, "public/data/book.json")).unwrap();
+    let overview = json["briefs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["path"] == "chips/Überblick 2025.md")
+        .expect("the brief");
     assert_eq!(overview["updated"], "2025-10-01");
     assert_eq!(overview["revisions"][0]["subject"], "Add an overview");
     // A shallow clone has an incomplete history: front-matter dates, and one warning.
     let clones = tempfile::tempdir().unwrap();
     let shallow = clones.path().join("shallow");
     let url = format!("file://{}", root.display());
-    let out = Command::new("git").args(["clone", "-q", "--depth", "1", &url]).arg(&shallow).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = Command::new("git")
+        .args(["clone", "-q", "--depth", "1", &url])
+        .arg(&shallow)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let run = briefbook(&shallow, &["check"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert_eq!(run.stderr.matches("warning[git]").count(), 1, "{}", run.stderr);
+    assert_eq!(
+        run.stderr.matches("warning[git]").count(),
+        1,
+        "{}",
+        run.stderr
+    );
     assert!(run.stderr.contains("shallow clone"), "{}", run.stderr);
 }

@@ -300,3 +300,16 @@ impl Drop for Server {
         let _ = self.child.wait();
     }
 }
+
+/// Checks that `check` reports one URL collision naming both files.
+pub fn assert_url_collision(files: &BTreeMap<String, String>, first: &str, second: &str) {
+    let book = write_book(files);
+    let run = briefbook(book.path(), &["check"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let line = run
+        .stderr
+        .lines()
+        .find(|l| l.contains("error[url-collision]"))
+        .expect("a url-collision error");
+    assert!(line.contains(first) && line.contains(second), "{line}");
+}
