@@ -115,43 +115,6 @@ pub fn write(mut compiled: Compiled) -> Result<Built, Diagnostics> {
     })
 }
 
-/// A whole site in memory, by path: what the development server serves.
-pub struct MemorySite {
-    pub files: HashMap<String, Vec<u8>>,
-    pub warnings: Diagnostics,
-}
-
-/// Builds the site into memory, never touching the output folder.
-pub fn build_in_memory(options: &Options) -> Result<MemorySite, Diagnostics> {
-    let compiled = compile(options)?;
-    let sink = MemorySink::default();
-    let mut errors = Vec::new();
-    for (from, rel) in file_copies(&compiled) {
-        let copied = std::fs::read(from)
-            .map_err(|e| Diagnostic::error("io", format!("cannot read {}: {e}", from.display())))
-            .and_then(|bytes| {
-                sink.write(OutputFile {
-                    path: rel.to_string(),
-                    bytes,
-                })
-            });
-        errors.extend(copied.err());
-    }
-    errors.extend(render_site(&compiled, &sink));
-    if !errors.is_empty() {
-        let mut all = compiled.warnings;
-        all.extend(errors);
-        return Err(all);
-    }
-    let files = sink.files.into_inner().map_err(|_| {
-        Diagnostics::from_iter([Diagnostic::error("io", "a rendering thread panicked")])
-    })?;
-    Ok(MemorySite {
-        files,
-        warnings: compiled.warnings,
-    })
-}
-
 /// Every error and warning, writing nothing and running no template.
 pub fn check(options: &Options) -> Diagnostics {
     match compile(options) {
@@ -439,6 +402,17 @@ fn markdown_context<'a>(
 
 /// Every page, the exports and the theme's files, into `sink`; returns the errors.
 pub fn render_site(compiled: &Compiled, sink: &dyn Sink) -> Vec<Diagnostic> {
+    with_renderer(compiled, |renderer, inputs| {
+        render_everything(compiled, renderer, inputs, sink)
+    })
+    .unwrap_or_else(|e| vec![e])
+}
+
+/// Runs `work` with the templates compiled and everything rendering needs.
+pub(crate) fn with_renderer<T>(
+    compiled: &Compiled,
+    work: impl FnOnce(&Renderer, &render::Inputs) -> T,
+) -> Result<T, Diagnostic> {
     let Compiled {
         files,
         book,
@@ -448,11 +422,7 @@ pub fn render_site(compiled: &Compiled, sink: &dyn Sink) -> Vec<Diagnostic> {
         changes,
         ..
     } = compiled;
-    let renderer = match Renderer::new(&files.templates) {
-        Ok(renderer) => renderer,
-        Err(error) => return vec![error],
-    };
-    let css_mode = book.config.highlight_theme == "css";
+    let renderer = Renderer::new(&files.templates)?;
     let urls = page_urls(book, &[]);
     let highlighter = Highlighter::new(&book.config.highlight_theme);
     let facts = fact_index(book);
@@ -461,15 +431,32 @@ pub fn render_site(compiled: &Compiled, sink: &dyn Sink) -> Vec<Diagnostic> {
         scans,
         resolved,
         markdown: markdown_context(book, &urls, &highlighter, &facts),
-        highlight_css: css_mode,
+        highlight_css: book.config.highlight_theme == "css",
         history,
         changes: changes.as_ref(),
     };
-    // The exports are one long serial job: make them beside the pages, not after them.
+    Ok(work(&renderer, &inputs))
+}
+
+fn render_everything(
+    compiled: &Compiled,
+    renderer: &Renderer,
+    inputs: &render::Inputs,
+    sink: &dyn Sink,
+) -> Vec<Diagnostic> {
+    let Compiled {
+        files,
+        book,
+        scans,
+        resolved,
+        history,
+        ..
+    } = compiled;
+    let css_mode = inputs.highlight_css;
     // The data files are serial jobs: make them beside the pages, and hand each to the sink as
     // soon as it exists so that none waits in memory for the others.
     let (mut errors, data_errors) = rayon::join(
-        || render::render_pages(&renderer, &inputs, sink),
+        || render::render_pages(renderer, inputs, sink),
         || {
             let tag_urls: Vec<String> = crate::indexes::tags(book)
                 .into_iter()
@@ -527,37 +514,9 @@ impl Sink for Counted<'_> {
     }
 }
 
-/// The site in memory, by path.
-#[derive(Default)]
-struct MemorySink {
-    files: std::sync::Mutex<HashMap<String, Vec<u8>>>,
-}
-
-impl MemorySink {
-    fn files(&self) -> Result<std::sync::MutexGuard<'_, HashMap<String, Vec<u8>>>, Diagnostic> {
-        self.files
-            .lock()
-            .map_err(|_| Diagnostic::error("io", "a rendering thread panicked"))
-    }
-}
-
-impl Sink for MemorySink {
-    fn write(&self, file: OutputFile) -> Result<(), Diagnostic> {
-        self.files()?.insert(file.path, file.bytes);
-        Ok(())
-    }
-    fn append(&self, path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
-        self.files()?
-            .entry(path.to_string())
-            .or_default()
-            .extend_from_slice(bytes);
-        Ok(())
-    }
-}
-
 /// Static files, then co-located content files, as (from, path in the site). Pages written
 /// later win over a static file of the same path.
-fn file_copies(compiled: &Compiled) -> Vec<(&PathBuf, &str)> {
+pub(crate) fn file_copies(compiled: &Compiled) -> Vec<(&PathBuf, &str)> {
     let statics = compiled
         .files
         .statics

@@ -24,6 +24,7 @@ pub mod history;
 pub mod indexes;
 pub mod load;
 pub mod markdown;
+pub mod memory;
 pub mod model;
 pub mod output;
 pub mod page;

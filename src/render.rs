@@ -155,15 +155,7 @@ impl Inputs<'_> {
 
 /// Renders every page into `sink`, pages in parallel; returns the errors (none when all went well).
 pub fn render_pages(renderer: &Renderer, inputs: &Inputs, sink: &dyn Sink) -> Vec<Diagnostic> {
-    let site = SiteView {
-        title: &inputs.book.config.title,
-        base_url: &inputs.book.config.base_url,
-        description: &inputs.book.config.description,
-        language: &inputs.book.config.language,
-        extra: &inputs.book.config.extra,
-        highlight_css: inputs.highlight_css,
-        build: inputs.history.head.as_ref(),
-    };
+    let site = site_view(inputs);
     let contents = contents(inputs.book);
     let shared = Shared {
         site: &site,
@@ -192,6 +184,58 @@ pub fn render_pages(renderer: &Renderer, inputs: &Inputs, sink: &dyn Sink) -> Ve
     errors.sort_by(|a, b| a.message.cmp(&b.message));
     errors.dedup_by(|a, b| a.message == b.message);
     errors
+}
+
+/// The book-wide values every page template sees.
+fn site_view<'a>(inputs: &Inputs<'a>) -> SiteView<'a> {
+    let config = &inputs.book.config;
+    SiteView {
+        title: &config.title,
+        base_url: &config.base_url,
+        description: &config.description,
+        language: &config.language,
+        extra: &config.extra,
+        highlight_css: inputs.highlight_css,
+        build: inputs.history.head.as_ref(),
+    }
+}
+
+/// Only the pages of the briefs `which` (for a rebuild after edits to their bodies).
+pub fn render_briefs(
+    renderer: &Renderer,
+    inputs: &Inputs,
+    which: &[usize],
+    sink: &dyn Sink,
+) -> Vec<Diagnostic> {
+    let site = site_view(inputs);
+    let contents = contents(inputs.book);
+    let shared = Shared {
+        site: &site,
+        contents: &contents,
+    };
+    which
+        .par_iter()
+        .filter_map(|&i| {
+            brief_page(renderer, &shared, inputs, i)
+                .and_then(|file| sink.write(file))
+                .err()
+        })
+        .collect()
+}
+
+/// Only the print edition.
+pub fn render_print(
+    renderer: &Renderer,
+    inputs: &Inputs,
+    sink: &dyn Sink,
+) -> Result<(), Diagnostic> {
+    let site = site_view(inputs);
+    let contents = contents(inputs.book);
+    let shared = Shared {
+        site: &site,
+        contents: &contents,
+    };
+    crate::print::print_edition(renderer, &shared, inputs, sink)
 }
 
 pub(crate) struct Shared<'a> {

@@ -188,3 +188,37 @@ fn init_makes_a_book_that_checks_clean_and_refuses_to_overwrite() {
 fn briefbook_in(root: &std::path::Path, args: &[&str]) -> Run {
     briefbook(root, args)
 }
+
+#[test]
+fn an_edit_to_a_body_renders_only_that_page_and_print_follows() {
+    let book = write_book(&base_book());
+    let root = book.path();
+    let server = Server::start(root);
+    server.wait_for("/chips/h20/", |p| p.contains("The ban was lifted"));
+    write(
+        root,
+        "content/chips/h20.md",
+        H20.replace("The ban was lifted", "The ban was lifted in July")
+            .as_bytes(),
+    );
+    server.wait_for("/chips/h20/", |p| p.contains("The ban was lifted in July"));
+    let log = server.log.lock().unwrap().clone();
+    assert!(log.contains("updated 1 brief page(s) in "), "{log}");
+    // Pages that show only its front matter are kept; the print edition is made on request.
+    assert!(server.get("/chips/supply/").1.contains("The H20 decision"));
+    let (status, print) = server.get("/print/");
+    assert_eq!(status, 200);
+    assert!(
+        print.contains("The ban was lifted in July"),
+        "the print edition follows the edit"
+    );
+    // A change to front matter rebuilds everything.
+    write(
+        root,
+        "content/chips/h20.md",
+        H20.replace("The H20 decision", "The H20 turn").as_bytes(),
+    );
+    server.wait_for("/chips/supply/", |p| p.contains("The H20 turn"));
+    let log = server.log.lock().unwrap().clone();
+    assert!(log.matches("built ").count() >= 2, "{log}");
+}

@@ -20,8 +20,9 @@ use tokio::sync::watch as channel;
 use tokio_stream::wrappers::WatchStream;
 use tokio_stream::StreamExt;
 
-use crate::build::{self, Options};
+use crate::build::Options;
 use crate::diagnostic::Diagnostics;
+use crate::memory::{self, MemorySite};
 pub use site::{lookup, Lookup, Snapshot};
 
 /// What `serve` was asked for.
@@ -59,11 +60,12 @@ async fn serve(options: ServeOptions) -> Result<(), String> {
         "serving {} at {url} (Ctrl-C to stop)",
         options.root.display()
     ));
-    rebuild(&build_options, &sender);
+    let mut last = None;
+    rebuild(&build_options, &sender, &mut last);
     if options.open {
         let _ = std::process::Command::new("xdg-open").arg(&url).spawn();
     }
-    let _watcher = watch_book(build_options, sender)?;
+    let _watcher = watch_book(build_options, sender, last)?;
     let app = Router::new()
         .route(site::LIVE_PATH, get(live))
         .fallback(file)
@@ -77,22 +79,38 @@ async fn serve(options: ServeOptions) -> Result<(), String> {
 }
 
 /// Builds in memory and publishes the result: a new site, or the old one with the errors.
-fn rebuild(options: &Options, sender: &channel::Sender<Arc<Snapshot>>) {
+/// `last` is the last site that built, the base of partial rebuilds.
+fn rebuild(
+    options: &Options,
+    sender: &channel::Sender<Arc<Snapshot>>,
+    last: &mut Option<MemorySite>,
+) {
     let start = Instant::now();
-    let result = build::build_in_memory(options);
+    let result = memory::rebuild(options, last.as_ref());
     let elapsed = start.elapsed().as_millis();
-    let previous = sender.borrow().files.clone();
     let snapshot = match result {
+        Ok(site) if site.partial == Some(0) => {
+            // Saved without a change: nothing to publish, no page to reload.
+            say(format!("no change ({elapsed} ms)"));
+            return;
+        }
         Ok(site) => {
+            let what = match site.partial {
+                Some(n) => format!("updated {n} brief page(s)"),
+                None => format!("built {} files", site.files.len()),
+            };
             say(format!(
-                "built {} files in {elapsed} ms{}",
-                site.files.len(),
+                "{what} in {elapsed} ms{}",
                 warning_note(&site.warnings)
             ));
-            Snapshot {
-                files: Arc::new(site.files),
+            let snapshot = Snapshot {
+                files: Arc::new(site.files.clone()),
                 errors: None,
-            }
+                compiled: Some(site.compiled.clone()),
+                print: Default::default(),
+            };
+            *last = Some(site);
+            snapshot
         }
         Err(problems) => {
             let text: String = problems
@@ -106,9 +124,12 @@ fn rebuild(options: &Options, sender: &channel::Sender<Arc<Snapshot>>) {
                 "build failed in {elapsed} ms with {} error(s); still serving the last good site",
                 problems.error_count()
             ));
+            let previous = sender.borrow();
             Snapshot {
-                files: previous,
+                files: previous.files.clone(),
                 errors: Some(text),
+                compiled: previous.compiled.clone(),
+                print: Default::default(),
             }
         }
     };
@@ -133,6 +154,7 @@ fn warning_note(warnings: &Diagnostics) -> String {
 fn watch_book(
     options: Options,
     sender: channel::Sender<Arc<Snapshot>>,
+    mut last: Option<MemorySite>,
 ) -> Result<impl Drop, String> {
     let (events, changes) = std::sync::mpsc::channel();
     let mut debouncer =
@@ -156,7 +178,7 @@ fn watch_book(
                 .flat_map(|e| e.event.paths.iter())
                 .any(|path| watch::matters(&root, &output, path));
             if changed {
-                rebuild(&options, &sender);
+                rebuild(&options, &sender, &mut last);
             }
         }
     });
@@ -203,6 +225,13 @@ async fn file(State(site): State<Site>, method: Method, uri: Uri) -> Response {
         )
             .into_response();
     }
+    if !snapshot.files.contains_key(memory::PRINT)
+        && lookup(&print_only(), uri.path()) == Lookup::File(memory::PRINT.into())
+    {
+        if let Some(page) = print_on_request(&snapshot) {
+            return page;
+        }
+    }
     match lookup(&snapshot.files, uri.path()) {
         Lookup::File(path) => respond(&snapshot, &path, StatusCode::OK),
         Lookup::Redirect(to) => {
@@ -215,12 +244,39 @@ async fn file(State(site): State<Site>, method: Method, uri: Uri) -> Response {
     }
 }
 
+fn print_only() -> std::collections::HashMap<String, ()> {
+    std::collections::HashMap::from([(memory::PRINT.to_string(), ())])
+}
+
+/// After a partial rebuild the print edition is made when first asked for, once per snapshot.
+fn print_on_request(snapshot: &Snapshot) -> Option<Response> {
+    let compiled = snapshot.compiled.as_ref()?;
+    let bytes = tokio::task::block_in_place(|| {
+        snapshot.print.get_or_init(|| {
+            Arc::new(
+                memory::print_edition(compiled).unwrap_or_else(|e| site::errors_page(&e.render())),
+            )
+        })
+    });
+    let body = site::inject(bytes, snapshot.errors.as_deref());
+    Some(
+        (
+            [
+                (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+                (header::CACHE_CONTROL, "no-store"),
+            ],
+            body,
+        )
+            .into_response(),
+    )
+}
+
 fn respond(snapshot: &Snapshot, path: &str, status: StatusCode) -> Response {
     let bytes = &snapshot.files[path];
     let body = if path.ends_with(".html") {
         site::inject(bytes, snapshot.errors.as_deref())
     } else {
-        bytes.clone()
+        bytes.to_vec()
     };
     let headers = [
         (header::CONTENT_TYPE, site::content_type(path)),

@@ -10,9 +10,13 @@ use crate::text::escape_html;
 #[derive(Default)]
 pub struct Snapshot {
     /// The last site that built, by path (`chips/h20/index.html`).
-    pub files: Arc<HashMap<String, Vec<u8>>>,
+    pub files: Arc<crate::memory::Files>,
     /// The problems of the latest build, as text, when it failed.
     pub errors: Option<String>,
+    /// What the site was built from, for the print edition on request.
+    pub compiled: Option<Arc<crate::build::Compiled>>,
+    /// The print edition, once made for this snapshot.
+    pub print: std::sync::OnceLock<Arc<Vec<u8>>>,
 }
 
 /// The file a request path names, or why there is none.
@@ -27,7 +31,7 @@ pub enum Lookup {
 /// Maps a raw request path to a file of the snapshot. Anything that could step outside the
 /// site (`..`, also percent-encoded; backslashes; NUL) is simply not found: the site is a map
 /// of paths, not a folder on disk, so there is nothing to traverse to.
-pub fn lookup(files: &HashMap<String, Vec<u8>>, raw_path: &str) -> Lookup {
+pub fn lookup<V>(files: &HashMap<String, V>, raw_path: &str) -> Lookup {
     let Ok(decoded) = percent_encoding::percent_decode_str(raw_path).decode_utf8() else {
         return Lookup::NotFound;
     };

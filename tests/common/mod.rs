@@ -226,6 +226,8 @@ pub fn attribute_values(html: &str, name: &str) -> Vec<String> {
 pub struct Server {
     child: Child,
     pub address: String,
+    /// What the server has printed so far.
+    pub log: std::sync::Arc<std::sync::Mutex<String>>,
 }
 
 impl Server {
@@ -240,15 +242,27 @@ impl Server {
         let mut stdout = BufReader::new(child.stdout.take().unwrap());
         let mut first = String::new();
         stdout.read_line(&mut first).unwrap();
-        // Keep reading the log so the server never writes into a closed pipe.
-        std::thread::spawn(move || std::io::copy(&mut stdout, &mut std::io::sink()));
+        // Keep reading the log (so the server never writes into a closed pipe), and keep it.
+        let log = std::sync::Arc::new(std::sync::Mutex::new(first.clone()));
+        let kept = log.clone();
+        std::thread::spawn(move || {
+            let mut line = String::new();
+            while stdout.read_line(&mut line).is_ok_and(|n| n > 0) {
+                kept.lock().unwrap().push_str(&line);
+                line.clear();
+            }
+        });
         let address = first
             .split("http://")
             .nth(1)
             .and_then(|rest| rest.split('/').next())
             .expect("a URL")
             .to_string();
-        Server { child, address }
+        Server {
+            child,
+            address,
+            log,
+        }
     }
 
     /// (status, headers and body) of one raw HTTP/1.1 request.

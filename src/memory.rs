@@ -1,0 +1,208 @@
+//! The site in memory, for the development server: built whole, or after an edit confined to
+//! the bodies of some briefs, only their pages again (every other page is shared with the last
+//! build, and the print edition is made when asked for).
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use crate::build::{self, file_copies, Compiled, Options};
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::render::{self, OutputFile, Sink};
+
+/// A site's files by path, shared between builds.
+pub type Files = HashMap<String, Arc<Vec<u8>>>;
+
+/// The path of the print edition, which a partial rebuild leaves to be made on request.
+pub const PRINT: &str = "print/index.html";
+
+pub struct MemorySite {
+    pub files: Files,
+    pub warnings: Diagnostics,
+    /// What it was built from: the base of the next partial rebuild, and of the print edition.
+    pub compiled: Arc<Compiled>,
+    /// How many brief pages were rendered again, for a partial rebuild.
+    pub partial: Option<usize>,
+}
+
+/// Builds the site into memory, never touching the output folder.
+pub fn build(options: &Options) -> Result<MemorySite, Diagnostics> {
+    rebuild(options, None)
+}
+
+/// Builds again after a change: only the changed briefs' pages when the change is confined to
+/// their bodies, everything otherwise.
+pub fn rebuild(
+    options: &Options,
+    previous: Option<&MemorySite>,
+) -> Result<MemorySite, Diagnostics> {
+    let compiled = build::compile(options)?;
+    let changed = previous.and_then(|p| changed_bodies(&p.compiled, &compiled).map(|c| (p, c)));
+    match changed {
+        Some((previous, changed)) => partial(compiled, previous, &changed),
+        None => whole(compiled),
+    }
+}
+
+fn whole(compiled: Compiled) -> Result<MemorySite, Diagnostics> {
+    let sink = MemorySink::default();
+    let mut errors = Vec::new();
+    for (from, rel) in file_copies(&compiled) {
+        let copied = std::fs::read(from)
+            .map_err(|e| Diagnostic::error("io", format!("cannot read {}: {e}", from.display())))
+            .and_then(|bytes| {
+                sink.write(OutputFile {
+                    path: rel.to_string(),
+                    bytes,
+                })
+            });
+        errors.extend(copied.err());
+    }
+    errors.extend(build::render_site(&compiled, &sink));
+    finish(compiled, sink, errors, None)
+}
+
+fn partial(
+    compiled: Compiled,
+    previous: &MemorySite,
+    changed: &[usize],
+) -> Result<MemorySite, Diagnostics> {
+    let sink = MemorySink {
+        files: Mutex::new(previous.files.clone()),
+    };
+    let errors = build::with_renderer(&compiled, |renderer, inputs| {
+        let mut errors = render::render_briefs(renderer, inputs, changed, &sink);
+        errors.extend(
+            sink.write(crate::search::index(inputs.book, inputs.scans))
+                .err(),
+        );
+        errors
+    })
+    .unwrap_or_else(|e| vec![e]);
+    if let Ok(mut files) = sink.files.lock() {
+        files.remove(PRINT);
+    }
+    finish(compiled, sink, errors, Some(changed.len()))
+}
+
+fn finish(
+    compiled: Compiled,
+    sink: MemorySink,
+    errors: Vec<Diagnostic>,
+    partial: Option<usize>,
+) -> Result<MemorySite, Diagnostics> {
+    if !errors.is_empty() {
+        let mut all = compiled.warnings;
+        all.extend(errors);
+        return Err(all);
+    }
+    let files = sink.files.into_inner().map_err(|_| {
+        Diagnostics::from_iter([Diagnostic::error("io", "a rendering thread panicked")])
+    })?;
+    let warnings = compiled.warnings.clone();
+    Ok(MemorySite {
+        files,
+        warnings,
+        compiled: Arc::new(compiled),
+        partial,
+    })
+}
+
+/// The print edition of a compiled book.
+pub fn print_edition(compiled: &Compiled) -> Result<Vec<u8>, Diagnostic> {
+    let sink = MemorySink::default();
+    build::with_renderer(compiled, |renderer, inputs| {
+        render::render_print(renderer, inputs, &sink)
+    })??;
+    let mut files = sink
+        .files
+        .into_inner()
+        .map_err(|_| Diagnostic::error("io", "a rendering thread panicked"))?;
+    files
+        .remove(PRINT)
+        .map(|bytes| Arc::try_unwrap(bytes).unwrap_or_else(|shared| (*shared).clone()))
+        .ok_or_else(|| Diagnostic::error("template", "the print edition was not written"))
+}
+
+/// The briefs whose bodies alone changed between two compiles of a book, if that is all that
+/// changed: the same configuration, templates and files, the same briefs with the same front
+/// matter, the same chapters and cover, and in each changed body the same headings, links and
+/// citations (which other pages show). `None` when anything else changed.
+pub fn changed_bodies(old: &Compiled, new: &Compiled) -> Option<Vec<usize>> {
+    let (a, b) = (&old.files, &new.files);
+    let same_files = a.config.text == b.config.text
+        && a.templates == b.templates
+        && a.sources_file.as_ref().map(|f| &f.text) == b.sources_file.as_ref().map(|f| &f.text)
+        && paths(&a.statics) == paths(&b.statics)
+        && paths(&a.assets) == paths(&b.assets)
+        && a.pages.len() == b.pages.len();
+    if !same_files || old.book.briefs.len() != new.book.briefs.len() {
+        return None;
+    }
+    let sections_same =
+        a.pages.iter().zip(&b.pages).all(|((pa, fa), (pb, fb))| {
+            pa == pb && (!pa.ends_with("_index.md") || fa.text == fb.text)
+        });
+    if !sections_same {
+        return None;
+    }
+    let mut changed = Vec::new();
+    for (i, (x, y)) in old.book.briefs.iter().zip(&new.book.briefs).enumerate() {
+        let (fx, fy) = (&x.brief.file.text, &y.brief.file.text);
+        if x.brief.path != y.brief.path
+            || x.url != y.url
+            || x.brief.header.body_offset != y.brief.header.body_offset
+        {
+            return None;
+        }
+        if fx[..x.brief.header.body_offset] != fy[..y.brief.header.body_offset] {
+            return None;
+        }
+        if fx != fy {
+            let (sx, sy) = (&old.scans[i], &new.scans[i]);
+            let same_interface = sx.headings == sy.headings
+                && sx.cited == sy.cited
+                && sx.markers == sy.markers
+                && sx
+                    .links
+                    .iter()
+                    .map(|l| (&l.path, &l.anchor))
+                    .eq(sy.links.iter().map(|l| (&l.path, &l.anchor)));
+            if !same_interface {
+                return None;
+            }
+            changed.push(i);
+        }
+    }
+    Some(changed)
+}
+
+fn paths(files: &[crate::load::FileRef]) -> Vec<&str> {
+    files.iter().map(|f| f.rel.as_str()).collect()
+}
+
+/// A sink that keeps files in memory.
+#[derive(Default)]
+struct MemorySink {
+    files: Mutex<Files>,
+}
+
+impl MemorySink {
+    fn files(&self) -> Result<std::sync::MutexGuard<'_, Files>, Diagnostic> {
+        self.files
+            .lock()
+            .map_err(|_| Diagnostic::error("io", "a rendering thread panicked"))
+    }
+}
+
+impl Sink for MemorySink {
+    fn write(&self, file: OutputFile) -> Result<(), Diagnostic> {
+        self.files()?.insert(file.path, Arc::new(file.bytes));
+        Ok(())
+    }
+    fn append(&self, path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
+        let mut files = self.files()?;
+        let entry = files.entry(path.to_string()).or_default();
+        Arc::make_mut(entry).extend_from_slice(bytes);
+        Ok(())
+    }
+}
