@@ -222,3 +222,14 @@ fn an_edit_to_a_body_renders_only_that_page_and_print_follows() {
     let log = server.log.lock().unwrap().clone();
     assert!(log.matches("built ").count() >= 2, "{log}");
 }
+
+#[test]
+fn an_edited_static_file_is_served_fresh() {
+    let mut files = base_book();
+    files.insert("static/note.txt".into(), "first".into());
+    let book = write_book(&files);
+    let server = Server::start(book.path());
+    server.wait_for("/note.txt", |p| p.ends_with("first"));
+    write(book.path(), "static/note.txt", b"second");
+    server.wait_for("/note.txt", |p| p.ends_with("second"));
+}

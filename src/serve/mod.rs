@@ -61,7 +61,7 @@ async fn serve(options: ServeOptions) -> Result<(), String> {
         options.root.display()
     ));
     let mut last = None;
-    rebuild(&build_options, &sender, &mut last);
+    rebuild(&build_options, &sender, &mut last, false);
     if options.open {
         let _ = std::process::Command::new("xdg-open").arg(&url).spawn();
     }
@@ -79,14 +79,15 @@ async fn serve(options: ServeOptions) -> Result<(), String> {
 }
 
 /// Builds in memory and publishes the result: a new site, or the old one with the errors.
-/// `last` is the last site that built, the base of partial rebuilds.
+/// `last` is the last site that built, the base of a partial rebuild when `in_part` allows one.
 fn rebuild(
     options: &Options,
     sender: &channel::Sender<Arc<Snapshot>>,
     last: &mut Option<MemorySite>,
+    in_part: bool,
 ) {
     let start = Instant::now();
-    let result = memory::rebuild(options, last.as_ref());
+    let result = memory::rebuild(options, last.as_ref().filter(|_| in_part));
     let elapsed = start.elapsed().as_millis();
     let snapshot = match result {
         Ok(site) if site.partial == Some(0) => {
@@ -172,13 +173,17 @@ fn watch_book(
             let Ok(batch) = batch else { continue };
             let output = root.join(output_dir_name(&root));
             // Reading files (as every build does) is an event too: only changes count.
-            let changed = batch
+            let changed: Vec<&std::path::Path> = batch
                 .iter()
                 .filter(|e| !e.event.kind.is_access() && !e.event.kind.is_other())
                 .flat_map(|e| e.event.paths.iter())
-                .any(|path| watch::matters(&root, &output, path));
-            if changed {
-                rebuild(&options, &sender, &mut last);
+                .map(|p| p.as_path())
+                .filter(|path| watch::matters(&root, &output, path))
+                .collect();
+            if !changed.is_empty() {
+                // Only edits to briefs may be rebuilt in part; any other file rebuilds all.
+                let in_part = changed.iter().all(|p| watch::is_brief(&root, p));
+                rebuild(&options, &sender, &mut last, in_part);
             }
         }
     });
