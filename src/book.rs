@@ -12,6 +12,7 @@ pub const RESERVED: &[&str] = &[
     "sources", "claims", "facts", "tags", "search", "print", "data", "method", "changes",
 ];
 
+#[derive(Clone)]
 pub struct Chapter {
     pub section: Section,
     /// Folder relative to `content/`: `chips` or `chips/supply`.
@@ -25,12 +26,14 @@ pub struct Chapter {
     pub depth: usize,
 }
 
+#[derive(Clone)]
 pub struct BookBrief {
     pub brief: Brief,
     pub url: String,
     pub chapter: usize,
 }
 
+#[derive(Clone)]
 pub struct Book {
     pub config: Config,
     pub cover: Section,

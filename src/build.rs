@@ -45,6 +45,7 @@ impl Timings {
 }
 
 /// A book read, checked and resolved: everything but its pages.
+#[derive(Clone)]
 pub struct Compiled {
     pub files: BookFiles,
     pub book: Book,
@@ -287,7 +288,7 @@ fn parse_files(files: &BookFiles, diagnostics: &mut Diagnostics) -> (Parts, Vec<
 }
 
 /// Content path to URL for every page `@/` links may name.
-fn page_urls(book: &Book, failed: &[String]) -> HashMap<String, String> {
+pub(crate) fn page_urls(book: &Book, failed: &[String]) -> HashMap<String, String> {
     let mut urls: HashMap<String, String> = book
         .briefs
         .iter()
@@ -358,7 +359,7 @@ fn scan_bodies(
 }
 
 /// Every fact with an id, as prose quotes it: the value with its unit, and its brief's page.
-fn fact_index(book: &Book) -> markdown::FactIndex {
+pub(crate) fn fact_index(book: &Book) -> markdown::FactIndex {
     let mut index = markdown::FactIndex::new();
     for b in &book.briefs {
         for fact in &b.brief.facts {
@@ -381,7 +382,7 @@ fn fact_index(book: &Book) -> markdown::FactIndex {
     index
 }
 
-fn markdown_context<'a>(
+pub(crate) fn markdown_context<'a>(
     book: &'a Book,
     urls: &'a HashMap<String, String>,
     highlighter: &'a Highlighter,

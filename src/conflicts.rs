@@ -13,13 +13,13 @@ pub type FactRef = (usize, usize);
 /// How many twins a page or message names before it says "and N more".
 pub const NAMED_TWINS: usize = 3;
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Conflicts {
     groups: Vec<Group>,
     group_of: HashMap<FactRef, usize>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct Group {
     /// Members in reading order, each with the id of its (value, unit) reading.
     members: Vec<(FactRef, usize)>,

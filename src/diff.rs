@@ -99,7 +99,7 @@ fn extract(top: &Path, commit: &str, prefix: &str, into: &Path) -> Result<(), St
     }
 }
 
-#[derive(Debug, Default, Serialize, PartialEq, Eq)]
+#[derive(Debug, Default, Serialize, PartialEq, Eq, Clone)]
 pub struct Changes {
     pub from: String,
     pub to: String,
@@ -109,7 +109,7 @@ pub struct Changes {
     pub sources: SourceChanges,
 }
 
-#[derive(Debug, Default, Serialize, PartialEq, Eq)]
+#[derive(Debug, Default, Serialize, PartialEq, Eq, Clone)]
 pub struct BriefChanges {
     pub added: Vec<BriefRef>,
     pub removed: Vec<BriefRef>,
@@ -125,7 +125,7 @@ pub struct BriefRef {
     pub url: Option<String>,
 }
 
-#[derive(Debug, Serialize, PartialEq, Eq)]
+#[derive(Debug, Serialize, PartialEq, Eq, Clone)]
 pub struct Retitled {
     pub path: String,
     pub url: String,
@@ -133,7 +133,7 @@ pub struct Retitled {
     pub to: String,
 }
 
-#[derive(Debug, Serialize, PartialEq, Eq)]
+#[derive(Debug, Serialize, PartialEq, Eq, Clone)]
 pub struct Moved {
     pub from: String,
     pub to: String,
@@ -141,14 +141,14 @@ pub struct Moved {
     pub url: String,
 }
 
-#[derive(Debug, Default, Serialize, PartialEq, Eq)]
+#[derive(Debug, Default, Serialize, PartialEq, Eq, Clone)]
 pub struct ClaimChanges {
     pub added: Vec<ClaimRef>,
     pub removed: Vec<ClaimRef>,
     pub changed: Vec<ClaimChange>,
 }
 
-#[derive(Debug, Serialize, PartialEq, Eq)]
+#[derive(Debug, Serialize, PartialEq, Eq, Clone)]
 pub struct ClaimRef {
     pub brief: String,
     pub id: String,
@@ -156,7 +156,7 @@ pub struct ClaimRef {
     pub url: Option<String>,
 }
 
-#[derive(Debug, Serialize, PartialEq, Eq)]
+#[derive(Debug, Serialize, PartialEq, Eq, Clone)]
 pub struct ClaimChange {
     pub brief: String,
     pub id: String,
@@ -167,7 +167,7 @@ pub struct ClaimChange {
     pub to: Option<String>,
 }
 
-#[derive(Debug, Serialize, PartialEq, Eq)]
+#[derive(Debug, Serialize, PartialEq, Eq, Clone)]
 pub struct FactChange {
     pub brief: String,
     pub subject: String,
@@ -178,14 +178,14 @@ pub struct FactChange {
     pub to: FactState,
 }
 
-#[derive(Debug, Serialize, PartialEq, Eq)]
+#[derive(Debug, Serialize, PartialEq, Eq, Clone)]
 pub struct FactState {
     pub value: String,
     pub unit: Option<String>,
     pub source: String,
 }
 
-#[derive(Debug, Default, Serialize, PartialEq, Eq)]
+#[derive(Debug, Default, Serialize, PartialEq, Eq, Clone)]
 pub struct SourceChanges {
     pub added: Vec<(String, String)>,
     pub removed: Vec<(String, String)>,

@@ -28,7 +28,7 @@ pub struct Head {
     pub dirty: bool,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct History {
     /// Revisions by path relative to the book root (`content/chips/h20.md`), newest first.
     pub revisions: HashMap<String, Vec<Revision>>,

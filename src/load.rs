@@ -9,6 +9,7 @@ use walkdir::WalkDir;
 use crate::diagnostic::{Diagnostic, SourceFile};
 
 /// Everything the build needs from disk, read into memory (static files are only listed).
+#[derive(Clone)]
 pub struct BookFiles {
     pub root: PathBuf,
     pub config: Arc<SourceFile>,

@@ -70,7 +70,7 @@ pub struct InternalLink {
 }
 
 /// What a body cites, links and names: all that `resolve` and `check` need from it.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Scan {
     pub headings: Vec<Heading>,
     /// Source ids in the order first cited: the citation numbers.

@@ -3,10 +3,12 @@
 //! build, and the print edition is made when asked for).
 
 use std::collections::HashMap;
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use crate::build::{self, file_copies, Compiled, Options};
 use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::markdown;
 use crate::render::{self, OutputFile, Sink};
 
 /// A site's files by path, shared between builds.
@@ -26,15 +28,23 @@ pub struct MemorySite {
 
 /// Builds the site into memory, never touching the output folder.
 pub fn build(options: &Options) -> Result<MemorySite, Diagnostics> {
-    rebuild(options, None)
+    rebuild(options, None, &[])
 }
 
 /// Builds again after a change: only the changed briefs' pages when the change is confined to
-/// their bodies, everything otherwise.
+/// their bodies, everything otherwise. `edited` are the files the change touched, when known: if
+/// they are all briefs whose bodies alone changed, the last compile is patched instead of
+/// reading and checking the whole book again.
 pub fn rebuild(
     options: &Options,
     previous: Option<&MemorySite>,
+    edited: &[PathBuf],
 ) -> Result<MemorySite, Diagnostics> {
+    if let Some(previous) = previous {
+        if let Some(patched) = patch(previous, options, edited) {
+            return patched;
+        }
+    }
     let compiled = build::compile(options)?;
     let changed = previous.and_then(|p| changed_bodies(&p.compiled, &compiled).map(|c| (p, c)));
     match changed {
@@ -105,6 +115,97 @@ fn finish(
         compiled: Arc::new(compiled),
         partial,
     })
+}
+
+/// The last compile with the edited briefs' bodies swapped in, rendered in part; `None` when the
+/// edit reaches beyond bodies (front matter, headings, links, citations, an error, another file).
+fn patch(
+    previous: &MemorySite,
+    options: &Options,
+    edited: &[PathBuf],
+) -> Option<Result<MemorySite, Diagnostics>> {
+    let old = &previous.compiled;
+    let book = &old.book;
+    let urls = build::page_urls(book, &[]);
+    let facts = build::fact_index(book);
+    let highlighter = crate::highlight::Highlighter::new(&book.config.highlight_theme);
+    let base = build::markdown_context(book, &urls, &highlighter, &facts);
+    let root = options
+        .root
+        .canonicalize()
+        .unwrap_or_else(|_| options.root.clone());
+    let mut edits = Vec::new();
+    for path in edited {
+        let rel = path
+            .strip_prefix(&root)
+            .ok()?
+            .strip_prefix("content")
+            .ok()?;
+        let rel = rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/");
+        let &i = book.brief_index.get(&rel)?;
+        let brief = &book.briefs[i].brief;
+        let text = std::fs::read_to_string(path).ok()?;
+        if text == brief.file.text {
+            continue;
+        }
+        let offset = brief.header.body_offset;
+        if text.get(..offset)? != &brief.file.text[..offset] {
+            return None;
+        }
+        let file = crate::diagnostic::SourceFile::new(brief.file.path.clone(), text);
+        let cx = markdown::Context {
+            page_url: &book.briefs[i].url,
+            page_path: &brief.path,
+            ..base
+        };
+        let scan = markdown::scan(&file, &file.text[offset..], offset, &cx);
+        let was = &old.scans[i];
+        let same_interface = scan.headings == was.headings
+            && scan.cited == was.cited
+            && scan.markers == was.markers
+            && scan
+                .links
+                .iter()
+                .map(|l| (&l.path, &l.anchor))
+                .eq(was.links.iter().map(|l| (&l.path, &l.anchor)));
+        if !same_interface || scan.diagnostics.iter().any(Diagnostic::is_error) {
+            return None;
+        }
+        edits.push((i, file, scan));
+    }
+    if edits.is_empty() {
+        // Saved without a change: the last site stands, no copy needed.
+        let site = MemorySite {
+            files: previous.files.clone(),
+            warnings: Diagnostics::default(),
+            compiled: old.clone(),
+            partial: Some(0),
+        };
+        return Some(Ok(site));
+    }
+    let mut compiled = (**old).clone();
+    let changed: Vec<usize> = edits.iter().map(|(i, _, _)| *i).collect();
+    for (i, file, scan) in edits {
+        let brief = &mut compiled.book.briefs[i].brief;
+        // The body's own warnings (an unsafe link, say) are replaced by the new scan's.
+        let body_line = file.position(brief.header.body_offset).0;
+        let path = file.path.clone();
+        compiled.warnings = std::mem::take(&mut compiled.warnings)
+            .into_iter()
+            .filter(|d| {
+                d.file.as_deref() != Some(&path) || d.line.is_none_or(|line| line < body_line)
+            })
+            .chain(scan.diagnostics.iter().cloned())
+            .collect();
+        brief.header.body = file.text[brief.header.body_offset..].to_string();
+        brief.file = file;
+        compiled.scans[i] = scan;
+    }
+    Some(partial(compiled, previous, &changed))
 }
 
 /// The print edition of a compiled book.

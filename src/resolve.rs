@@ -20,7 +20,7 @@ pub struct CitedBy {
     pub facts: Vec<usize>,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Resolved {
     /// Per brief: the briefs that link to it or list it as related, in path order.
     pub linked_from: Vec<Vec<usize>>,

@@ -233,3 +233,28 @@ fn an_edited_static_file_is_served_fresh() {
     write(book.path(), "static/note.txt", b"second");
     server.wait_for("/note.txt", |p| p.ends_with("second"));
 }
+
+#[test]
+fn a_body_edit_with_an_error_is_still_reported() {
+    let book = write_book(&base_book());
+    let root = book.path();
+    let server = Server::start(root);
+    server.wait_for("/chips/h20/", |p| p.contains("The ban was lifted"));
+    // Same headings, links and cited sources: only the error tells this edit apart.
+    write(
+        root,
+        "content/chips/h20.md",
+        H20.replace("Code stays literal", "See [@nope]. Code stays literal")
+            .as_bytes(),
+    );
+    let page = server.wait_for("/chips/h20/", |p| p.contains("briefbook-errors"));
+    assert!(page.contains("citation of unknown source `nope`"), "{page}");
+    write(
+        root,
+        "content/chips/h20.md",
+        H20.replace("Code stays literal", "Now fixed. Code stays literal")
+            .as_bytes(),
+    );
+    let page = server.wait_for("/chips/h20/", |p| p.contains("Now fixed."));
+    assert!(!page.contains("briefbook-errors"));
+}

@@ -61,7 +61,7 @@ async fn serve(options: ServeOptions) -> Result<(), String> {
         options.root.display()
     ));
     let mut last = None;
-    rebuild(&build_options, &sender, &mut last, false);
+    rebuild(&build_options, &sender, &mut last, None);
     if options.open {
         let _ = std::process::Command::new("xdg-open").arg(&url).spawn();
     }
@@ -80,14 +80,16 @@ async fn serve(options: ServeOptions) -> Result<(), String> {
 
 /// Builds in memory and publishes the result: a new site, or the old one with the errors.
 /// `last` is the last site that built, the base of a partial rebuild when `in_part` allows one.
+/// `edited` names the files that changed when they are all briefs (a rebuild in part may do).
 fn rebuild(
     options: &Options,
     sender: &channel::Sender<Arc<Snapshot>>,
     last: &mut Option<MemorySite>,
-    in_part: bool,
+    edited: Option<&[std::path::PathBuf]>,
 ) {
     let start = Instant::now();
-    let result = memory::rebuild(options, last.as_ref().filter(|_| in_part));
+    let base = last.as_ref().filter(|_| edited.is_some());
+    let result = memory::rebuild(options, base, edited.unwrap_or_default());
     let elapsed = start.elapsed().as_millis();
     let snapshot = match result {
         Ok(site) if site.partial == Some(0) => {
@@ -161,29 +163,37 @@ fn watch_book(
     let mut debouncer =
         notify_debouncer_full::new_debouncer(Duration::from_millis(100), None, events)
             .map_err(|e| format!("cannot watch the book: {e}"))?;
-    debouncer
-        .watch(&options.root, RecursiveMode::Recursive)
-        .map_err(|e| format!("cannot watch {}: {e}", options.root.display()))?;
+    // Watch the canonical path, so that event paths start with the root the filters strip.
     let root = options
         .root
         .canonicalize()
         .unwrap_or_else(|_| options.root.clone());
+    debouncer
+        .watch(&root, RecursiveMode::Recursive)
+        .map_err(|e| format!("cannot watch {}: {e}", root.display()))?;
     std::thread::spawn(move || {
         for batch in changes {
             let Ok(batch) = batch else { continue };
             let output = root.join(output_dir_name(&root));
             // Reading files (as every build does) is an event too: only changes count.
-            let changed: Vec<&std::path::Path> = batch
+            let mut changed: Vec<std::path::PathBuf> = batch
                 .iter()
                 .filter(|e| !e.event.kind.is_access() && !e.event.kind.is_other())
                 .flat_map(|e| e.event.paths.iter())
-                .map(|p| p.as_path())
                 .filter(|path| watch::matters(&root, &output, path))
+                .cloned()
                 .collect();
+            changed.sort();
+            changed.dedup();
             if !changed.is_empty() {
                 // Only edits to briefs may be rebuilt in part; any other file rebuilds all.
-                let in_part = changed.iter().all(|p| watch::is_brief(&root, p));
-                rebuild(&options, &sender, &mut last, in_part);
+                let briefs_only = changed.iter().all(|p| watch::is_brief(&root, p));
+                rebuild(
+                    &options,
+                    &sender,
+                    &mut last,
+                    briefs_only.then_some(changed.as_slice()),
+                );
             }
         }
     });
