@@ -8,6 +8,19 @@ use std::process::Command;
 
 use common::*;
 
+/// A brief's entry in the built site's `data/book.json`.
+fn brief_json(root: &Path, path: &str) -> serde_json::Value {
+    let json: serde_json::Value =
+        serde_json::from_str(&read(root, "public/data/book.json")).unwrap();
+    json["briefs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["path"] == path)
+        .cloned()
+        .unwrap_or_else(|| panic!("no brief {path}"))
+}
+
 fn have_git() -> bool {
     let found = Command::new("git")
         .arg("--version")
@@ -85,10 +98,7 @@ fn dates_revisions_and_the_colophon_come_from_history() {
     let book = two_editions();
     let root = book.path();
     assert_eq!(briefbook(root, &["build"]).code, 0);
-    let json: serde_json::Value =
-        serde_json::from_str(&read(root, "public/data/book.json")).unwrap();
-    let h20 = &json["briefs"][0];
-    assert_eq!(h20["path"], "chips/h20.md");
+    let h20 = brief_json(root, "chips/h20.md");
     assert_eq!(
         h20["updated"], "2025-09-10",
         "the last commit that touched it"
@@ -104,12 +114,7 @@ fn dates_revisions_and_the_colophon_come_from_history() {
         ["Second edition: revised figures", "First edition"]
     );
     assert_eq!(h20["revisions"][1]["date"], "2025-08-20");
-    let supply = json["briefs"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|b| b["path"] == "chips/supply.md")
-        .unwrap();
+    let supply = brief_json(root, "chips/supply.md");
     assert_eq!(supply["updated"], "2025-08-20");
     let page = read(root, "public/chips/h20/index.html");
     assert!(page.contains("<summary>Revisions (2)</summary>"), "{page}");
@@ -139,14 +144,7 @@ fn dates_revisions_and_the_colophon_come_from_history() {
             .as_bytes(),
     );
     assert_eq!(briefbook(root, &["build"]).code, 0);
-    let json: serde_json::Value =
-        serde_json::from_str(&read(root, "public/data/book.json")).unwrap();
-    let supply = json["briefs"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|b| b["path"] == "chips/supply.md")
-        .unwrap();
+    let supply = brief_json(root, "chips/supply.md");
     assert_eq!(supply["updated"], "2025-08-25");
     assert!(read(root, "public/index.html").contains(", with uncommitted changes.</p>"));
 }
@@ -306,14 +304,7 @@ fn odd_file_names_get_their_dates_and_shallow_clones_degrade_with_one_warning() 
     write(root, "content/chips/Überblick 2025.md", b"+++\ntitle = \"Uberblick\"\ndate = \"2025-08\"\nsummary = \"s\"\n+++\nText [@cnn-2025].\n");
     commit(root, "Add an overview", "2025-10-01T08:00:00Z");
     assert_eq!(briefbook(root, &["build"]).code, 0);
-    let json: serde_json::Value =
-        serde_json::from_str(&read(root, "public/data/book.json")).unwrap();
-    let overview = json["briefs"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|b| b["path"] == "chips/Überblick 2025.md")
-        .expect("the brief");
+    let overview = brief_json(root, "chips/Überblick 2025.md");
     assert_eq!(overview["updated"], "2025-10-01");
     assert_eq!(overview["revisions"][0]["subject"], "Add an overview");
     // A shallow clone has an incomplete history: front-matter dates, and one warning.
