@@ -129,7 +129,6 @@ fn default_cover(config: &Config) -> Section {
             weight: None,
             draft: false,
             extra: serde_json::json!({}),
-            body: String::new(),
             body_offset: 0,
         },
     }

@@ -321,7 +321,7 @@ fn scan_bodies(
             let h = &b.brief.header;
             markdown::scan(
                 &b.brief.file,
-                &h.body,
+                b.brief.body(),
                 h.body_offset,
                 &markdown::Context {
                     page_url: &b.url,
@@ -344,7 +344,7 @@ fn scan_bodies(
             };
             (
                 s.path.clone(),
-                markdown::scan(&s.file, &s.header.body, s.header.body_offset, &cx),
+                markdown::scan(&s.file, s.body(), s.header.body_offset, &cx),
             )
         })
         .collect();

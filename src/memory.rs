@@ -201,7 +201,6 @@ fn patch(
             })
             .chain(scan.diagnostics.iter().cloned())
             .collect();
-        brief.header.body = file.text[brief.header.body_offset..].to_string();
         brief.file = file;
         compiled.scans[i] = scan;
     }

@@ -193,7 +193,8 @@ pub struct PageHeader {
     pub weight: Option<i64>,
     pub draft: bool,
     pub extra: serde_json::Value,
-    pub body: String,
+    /// Where the body starts in the page's file; the body itself is the rest of the file's text
+    /// (`Brief::body`, `Section::body`), not a second copy of it.
     pub body_offset: usize,
 }
 
@@ -223,6 +224,19 @@ pub struct Section {
     pub path: String,
     pub file: Arc<SourceFile>,
     pub header: PageHeader,
+}
+
+impl Brief {
+    /// The Markdown body: the file's text after its front matter.
+    pub fn body(&self) -> &str {
+        self.file.text.get(self.header.body_offset..).unwrap_or("")
+    }
+}
+
+impl Section {
+    pub fn body(&self) -> &str {
+        self.file.text.get(self.header.body_offset..).unwrap_or("")
+    }
 }
 
 #[cfg(test)]

@@ -51,9 +51,9 @@ pub struct Parsed<T> {
 
 /// Parses a chapter's or the cover's `_index.md`.
 pub fn parse_section(path: &str, file: Arc<SourceFile>) -> Parsed<Section> {
-    with_front_matter(&file, |d, node, body, body_offset| {
+    with_front_matter(&file, |d, node, body_offset| {
         let fields = d.fields(node, "a chapter's front matter", SECTION_FIELDS)?;
-        let header = header(d, &fields, body, body_offset)?;
+        let header = header(d, &fields, body_offset)?;
         Some(Section {
             path: path.to_string(),
             file: file.clone(),
@@ -64,9 +64,9 @@ pub fn parse_section(path: &str, file: Arc<SourceFile>) -> Parsed<Section> {
 
 /// Parses a brief.
 pub fn parse_brief(path: &str, file: Arc<SourceFile>) -> Parsed<Brief> {
-    with_front_matter(&file, |d, node, body, body_offset| {
+    with_front_matter(&file, |d, node, body_offset| {
         let f = d.fields(node, "a brief's front matter", BRIEF_FIELDS)?;
-        let header = header(d, &f, body, body_offset);
+        let header = header(d, &f, body_offset);
         let date = d.required(&f, "date").and_then(|n| d.date(n));
         let updated = f.get("updated").and_then(|n| d.date(n));
         let date_offset = f
@@ -133,7 +133,7 @@ pub fn parse_sources_file(file: Arc<SourceFile>) -> Parsed<Vec<Source>> {
 /// Splits and parses the front matter, then hands the tree to `build`.
 fn with_front_matter<T>(
     file: &Arc<SourceFile>,
-    build: impl FnOnce(&mut Decoder, &Node, &str, usize) -> Option<T>,
+    build: impl FnOnce(&mut Decoder, &Node, usize) -> Option<T>,
 ) -> Parsed<T> {
     let mut d = Decoder::new(file);
     let value = match frontmatter::split(&file.text) {
@@ -155,7 +155,7 @@ fn with_front_matter<T>(
                 );
                 None
             }
-            Ok(node) => build(&mut d, &node, split.body, split.body_offset),
+            Ok(node) => build(&mut d, &node, split.body_offset),
         },
     };
     Parsed {
@@ -164,7 +164,7 @@ fn with_front_matter<T>(
     }
 }
 
-fn header(d: &mut Decoder, f: &Fields, body: &str, body_offset: usize) -> Option<PageHeader> {
+fn header(d: &mut Decoder, f: &Fields, body_offset: usize) -> Option<PageHeader> {
     let title = d.required(f, "title").and_then(|n| nonempty(d, n, "title"));
     let summary = f.get("summary").and_then(|n| d.string(n));
     let weight = f.get("weight").and_then(|n| d.int(n));
@@ -187,7 +187,6 @@ fn header(d: &mut Decoder, f: &Fields, body: &str, body_offset: usize) -> Option
         weight,
         draft,
         extra,
-        body: body.to_string(),
         body_offset,
     })
 }

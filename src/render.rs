@@ -149,7 +149,8 @@ impl Inputs<'_> {
             heading_offset,
             ..self.markdown
         };
-        markdown::render_html(file, &header.body, header.body_offset, &cx)
+        let body = file.text.get(header.body_offset..).unwrap_or("");
+        markdown::render_html(file, body, header.body_offset, &cx)
     }
 }
 

@@ -42,9 +42,10 @@ fn parse_and_render(text: &str) {
             id_prefix: "",
             heading_offset: 0,
         };
-        let (body, offset) = parsed.value.as_ref().map_or((text, 0), |b| {
-            (b.header.body.as_str(), b.header.body_offset)
-        });
+        let (body, offset) = parsed
+            .value
+            .as_ref()
+            .map_or((text, 0), |b| (b.body(), b.header.body_offset));
         let _ = markdown::scan(&file, body, offset, &cx);
         let _ = markdown::render_html(&file, body, offset, &cx);
     }
