@@ -184,7 +184,7 @@ fn walk(root: &Path, dir: &Path, warnings: &mut Vec<Diagnostic>) -> Vec<FileRef>
 }
 
 /// Reads a UTF-8 text file, naming it (relative to the book root) on failure.
-fn read_text(root: &Path, path: &Path) -> Result<Arc<SourceFile>, Diagnostic> {
+pub(crate) fn read_text(root: &Path, path: &Path) -> Result<Arc<SourceFile>, Diagnostic> {
     let display = path
         .strip_prefix(root)
         .unwrap_or(path)

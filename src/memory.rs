@@ -148,15 +148,16 @@ fn patch(
             .join("/");
         let &i = book.brief_index.get(&rel)?;
         let brief = &book.briefs[i].brief;
-        let text = std::fs::read_to_string(path).ok()?;
-        if text == brief.file.text {
+        // Read as the loader reads (UTF-8 checked, named from the book root); a file that
+        // cannot be read takes the whole path, which reports it.
+        let file = crate::load::read_text(&root, path).ok()?;
+        if file.text == brief.file.text {
             continue;
         }
         let offset = brief.header.body_offset;
-        if text.get(..offset)? != &brief.file.text[..offset] {
+        if file.path != brief.file.path || file.text.get(..offset)? != &brief.file.text[..offset] {
             return None;
         }
-        let file = crate::diagnostic::SourceFile::new(brief.file.path.clone(), text);
         let cx = markdown::Context {
             page_url: &book.briefs[i].url,
             page_path: &brief.path,

@@ -108,7 +108,7 @@ fn build_output_never_carries_the_reload_script() {
 fn new_writes_a_brief_that_builds_and_never_overwrites() {
     let book = write_book(&base_book());
     let root = book.path();
-    let run = briefbook_in(
+    let run = briefbook(
         root,
         &["new", "markets/h20-demand", "--title", "H20 \"demand\""],
     );
@@ -127,11 +127,11 @@ fn new_writes_a_brief_that_builds_and_never_overwrites() {
     assert_eq!(briefbook(root, &["build"]).code, 0);
     assert!(read(root, "public/markets/h20-demand/index.html").contains("H20 &quot;demand&quot;"));
     let before = read(root, "content/markets/h20-demand.md");
-    let again = briefbook_in(root, &["new", "markets/h20-demand"]);
+    let again = briefbook(root, &["new", "markets/h20-demand"]);
     assert_eq!(again.code, 2);
     assert!(again.stderr.contains("already exists"), "{}", again.stderr);
     assert_eq!(read(root, "content/markets/h20-demand.md"), before);
-    assert_eq!(briefbook_in(root, &["new", "Bad Name"]).code, 2);
+    assert_eq!(briefbook(root, &["new", "Bad Name"]).code, 2);
 }
 
 #[test]
@@ -142,7 +142,7 @@ fn new_follows_a_yaml_book() {
         SUPPLY.replace("Supply", "Another"),
     );
     let book = write_book(&files);
-    assert_eq!(briefbook_in(book.path(), &["new", "chips/third"]).code, 0);
+    assert_eq!(briefbook(book.path(), &["new", "chips/third"]).code, 0);
     assert!(read(book.path(), "content/chips/third.md").starts_with("---\ntitle: \"Third\"\n"));
 }
 
@@ -182,11 +182,6 @@ fn init_makes_a_book_that_checks_clean_and_refuses_to_overwrite() {
         read(&book, "content/_index.md"),
         "+++\ntitle = \"Mine\"\n+++\n"
     );
-}
-
-/// Runs briefbook with `--root` for commands that take it after their own arguments.
-fn briefbook_in(root: &std::path::Path, args: &[&str]) -> Run {
-    briefbook(root, args)
 }
 
 #[test]
