@@ -135,7 +135,7 @@ fn run(
         out.reserve(body.len() * 3 / 2);
         pulldown_cmark::html::push_html(&mut out, events.into_iter());
         if !cx.allow_raw_html {
-            out = crate::sanitize::clean(&out);
+            out = crate::sanitize::clean(out);
         }
     }
     (pass.out, out)

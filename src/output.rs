@@ -1,14 +1,22 @@
-//! Writing the site: into a fresh folder beside `output_dir`, swapped in only when complete.
+//! Writing the site: into a folder beside `output_dir`, swapped in only when complete.
+//!
+//! The site a build replaces is kept beside the output as its spare (`.public.briefbook-spare`)
+//! and becomes the next build's staging folder, updated in place: a file that already holds the
+//! right bytes is left alone, and what the new site lacks is removed before the swap. Creating
+//! and deleting ten thousand files and folders costs more on ext4 than rendering them.
 
+use std::collections::HashMap;
 use std::fs;
-use std::io;
+use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use crate::diagnostic::Diagnostic;
 use crate::render::OutputFile;
 
 const STAGING: &str = "briefbook-staging";
 const RETIRED: &str = "briefbook-old";
+const SPARE: &str = "briefbook-spare";
 
 /// Refuses an output folder that is the book, its content, or a folder holding either.
 pub fn check_output_dir(root: &Path, out: &Path) -> Result<(), Diagnostic> {
@@ -63,12 +71,19 @@ fn absolute(path: &Path) -> PathBuf {
     out
 }
 
-/// A fresh folder beside the output folder that a build writes into; `commit` swaps it in.
+/// A folder beside the output folder that a build writes into; `commit` swaps it in.
 /// Dropped without `commit` (an error, a panic), it is removed and the output stays as it was.
 pub struct Staging {
     dir: PathBuf,
     out: PathBuf,
     committed: bool,
+    /// Whether `dir` began as an earlier site (the spare) rather than as an empty folder.
+    reused: bool,
+    /// Every path this build wrote and its length, so that the rest of a reused folder can be
+    /// removed and a part added to a written file goes after it.
+    written: Mutex<HashMap<PathBuf, u64>>,
+    /// Files written in parts, by site path.
+    appending: Mutex<HashMap<String, Appending>>,
 }
 
 fn io_error(what: &str, path: &Path, err: io::Error) -> Diagnostic {
@@ -83,46 +98,159 @@ impl Staging {
         recover(&parent, &name, out);
         let dir = parent.join(format!(".{name}.{STAGING}-{}", std::process::id()));
         let _ = fs::remove_dir_all(&dir);
-        fs::create_dir_all(&dir).map_err(|e| io_error("create", &dir, e))?;
+        // Renaming claims the spare: a second build running at once finds none and starts empty.
+        let reused = fs::rename(parent.join(format!(".{name}.{SPARE}")), &dir).is_ok();
+        if !reused {
+            fs::create_dir_all(&dir).map_err(|e| io_error("create", &dir, e))?;
+        }
         Ok(Staging {
             dir,
             out: out.to_path_buf(),
             committed: false,
+            reused,
+            written: Mutex::default(),
+            appending: Mutex::default(),
         })
     }
 
-    /// Writes one file of the site.
+    /// Writes one file of the site (unless a reused folder already holds exactly these bytes).
     pub fn write(&self, file: OutputFile) -> Result<(), Diagnostic> {
         let to = self.dir.join(&file.path);
-        ensure_parent(&to)?;
-        fs::write(&to, &file.bytes).map_err(|e| io_error("write", &to, e))
+        self.put(&to, &file.bytes)
+            .map_err(|e| io_error("write", &to, e))
     }
 
-    /// Adds to the end of a file of the site, creating it if needed.
+    /// Adds to the end of a file of the site, creating it if needed. In a reused folder the
+    /// parts are compared with what the file holds at that place, and written from the first
+    /// difference on.
     pub fn append(&self, path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
-        use std::io::Write;
         let to = self.dir.join(path);
-        ensure_parent(&to)?;
-        let mut file = fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(&to)
-            .map_err(|e| io_error("write", &to, e))?;
-        file.write_all(bytes).map_err(|e| io_error("write", &to, e))
+        let mut appending = self.appending.lock().unwrap_or_else(|e| e.into_inner());
+        let file = match appending.entry(path.to_string()) {
+            std::collections::hash_map::Entry::Occupied(entry) => entry.into_mut(),
+            std::collections::hash_map::Entry::Vacant(entry) => {
+                let file = self
+                    .open_for_parts(&to)
+                    .map_err(|e| io_error("write", &to, e))?;
+                entry.insert(file)
+            }
+        };
+        file.add(bytes).map_err(|e| io_error("write", &to, e))
     }
 
     /// Copies a static or co-located file to `rel` in the site.
     pub fn copy(&self, from: &Path, rel: &str) -> Result<(), Diagnostic> {
+        let bytes = fs::read(from).map_err(|e| io_error("copy", from, e))?;
         let to = self.dir.join(rel);
-        ensure_parent(&to)?;
-        fs::copy(from, &to)
-            .map(|_| ())
-            .map_err(|e| io_error("copy", from, e))
+        self.put(&to, &bytes).map_err(|e| io_error("copy", from, e))
+    }
+
+    fn put(&self, to: &Path, bytes: &[u8]) -> io::Result<()> {
+        self.record(to, bytes.len() as u64);
+        if !self.reused {
+            ensure_parent(to)?;
+            return fs::write(to, bytes);
+        }
+        match holding(to, bytes) {
+            Holding::Same => return Ok(()),
+            Holding::NotAFile => self.make_way(to),
+            Holding::Other => {}
+        }
+        // An earlier site may have a file where this one needs a folder.
+        ensure_parent(to)
+            .and_then(|()| fs::write(to, bytes))
+            .or_else(|_| {
+                self.make_way(to);
+                ensure_parent(to).and_then(|()| fs::write(to, bytes))
+            })
+    }
+
+    fn open_for_parts(&self, to: &Path) -> io::Result<Appending> {
+        let at = self.record(to, 0);
+        if self.reused && holding(to, &[]) == Holding::NotAFile {
+            self.make_way(to);
+        }
+        let open = || {
+            ensure_parent(to)?;
+            fs::OpenOptions::new()
+                .read(true)
+                .write(true)
+                .create(true)
+                .truncate(false)
+                .open(to)
+        };
+        let file = open().or_else(|_| {
+            self.make_way(to);
+            open()
+        })?;
+        Ok(Appending {
+            file,
+            at,
+            same_so_far: self.reused,
+        })
+    }
+
+    /// Notes that this build writes `to`, at least `len` bytes; returns what it had written.
+    fn record(&self, to: &Path, len: u64) -> u64 {
+        let mut written = self.written.lock().unwrap_or_else(|e| e.into_inner());
+        let known = written.entry(to.to_path_buf()).or_insert(0);
+        *known = (*known).max(len);
+        *known
+    }
+
+    /// Removes whatever in a reused folder stands where `to` must go: a folder or link at `to`,
+    /// a file or link where one of its folders must be.
+    fn make_way(&self, to: &Path) {
+        for path in to
+            .ancestors()
+            .take_while(|p| p.starts_with(&self.dir) && *p != self.dir)
+        {
+            match fs::symlink_metadata(path) {
+                Ok(m) if m.is_dir() && path == to => {
+                    let _ = fs::remove_dir_all(path);
+                }
+                Ok(m) if !m.is_dir() && (path != to || !m.is_file()) => {
+                    let _ = fs::remove_file(path);
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// Ends the files written in parts, and in a reused folder removes every file and folder
+    /// this build did not write.
+    fn finish(&self) -> Result<(), Diagnostic> {
+        let appending =
+            std::mem::take(&mut *self.appending.lock().unwrap_or_else(|e| e.into_inner()));
+        for (path, file) in appending {
+            file.finish()
+                .map_err(|e| io_error("write", &self.dir.join(path), e))?;
+        }
+        if self.reused {
+            let written = self.written.lock().unwrap_or_else(|e| e.into_inner());
+            let stale = walkdir::WalkDir::new(&self.dir)
+                .min_depth(1)
+                .contents_first(true)
+                .into_iter()
+                .flatten();
+            for entry in stale {
+                if entry.file_type().is_dir() {
+                    // Fails while it still holds something this build wrote; that is the point.
+                    let _ = fs::remove_dir(entry.path());
+                } else if !written.contains_key(entry.path()) {
+                    fs::remove_file(entry.path())
+                        .map_err(|e| io_error("remove", entry.path(), e))?;
+                }
+            }
+        }
+        Ok(())
     }
 
     /// Puts the new site in place of the old one in one step where the system allows (Linux),
-    /// then removes the old one. At no moment is there neither an old nor a new site.
+    /// then keeps the old one as the next build's spare. At no moment is there neither an old
+    /// nor a new site.
     pub fn commit(mut self) -> Result<(), Diagnostic> {
+        self.finish()?;
         if !self.out.exists() {
             fs::rename(&self.dir, &self.out)
                 .map_err(|e| io_error("move into place", &self.out, e))?;
@@ -132,7 +260,7 @@ impl Staging {
         if exchange(&self.dir, &self.out).is_ok() {
             // The staging path now holds the old site; a kill here leaves it to the next build.
             self.committed = true;
-            let _ = fs::remove_dir_all(&self.dir);
+            keep_as_spare(&self.dir, &self.out);
             return Ok(());
         }
         let (parent, name) = parent_and_name(&self.out);
@@ -144,7 +272,69 @@ impl Staging {
             return Err(io_error("move into place", &self.out, e));
         }
         self.committed = true;
-        let _ = fs::remove_dir_all(&retired);
+        keep_as_spare(&retired, &self.out);
+        Ok(())
+    }
+}
+
+/// Makes `old` the spare of `out`, or removes it if another build left a spare first.
+fn keep_as_spare(old: &Path, out: &Path) {
+    let (parent, name) = parent_and_name(out);
+    if fs::rename(old, parent.join(format!(".{name}.{SPARE}"))).is_err() {
+        let _ = fs::remove_dir_all(old);
+    }
+}
+
+/// What a reused folder holds where a file is to be written.
+#[derive(PartialEq)]
+enum Holding {
+    /// A file with exactly the bytes to write.
+    Same,
+    /// A file with other bytes, or nothing.
+    Other,
+    /// A folder or a link: never written through.
+    NotAFile,
+}
+
+fn holding(path: &Path, bytes: &[u8]) -> Holding {
+    match fs::symlink_metadata(path) {
+        Err(_) => Holding::Other,
+        Ok(m) if !m.is_file() => Holding::NotAFile,
+        Ok(m) if m.len() != bytes.len() as u64 => Holding::Other,
+        Ok(_) if fs::read(path).is_ok_and(|old| old == bytes) => Holding::Same,
+        Ok(_) => Holding::Other,
+    }
+}
+
+/// A file being written in parts, over what a reused folder held there.
+struct Appending {
+    file: fs::File,
+    /// Where the next part goes.
+    at: u64,
+    /// Whether every part so far matched what the file held; then nothing was written.
+    same_so_far: bool,
+}
+
+impl Appending {
+    fn add(&mut self, bytes: &[u8]) -> io::Result<()> {
+        if self.same_so_far {
+            let mut old = vec![0; bytes.len()];
+            self.file.seek(SeekFrom::Start(self.at))?;
+            self.same_so_far = self.file.read_exact(&mut old).is_ok() && old == bytes;
+        }
+        if !self.same_so_far {
+            self.file.seek(SeekFrom::Start(self.at))?;
+            self.file.write_all(bytes)?;
+        }
+        self.at += bytes.len() as u64;
+        Ok(())
+    }
+
+    /// Cuts off whatever the file held beyond the last part.
+    fn finish(self) -> io::Result<()> {
+        if self.file.metadata()?.len() != self.at {
+            self.file.set_len(self.at)?;
+        }
         Ok(())
     }
 }
@@ -193,7 +383,11 @@ impl crate::render::Sink for Staging {
 
 impl Drop for Staging {
     fn drop(&mut self) {
-        if !self.committed {
+        if self.committed {
+        } else if self.reused {
+            // Half updated, it is still a spare: the next build compares every file anyway.
+            keep_as_spare(&self.dir, &self.out);
+        } else {
             let _ = fs::remove_dir_all(&self.dir);
         }
     }
@@ -212,7 +406,8 @@ fn parent_and_name(out: &Path) -> (PathBuf, String) {
 }
 
 /// Cleans what an interrupted build left: a missing site is restored from its retired copy,
-/// and half-written staging folders are removed.
+/// and a half-written staging folder becomes the spare if there is none (it is updated in place
+/// like any spare) or is removed.
 fn recover(parent: &Path, name: &str, out: &Path) {
     let Ok(entries) = fs::read_dir(parent) else {
         return;
@@ -226,15 +421,14 @@ fn recover(parent: &Path, name: &str, out: &Path) {
         if rest.starts_with(RETIRED) && !out.exists() {
             let _ = fs::rename(entry.path(), out);
         } else if rest.starts_with(STAGING) || rest.starts_with(RETIRED) {
-            let _ = fs::remove_dir_all(entry.path());
+            keep_as_spare(&entry.path(), out);
         }
     }
 }
 
-fn ensure_parent(path: &Path) -> Result<(), Diagnostic> {
+fn ensure_parent(path: &Path) -> io::Result<()> {
     match path.parent() {
-        Some(dir) => fs::create_dir_all(dir)
-            .map_err(|e| Diagnostic::error("io", format!("cannot create {}: {e}", dir.display()))),
+        Some(dir) => fs::create_dir_all(dir),
         None => Ok(()),
     }
 }

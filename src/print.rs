@@ -57,10 +57,8 @@ pub(crate) fn print_edition(
 ) -> Result<(), Diagnostic> {
     let book = inputs.book;
     let (head, tail) = frame(renderer, shared, inputs)?;
-    sink.write(crate::render::OutputFile {
-        path: PATH.into(),
-        bytes: head.into_bytes(),
-    })?;
+    // Parts only (no whole-file write first), so that a reused output folder can compare them.
+    sink.append(PATH, head.as_bytes())?;
     let parts: Vec<Part> = book
         .chapters
         .iter()

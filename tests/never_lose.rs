@@ -99,13 +99,61 @@ fn a_killed_build_leaves_the_old_site_or_the_new_one_whole() {
     assert!(leftovers(root).is_empty(), "{:?}", leftovers(root));
 }
 
-/// What builds left beside the output folder.
+/// What builds left beside the output folder, besides the spare they keep on purpose.
 fn leftovers(root: &Path) -> Vec<String> {
     std::fs::read_dir(root)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.contains("briefbook-"))
+        .filter(|n| n.contains("briefbook-") && n != SPARE)
         .collect()
+}
+
+/// The last site but one, which the next build updates in place.
+const SPARE: &str = ".public.briefbook-spare";
+
+#[test]
+fn a_reused_spare_becomes_exactly_the_new_site() {
+    // Three editions in turn, so that the third build updates the first one's site in place:
+    // a brief removed and added, a static file that becomes a folder and a folder that becomes
+    // a file, a longer and a shorter print edition.
+    let mut first = edition(5, "First edition");
+    first.insert("static/notes".into(), "a file".into());
+    first.insert("static/charts/a.txt".into(), "in a folder".into());
+    let mut second = edition(2, "Second edition");
+    second.insert("static/notes/now-a-folder.txt".into(), "x".into());
+    second.insert("static/charts".into(), "now a file".into());
+    let mut third = edition(9, "Third edition");
+    third.insert("static/notes/now-a-folder.txt".into(), "changed".into());
+    third.insert("static/charts/b.txt".into(), "again a folder".into());
+    let book = write_book(&first);
+    let root = book.path();
+    assert_eq!(briefbook(root, &["build"]).code, 0);
+    for (n, files) in [&second, &third, &first, &second].into_iter().enumerate() {
+        let _ = std::fs::remove_dir_all(root.join("content"));
+        let _ = std::fs::remove_dir_all(root.join("static"));
+        install(root, files);
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        assert_eq!(briefbook(root, &["build"]).code, 0);
+        let site = snapshot(&root.join("public"));
+        assert!(
+            site == reference_site(files),
+            "build {n}: the site differs from a build into an empty folder"
+        );
+        // The print edition is written in parts: its head must come first, whole.
+        let print = String::from_utf8_lossy(&site["print/index.html"]);
+        assert!(print.starts_with("<!doctype html>") && print.trim_end().ends_with("</html>"));
+        assert!(root.join(SPARE).is_dir(), "build {n} kept no spare");
+        assert!(leftovers(root).is_empty(), "{:?}", leftovers(root));
+    }
+    // Two more builds bring back the same folder, updated in place: a file whose bytes never
+    // change is not written again.
+    let shared = root.join("public/style.css");
+    let before = std::fs::metadata(&shared).unwrap().modified().unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    assert_eq!(briefbook(root, &["build"]).code, 0);
+    assert_eq!(briefbook(root, &["build"]).code, 0);
+    let after = std::fs::metadata(&shared).unwrap().modified().unwrap();
+    assert_eq!(before, after, "an unchanged file was written again");
 }
 
 #[test]
@@ -121,7 +169,7 @@ fn only_the_output_folder_changes() {
     assert_eq!(briefbook(root, &["build"]).code, 0);
     let after: BTreeMap<String, Vec<u8>> = snapshot(root)
         .into_iter()
-        .filter(|(p, _)| !p.starts_with("public/"))
+        .filter(|(p, _)| !p.starts_with("public/") && !p.starts_with(&format!("{SPARE}/")))
         .collect();
     assert_eq!(before, after, "a build changed a file outside public/");
 }

@@ -232,3 +232,40 @@ fn search_text_follows_the_words_not_the_markup() {
     let (r, _) = render_body("## Title\n\nSee *Huawei*'s [capacity](@/chips/h20.md). `x`\nnext line\n\n```\ncode\n```\n\n- item\n", false);
     assert_eq!(r.text, "Title See Huawei's capacity. x next line item ");
 }
+
+#[test]
+fn everything_our_writer_makes_passes_the_quick_sanitizer_check() {
+    // Ammonia only runs on bodies that fail the quick check; every construct an editor can
+    // write without raw HTML must pass it, in both highlighting styles, or builds slow down.
+    let sources = [source("cnn", "CNN \"quoted\" <report>")]
+        .into_iter()
+        .map(|s| (s.id.clone(), s))
+        .collect();
+    let urls = HashMap::new();
+    let body = "## A & B {#ab}\n\nText with *em*, **strong**, ~~del~~, `code`, a [link](https://e.org/?a=1&b=2 \"T\"), \
+        [mail](mailto:x@e.org), [here](#ab), ![img](pic.png \"P\") and a cite [@cnn, p. 4].\n\n\
+        > quote\n\n1. one\n2. two\n\n- [x] done\n- [ ] todo\n\n| l | c | r |\n|:--|:-:|--:|\n| 1 | 2 | 3 |\n\n\
+        ```yaml\na: <b> & \"c\"\n```\n\n```\nplain <x>\n```\n\n---\n\nLine  \nbreak and a note[^n].\n\n\
+        [^n]: The note.\n\n<b>raw</b> and <script>x</script>\n";
+    for theme in ["css", "InspiredGitHub", "base16-ocean.dark"] {
+        let highlighter = Highlighter::new(theme);
+        let cx = Context {
+            sources: &sources,
+            urls: &urls,
+            page_url: "c/x/",
+            page_path: "",
+            facts: &Default::default(),
+            highlighter: &highlighter,
+            allow_raw_html: false,
+            id_prefix: "",
+            heading_offset: 0,
+        };
+        let file = SourceFile::new("content/c/x.md", body);
+        let html = render_html(&file, body, 0, &cx);
+        assert!(
+            crate::sanitize::within_allowlist(&html),
+            "{theme}: the quick check refused our own output:\n{html}"
+        );
+        assert!(html.contains("&lt;script&gt;") && html.contains("<sup class=\"citation\">"));
+    }
+}

@@ -292,6 +292,22 @@ impl Server {
     }
 
     /// Waits until `path` satisfies `test`, for up to ten seconds.
+    /// Waits until the server's log passes `test` (it logs a rebuild just after publishing it).
+    pub fn wait_for_log(&self, test: impl Fn(&str) -> bool) -> String {
+        let start = Instant::now();
+        loop {
+            let log = self.log.lock().unwrap().clone();
+            if test(&log) {
+                return log;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(10),
+                "timed out waiting on the log:\n{log}"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
     pub fn wait_for(&self, path: &str, test: impl Fn(&str) -> bool) -> String {
         let start = Instant::now();
         loop {
