@@ -29,6 +29,7 @@ pub mod model;
 pub mod output;
 pub mod page;
 pub mod print;
+pub mod relocate;
 pub mod render;
 pub mod resolve;
 pub mod rigor;

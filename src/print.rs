@@ -6,7 +6,8 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::diagnostic::Diagnostic;
-use crate::render::{brief_view, context, Inputs, Renderer, Shared, Sink};
+use crate::relocate::{relocate, Move};
+use crate::render::{brief_page, brief_view, context, Inputs, Renderer, Shared, Sink};
 use crate::views::BriefView;
 
 const URL: &str = "print/";
@@ -49,16 +50,37 @@ enum Part {
     Brief(usize),
 }
 
+/// Writes the print edition and, with `pages`, every brief's own page: both from one rendering
+/// of each body and one view of each brief. Returns every error (none when all went well).
 pub(crate) fn print_edition(
     renderer: &Renderer,
     shared: &Shared,
     inputs: &Inputs,
     sink: &dyn Sink,
-) -> Result<(), Diagnostic> {
+    pages: bool,
+) -> Vec<Diagnostic> {
     let book = inputs.book;
-    let (head, tail) = frame(renderer, shared, inputs)?;
+    let mut errors = Vec::new();
+    // A broken print template must not cost the brief pages: they are still rendered.
+    let frame = match frame(renderer, shared, inputs) {
+        Ok(frame) => Some(frame),
+        Err(e) => {
+            errors.push(e);
+            None
+        }
+    };
+    if !pages && frame.is_none() {
+        return errors;
+    }
+    let mut print = |bytes: &[u8]| {
+        if frame.is_some() {
+            if let Err(e) = sink.append(PATH, bytes) {
+                errors.push(e);
+            }
+        }
+    };
     // Parts only (no whole-file write first), so that a reused output folder can compare them.
-    sink.append(PATH, head.as_bytes())?;
+    print(frame.as_ref().map_or(&b""[..], |(head, _)| head.as_bytes()));
     let parts: Vec<Part> = book
         .chapters
         .iter()
@@ -67,14 +89,25 @@ pub(crate) fn print_edition(
             std::iter::once(Part::Chapter(c)).chain(chapter.briefs.iter().map(|&b| Part::Brief(b)))
         })
         .collect();
+    let mut page_errors = Vec::new();
     for chunk in parts.chunks(ITEMS_PER_PART) {
-        let rendered: Vec<String> = chunk
+        let rendered: Vec<(Option<Diagnostic>, Result<String, Diagnostic>)> = chunk
             .par_iter()
-            .map(|&part| render_part(renderer, inputs, part))
-            .collect::<Result<_, _>>()?;
-        sink.append(PATH, rendered.concat().as_bytes())?;
+            .map(|&part| render_part(renderer, shared, inputs, sink, part, pages))
+            .collect();
+        let mut text = String::new();
+        for (page_error, part) in rendered {
+            page_errors.extend(page_error);
+            match part {
+                Ok(part) => text.push_str(&part),
+                Err(e) => page_errors.push(e),
+            }
+        }
+        print(text.as_bytes());
     }
-    sink.append(PATH, tail.as_bytes())
+    print(frame.as_ref().map_or(&b""[..], |(_, tail)| tail.as_bytes()));
+    errors.extend(page_errors);
+    errors
 }
 
 /// The page around the chapters and briefs: `print.html` rendered once and cut at the mark.
@@ -126,7 +159,16 @@ fn frame(
     }
 }
 
-fn render_part(renderer: &Renderer, inputs: &Inputs, part: Part) -> Result<String, Diagnostic> {
+/// One part of the print edition; for a brief with `pages`, also its page, written to `sink`
+/// (the page's error comes first).
+fn render_part(
+    renderer: &Renderer,
+    shared: &Shared,
+    inputs: &Inputs,
+    sink: &dyn Sink,
+    part: Part,
+    pages: bool,
+) -> (Option<Diagnostic>, Result<String, Diagnostic>) {
     let book = inputs.book;
     let item = match part {
         Part::Chapter(c) => {
@@ -148,22 +190,59 @@ fn render_part(renderer: &Renderer, inputs: &Inputs, part: Part) -> Result<Strin
             }
         }
         Part::Brief(b) => {
-            let brief = &book.briefs[b].brief;
+            let brief = &book.briefs[b];
+            let page_html = inputs.body_html(
+                &brief.brief.file,
+                &brief.brief.header,
+                (&brief.url, &brief.brief.path),
+            );
+            let mut view = brief_view(inputs, b, &page_html);
+            let page_error = pages
+                .then(|| {
+                    brief_page(renderer, shared, &view, &brief.url)
+                        .and_then(|f| sink.write(f))
+                        .err()
+                })
+                .flatten();
             let prefix = format!("b{b}-");
             // Under the brief's h3: its h2 become h4.
-            let html =
-                inputs.body_html_with(&brief.file, &brief.header, (URL, &brief.path), &prefix, 2);
-            Item::Brief {
+            let html = if inputs.markdown.allow_raw_html {
+                // The editors' own HTML may not be in the form `relocate` reads.
+                inputs.body_html_with(
+                    &brief.brief.file,
+                    &brief.brief.header,
+                    (URL, &brief.brief.path),
+                    &prefix,
+                    2,
+                )
+            } else {
+                relocate(
+                    &page_html,
+                    &Move {
+                        from: &brief.url,
+                        to: URL,
+                        id_prefix: &prefix,
+                        heading_offset: 2,
+                    },
+                )
+            };
+            view.content = "";
+            let item = Item::Brief {
                 anchor: format!("b{b}"),
                 prefix,
-                brief: Box::new(brief_view(inputs, b, "")),
+                brief: Box::new(view),
                 html,
-            }
+            };
+            return (page_error, print_item(renderer, &item));
         }
     };
+    (None, print_item(renderer, &item))
+}
+
+fn print_item(renderer: &Renderer, item: &Item) -> Result<String, Diagnostic> {
     let mut cx = tera::Context::new();
     cx.insert("root", "../");
-    cx.insert("item", &item);
+    cx.insert("item", item);
     renderer
         .render_template("print_item.html", &cx)
         .map(|bytes| String::from_utf8(bytes).unwrap_or_default())

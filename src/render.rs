@@ -122,7 +122,7 @@ pub struct Inputs<'a> {
 
 impl Inputs<'_> {
     /// A page's body as HTML, rendered when the page is (never kept for the whole book).
-    fn body_html(
+    pub(crate) fn body_html(
         &self,
         file: &crate::diagnostic::SourceFile,
         header: &crate::model::PageHeader,
@@ -164,13 +164,14 @@ pub fn render_pages(renderer: &Renderer, inputs: &Inputs, sink: &dyn Sink) -> Ve
     };
     let emit = |page: Result<OutputFile, Diagnostic>| page.and_then(|file| sink.write(file)).err();
     let book = inputs.book;
-    let briefs = (0..book.briefs.len())
-        .into_par_iter()
-        .filter_map(|i| emit(brief_page(renderer, &shared, inputs, i)));
-    let chapters = (0..book.chapters.len())
-        .into_par_iter()
-        .filter_map(|i| emit(chapter_page(renderer, &shared, inputs, i)));
-    let mut errors: Vec<Diagnostic> = briefs.chain(chapters).collect();
+    // Brief pages are made with the print edition, from the same rendering of each body.
+    let mut errors = crate::print::print_edition(renderer, &shared, inputs, sink, true);
+    errors.extend(
+        (0..book.chapters.len())
+            .into_par_iter()
+            .filter_map(|i| emit(chapter_page(renderer, &shared, inputs, i)))
+            .collect::<Vec<_>>(),
+    );
     let others = crate::indexes::index_pages(renderer, &shared, inputs)
         .into_par_iter()
         .chain([
@@ -180,7 +181,6 @@ pub fn render_pages(renderer: &Renderer, inputs: &Inputs, sink: &dyn Sink) -> Ve
         .filter_map(emit)
         .collect::<Vec<_>>();
     errors.extend(others);
-    errors.extend(crate::print::print_edition(renderer, &shared, inputs, sink).err());
     // One broken template fails every page that uses it: report it once.
     errors.sort_by(|a, b| a.message.cmp(&b.message));
     errors.dedup_by(|a, b| a.message == b.message);
@@ -217,7 +217,9 @@ pub fn render_briefs(
     which
         .par_iter()
         .filter_map(|&i| {
-            brief_page(renderer, &shared, inputs, i)
+            let b = &inputs.book.briefs[i];
+            let html = inputs.body_html(&b.brief.file, &b.brief.header, (&b.url, &b.brief.path));
+            brief_page(renderer, &shared, &brief_view(inputs, i, &html), &b.url)
                 .and_then(|file| sink.write(file))
                 .err()
         })
@@ -236,7 +238,13 @@ pub fn render_print(
         site: &site,
         contents: &contents,
     };
-    crate::print::print_edition(renderer, &shared, inputs, sink)
+    match crate::print::print_edition(renderer, &shared, inputs, sink, false)
+        .into_iter()
+        .next()
+    {
+        Some(error) => Err(error),
+        None => Ok(()),
+    }
 }
 
 pub(crate) struct Shared<'a> {
@@ -312,23 +320,15 @@ fn chapter_link(book: &Book, index: usize) -> LinkView<'_> {
     }
 }
 
-fn brief_page(
+/// A brief's own page from its view.
+pub(crate) fn brief_page(
     renderer: &Renderer,
     shared: &Shared,
-    inputs: &Inputs,
-    i: usize,
+    view: &BriefView,
+    url: &str,
 ) -> Result<OutputFile, Diagnostic> {
-    let b = &inputs.book.briefs[i];
-    let html = inputs.body_html(&b.brief.file, &b.brief.header, (&b.url, &b.brief.path));
-    let view = brief_view(inputs, i, &html);
-    let cx = context(
-        shared,
-        &b.url,
-        "brief",
-        &b.brief.header.title,
-        b.brief.header.summary.as_deref().unwrap_or(""),
-    );
-    page(renderer, cx, "brief", &view, "brief.html", &b.url)
+    let cx = context(shared, url, "brief", view.title, view.summary.unwrap_or(""));
+    page(renderer, cx, "brief", view, "brief.html", url)
 }
 
 pub(crate) fn brief_view<'a>(inputs: &'a Inputs, i: usize, html: &'a str) -> BriefView<'a> {

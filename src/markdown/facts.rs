@@ -78,7 +78,7 @@ impl<'a> Pass<'a, '_> {
             self.out.diagnostics.push(d);
             return escape_html(&format!("{{{{ fact(id=\"{id}\") }}}}"));
         };
-        let href = if path == self.cx.page_path && self.cx.page_url != "print/" {
+        let href = if path == self.cx.page_path {
             format!("#{}fact-{fact}", self.cx.id_prefix)
         } else {
             format!(

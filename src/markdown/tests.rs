@@ -269,3 +269,71 @@ fn everything_our_writer_makes_passes_the_quick_sanitizer_check() {
         assert!(html.contains("&lt;script&gt;") && html.contains("<sup class=\"citation\">"));
     }
 }
+
+#[test]
+fn a_relocated_body_equals_the_body_rendered_for_the_other_page() {
+    // The print edition moves each brief's page HTML instead of rendering the body again; both
+    // ways must give the same HTML for everything the Markdown pass makes.
+    let sources = [source("cnn", "CNN"), source("ft", "FT")]
+        .into_iter()
+        .map(|s| (s.id.clone(), s))
+        .collect();
+    let urls: HashMap<String, String> = [
+        ("briefs/b7.md", "briefs/b7/"),
+        ("briefs/b8.md", "briefs/b8/"),
+        ("other/deep/x.md", "other/deep/x/"),
+        ("_index.md", ""),
+    ]
+    .into_iter()
+    .map(|(p, u)| (p.to_string(), u.to_string()))
+    .collect();
+    let facts: FactIndex = [
+        (("briefs/b7.md", "own"), "briefs/b7/"),
+        (("briefs/b8.md", "theirs"), "briefs/b8/"),
+    ]
+    .into_iter()
+    .map(|((path, id), url)| {
+        let quoted = QuotedFact {
+            display: "42 %".into(),
+            page_url: url.into(),
+        };
+        ((path.to_string(), id.to_string()), quoted)
+    })
+    .collect();
+    let body = "Intro [@cnn] and [@ft, p. 2; @cnn].\n\n## Top {#top}\n\nSee [b8](@/briefs/b8.md#sec), \
+        [x](@/other/deep/x.md), [home](@/_index.md), [self](@/briefs/b7.md#top), \
+        {{ fact(id=\"own\") }} and {{ fact(id=\"briefs/b8.md#theirs\") }}.\n\n### Sub\n\nA note[^n] \
+        and [out](https://e.org/a?b=1&c=2).\n\n```yaml\na: 1\n```\n\n| a |\n|---|\n| b |\n\n[^n]: Said.\n";
+    let highlighter = Highlighter::new("InspiredGitHub");
+    let cx = Context {
+        sources: &sources,
+        urls: &urls,
+        page_url: "briefs/b7/",
+        page_path: "briefs/b7.md",
+        facts: &facts,
+        highlighter: &highlighter,
+        allow_raw_html: false,
+        id_prefix: "",
+        heading_offset: 0,
+    };
+    let file = SourceFile::new("content/briefs/b7.md", body);
+    let page = render_html(&file, body, 0, &cx);
+    let print = Context {
+        page_url: "print/",
+        id_prefix: "b7-",
+        heading_offset: 2,
+        ..cx
+    };
+    let direct = render_html(&file, body, 0, &print);
+    let moved = crate::relocate::relocate(
+        &page,
+        &crate::relocate::Move {
+            from: "briefs/b7/",
+            to: "print/",
+            id_prefix: "b7-",
+            heading_offset: 2,
+        },
+    );
+    assert_eq!(moved, direct);
+    assert!(direct.contains("href=\"#b7-fact-own\"") && direct.contains("<h4 id=\"b7-top\">"));
+}

@@ -1,0 +1,201 @@
+//! A brief's rendered body moved onto another page (the print edition): its ids under a prefix,
+//! its headings some levels down, its fragment links to the prefixed ids and its relative URLs
+//! rebased. Rendering a body costs far more than this pass over the HTML a page already made.
+//!
+//! It reads only HTML in the form our writer and ammonia produce (lowercase names, every
+//! attribute value in double quotes, `<` escaped in text). Bodies with the editors' own raw HTML
+//! are rendered again for the other page instead.
+
+/// Where a body moves and how its ids and headings change.
+pub struct Move<'a> {
+    /// The directory URL of the page the HTML was made for, relative to the site root.
+    pub from: &'a str,
+    /// The directory URL of the page it moves to.
+    pub to: &'a str,
+    pub id_prefix: &'a str,
+    pub heading_offset: u8,
+}
+
+/// `html` as it must read on the page `to`.
+pub fn relocate(html: &str, m: &Move) -> String {
+    let mut out = String::with_capacity(html.len() + html.len() / 16);
+    let mut rest = html;
+    while let Some(start) = rest.find('<') {
+        out.push_str(&rest[..start]);
+        rest = &rest[start..];
+        let Some(len) = tag_length(rest) else {
+            break;
+        };
+        relocate_tag(&rest[1..len - 1], m, &mut out);
+        rest = &rest[len..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The length of the tag opening `html` (from `<` to its `>`), skipping `>` in quoted values.
+fn tag_length(html: &str) -> Option<usize> {
+    let mut quoted = false;
+    for (i, b) in html.bytes().enumerate() {
+        match b {
+            b'"' => quoted = !quoted,
+            b'>' if !quoted => return Some(i + 1),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// One tag's inside (between `<` and `>`), written to `out` with its name and values moved.
+fn relocate_tag(inside: &str, m: &Move, out: &mut String) {
+    let (slash, inside) = match inside.strip_prefix('/') {
+        Some(rest) => ("/", rest),
+        None => ("", inside),
+    };
+    let name_len = inside
+        .find(|c: char| !c.is_ascii_alphanumeric())
+        .unwrap_or(inside.len());
+    let (name, mut attrs) = inside.split_at(name_len);
+    out.push('<');
+    out.push_str(slash);
+    match heading_level(name) {
+        Some(level) => {
+            out.push('h');
+            out.push(char::from(b'0' + (level + m.heading_offset).min(6)));
+        }
+        None => out.push_str(name),
+    }
+    while let Some(eq) = attrs.find("=\"") {
+        let value_start = eq + 2;
+        let Some(value_len) = attrs[value_start..].find('"') else {
+            break;
+        };
+        let attr = attrs[..eq].trim_start();
+        let value = &attrs[value_start..value_start + value_len];
+        out.push_str(&attrs[..value_start]);
+        match attr {
+            "id" => {
+                out.push_str(m.id_prefix);
+                out.push_str(value);
+            }
+            "href" | "src" => relocate_url(value, m, out),
+            _ => out.push_str(value),
+        }
+        out.push('"');
+        attrs = &attrs[value_start + value_len + 1..];
+    }
+    out.push_str(attrs);
+    out.push('>');
+}
+
+fn heading_level(name: &str) -> Option<u8> {
+    match name.as_bytes() {
+        [b'h', level @ b'1'..=b'6'] => Some(level - b'0'),
+        _ => None,
+    }
+}
+
+/// A fragment under the prefix; a relative URL rebased from `m.from` to `m.to`; anything else
+/// (absolute, rooted, with a scheme, or climbing above the site root) as it was.
+fn relocate_url(url: &str, m: &Move, out: &mut String) {
+    if let Some(fragment) = url.strip_prefix('#') {
+        out.push('#');
+        out.push_str(m.id_prefix);
+        out.push_str(fragment);
+        return;
+    }
+    let path_end = url.find(['?', '#']).unwrap_or(url.len());
+    let (path, suffix) = url.split_at(path_end);
+    let has_scheme = path
+        .find(':')
+        .is_some_and(|colon| !path[..colon].contains('/'));
+    let relative = !(path.is_empty() || path.starts_with('/') || has_scheme);
+    match relative.then(|| rebase(path, m.from, m.to)).flatten() {
+        Some(rebased) => {
+            out.push_str(&rebased);
+            out.push_str(suffix);
+        }
+        None => out.push_str(url),
+    }
+}
+
+/// `path`, relative to the directory `from`, made relative to the directory `to`; `None` when
+/// it climbs above the site root.
+fn rebase(path: &str, from: &str, to: &str) -> Option<String> {
+    let mut target: Vec<&str> = from.split('/').filter(|s| !s.is_empty()).collect();
+    let is_dir = path.ends_with('/');
+    for segment in path.split('/') {
+        match segment {
+            "" | "." => {}
+            ".." => {
+                target.pop()?;
+            }
+            segment => target.push(segment),
+        }
+    }
+    let to: Vec<&str> = to.split('/').filter(|s| !s.is_empty()).collect();
+    let dir_len = if is_dir {
+        target.len()
+    } else {
+        target.len().saturating_sub(1)
+    };
+    let common = to
+        .iter()
+        .zip(&target[..dir_len])
+        .take_while(|(a, b)| a == b)
+        .count();
+    let mut out = "../".repeat(to.len() - common);
+    out.push_str(&target[common..].join("/"));
+    if is_dir && target.len() > common {
+        out.push('/');
+    }
+    if out.is_empty() {
+        out.push_str("./");
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TO_PRINT: Move = Move {
+        from: "briefs/b7/",
+        to: "print/",
+        id_prefix: "b7-",
+        heading_offset: 2,
+    };
+
+    #[test]
+    fn ids_fragments_and_headings_move() {
+        let html = "<h2 id=\"top\">A <code>&lt;h2 id=\"x\"&gt;</code></h2>\n<p><sup class=\"citation\">[<a href=\"#ref-a\" id=\"cite-a-1\" title=\"a &gt; b\">1</a>]</sup></p>\n<h6 id=\"deep\">D</h6><br />";
+        assert_eq!(
+            relocate(html, &TO_PRINT),
+            "<h4 id=\"b7-top\">A <code>&lt;h2 id=\"x\"&gt;</code></h4>\n<p><sup class=\"citation\">[<a href=\"#b7-ref-a\" id=\"b7-cite-a-1\" title=\"a &gt; b\">1</a>]</sup></p>\n<h6 id=\"b7-deep\">D</h6><br />"
+        );
+    }
+
+    #[test]
+    fn relative_urls_are_rebased_and_others_kept() {
+        let cases = [
+            ("../b8/index.html#x", "../briefs/b8/index.html#x"),
+            ("index.html", "../briefs/b7/index.html"),
+            ("../../index.html", "../index.html"),
+            ("../../print/index.html", "index.html"),
+            ("pic.png?v=1", "../briefs/b7/pic.png?v=1"),
+            ("./sub/", "../briefs/b7/sub/"),
+            ("../../../outside.html", "../../../outside.html"),
+            ("https://e.org/a/b", "https://e.org/a/b"),
+            ("mailto:x@e.org", "mailto:x@e.org"),
+            ("/rooted/x", "/rooted/x"),
+        ];
+        for (from, to) in cases {
+            let html = format!("<a href=\"{from}\">x</a>");
+            assert_eq!(
+                relocate(&html, &TO_PRINT),
+                format!("<a href=\"{to}\">x</a>"),
+                "{from}"
+            );
+        }
+    }
+}
