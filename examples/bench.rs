@@ -1,10 +1,15 @@
-//! The benchmark: generates the synthetic book at each size, then times `briefbook build` and
-//! `briefbook check` over several runs, printing medians of wall time, CPU time and peak RSS,
-//! pages per second, and the build's phase times. Run it with `benches/run.sh`.
+//! The benchmark: generates the synthetic book at each size, then times `briefbook build` (into
+//! an empty output folder, and again over the output of earlier builds) and `briefbook check`
+//! over several runs, printing medians of wall time, CPU time and peak RSS, pages per second,
+//! the build's phase times, and the editing loop of `briefbook serve`. Run it with
+//! `benches/run.sh`.
 
 #[path = "genbook.rs"]
 #[allow(dead_code)]
 mod genbook;
+
+#[path = "bench_serve.rs"]
+mod bench_serve;
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -78,6 +83,8 @@ struct Options {
     runs: usize,
     settle: Duration,
     work: PathBuf,
+    /// Edits timed under `serve`, on the largest book.
+    edits: usize,
 }
 
 fn options() -> Options {
@@ -87,6 +94,7 @@ fn options() -> Options {
         runs: 5,
         settle: Duration::from_secs(5),
         work: std::env::temp_dir().join("briefbook-bench"),
+        edits: 10,
     };
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
@@ -104,7 +112,10 @@ fn options() -> Options {
             "--runs" => o.runs = value.parse().expect("a number"),
             "--settle" => o.settle = Duration::from_secs_f64(value.parse().expect("seconds")),
             "--work" => o.work = value.into(),
-            other => panic!("unknown flag {other}; flags: --bin --sizes --runs --settle --work"),
+            "--edits" => o.edits = value.parse().expect("a number"),
+            other => panic!(
+                "unknown flag {other}; flags: --bin --sizes --runs --settle --work --edits"
+            ),
         }
     }
     o
@@ -122,27 +133,38 @@ fn main() {
             genbook::write_book(&book, n).expect("write the benchmark book");
         }
         let out = o.work.join(format!("site-{n}"));
-        let mut builds = Vec::new();
-        for _ in 0..o.runs {
-            // Each build starts from no output, after the disk has settled from the last delete.
-            let _ = std::fs::remove_dir_all(&out);
-            std::thread::sleep(o.settle);
-            builds.push(measure(
+        let spare = o.work.join(format!(".site-{n}.briefbook-spare"));
+        let build = || {
+            measure(
                 Command::new(&o.binary)
                     .args(["build", "--timings", "--root"])
                     .arg(&book)
                     .arg("-o")
                     .arg(&out),
-            ));
+            )
+        };
+        let mut fresh = Vec::new();
+        for _ in 0..o.runs {
+            // From no output at all, after the disk has settled from the last delete.
+            let _ = std::fs::remove_dir_all(&out);
+            let _ = std::fs::remove_dir_all(&spare);
+            std::thread::sleep(o.settle);
+            fresh.push(build());
         }
+        // Over the output of earlier builds, as when an editor builds again: the first of these
+        // makes the spare, and the runs measured update it in place.
+        build();
+        std::thread::sleep(o.settle);
+        let again: Vec<Sample> = (0..o.runs).map(|_| build()).collect();
         let checks: Vec<Sample> = (0..o.runs)
             .map(|_| measure(Command::new(&o.binary).args(["check", "--root"]).arg(&book)))
             .collect();
-        report(n, "build", &builds);
+        report(n, "build (empty output)", &fresh);
+        report(n, "build again", &again);
         report(n, "check", &checks);
-        phase_tables.push((n, builds));
+        phase_tables.push((n, fresh));
     }
-    println!("\nBuild phases (median ms):\n");
+    println!("\nBuild phases, empty output (median ms):\n");
     for (n, builds) in &phase_tables {
         let names: Vec<String> = builds[0]
             .phases
@@ -164,6 +186,36 @@ fn main() {
         println!("- {n} briefs: {}", cells.join(", "));
     }
     print_floor(&o, &o.sizes);
+    if let Some(&n) = o.sizes.iter().max() {
+        print_edits(&o, n);
+    }
+}
+
+/// `serve` on a copy of the largest book: the time from saving an edit to one brief's body to
+/// holding its reloaded page.
+fn print_edits(o: &Options, n: usize) {
+    if o.edits == 0 {
+        return;
+    }
+    let copy = o.work.join(format!("serve-{n}"));
+    let _ = std::fs::remove_dir_all(&copy);
+    let copied = Command::new("cp")
+        .arg("-r")
+        .arg(o.work.join(format!("book-{n}")))
+        .arg(&copy)
+        .status()
+        .is_ok_and(|s| s.success());
+    assert!(copied, "cannot copy the book for serve");
+    let mut ms = bench_serve::edit_latencies(&o.binary, &copy, o.edits);
+    let _ = std::fs::remove_dir_all(&copy);
+    ms.sort_by(f64::total_cmp);
+    println!(
+        "\n`serve`, {n} briefs: save to reloaded page over {} edits: median {:.0} ms, max {:.0} ms (all: {})",
+        ms.len(),
+        median(ms.clone()),
+        ms.last().copied().unwrap_or_default(),
+        ms.iter().map(|m| format!("{m:.0}")).collect::<Vec<_>>().join(", ")
+    );
 }
 
 fn report(n: usize, command: &str, samples: &[Sample]) {

@@ -6,6 +6,7 @@ use crate::load::FileRef;
 use crate::model::{Brief, PageHeader, Section, Source};
 use crate::text::slugify;
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 /// URL folders the generator writes itself; a chapter may not take them.
 pub const RESERVED: &[&str] = &[
@@ -28,7 +29,8 @@ pub struct Chapter {
 
 #[derive(Clone)]
 pub struct BookBrief {
-    pub brief: Brief,
+    /// Shared, so that copying a compiled book (as the server does for an edit) copies pointers.
+    pub brief: Arc<Brief>,
     pub url: String,
     pub chapter: usize,
 }
@@ -248,7 +250,7 @@ fn place_briefs(
         let url = format!("{}{}/", chapters[chapter].url, brief_segment(&brief));
         chapters[chapter].briefs.push(placed.len());
         placed.push(BookBrief {
-            brief,
+            brief: Arc::new(brief),
             url,
             chapter,
         });

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -50,14 +50,41 @@ pub struct Compiled {
     pub files: BookFiles,
     pub book: Book,
     /// The scan of each brief's body, by brief index.
-    pub scans: Vec<Scan>,
-    pub resolved: Resolved,
+    pub scans: Vec<Arc<Scan>>,
+    pub resolved: Arc<Resolved>,
     pub history: crate::history::History,
     /// What changed since `--changes-since`, when asked for.
     pub changes: Option<crate::diff::Changes>,
     pub output_dir: PathBuf,
     pub warnings: Diagnostics,
     pub timings: Timings,
+    /// Made when first rendered, and shared by the copies the server makes for an edit to bodies.
+    derived: Arc<OnceLock<Result<Derived, Diagnostic>>>,
+}
+
+/// What rendering derives from a compile that an edit to bodies leaves alone: the compiled
+/// templates, the page URLs, the quotable facts and the highlighter (with what it remembers).
+pub(crate) struct Derived {
+    pub renderer: Renderer,
+    pub urls: HashMap<String, String>,
+    pub facts: markdown::FactIndex,
+    pub highlighter: Highlighter,
+}
+
+impl Compiled {
+    pub(crate) fn derived(&self) -> Result<&Derived, Diagnostic> {
+        self.derived
+            .get_or_init(|| {
+                Ok(Derived {
+                    renderer: Renderer::new(&self.files.templates)?,
+                    urls: page_urls(&self.book, &[]),
+                    facts: fact_index(&self.book),
+                    highlighter: Highlighter::new(&self.book.config.highlight_theme),
+                })
+            })
+            .as_ref()
+            .map_err(Clone::clone)
+    }
 }
 
 /// What a successful build wrote.
@@ -186,12 +213,13 @@ pub fn compile(options: &Options) -> Result<Compiled, Diagnostics> {
         files,
         book,
         scans,
-        resolved,
+        resolved: Arc::new(resolved),
         history,
         changes: None,
         output_dir,
         warnings: diagnostics,
         timings,
+        derived: Arc::default(),
     })
 }
 
@@ -224,7 +252,8 @@ fn dates_from_history(book: &mut Book, history: &crate::history::History) {
                 .get(&b.brief.file.path)
                 .and_then(|r| r.first())
             {
-                b.brief.updated = Some(last.date).filter(|d| *d > b.brief.date);
+                let date = b.brief.date;
+                Arc::make_mut(&mut b.brief).updated = Some(last.date).filter(|d| *d > date);
             }
         }
     }
@@ -310,16 +339,16 @@ fn scan_bodies(
     book: &Book,
     urls: &HashMap<String, String>,
     diagnostics: &mut Diagnostics,
-) -> (Vec<Scan>, HashMap<String, Vec<String>>) {
+) -> (Vec<Arc<Scan>>, HashMap<String, Vec<String>>) {
     let highlighter = Highlighter::new(&book.config.highlight_theme);
     let facts = fact_index(book);
     let base = markdown_context(book, urls, &highlighter, &facts);
-    let scans: Vec<Scan> = book
+    let scans: Vec<Arc<Scan>> = book
         .briefs
         .par_iter()
         .map(|b| {
             let h = &b.brief.header;
-            markdown::scan(
+            Arc::new(markdown::scan(
                 &b.brief.file,
                 b.brief.body(),
                 h.body_offset,
@@ -328,7 +357,7 @@ fn scan_bodies(
                     page_path: &b.brief.path,
                     ..base
                 },
-            )
+            ))
         })
         .collect();
     let sections: Vec<(&crate::model::Section, &str)> = std::iter::once((&book.cover, ""))
@@ -348,7 +377,7 @@ fn scan_bodies(
             )
         })
         .collect();
-    for scan in scans.iter().chain(section_scans.iter().map(|(_, s)| s)) {
+    for scan in scans.iter().map(|s| &**s).chain(section_scans.iter().map(|(_, s)| s)) {
         diagnostics.extend(scan.diagnostics.iter().cloned());
     }
     let anchors = section_scans
@@ -415,7 +444,6 @@ pub(crate) fn with_renderer<T>(
     work: impl FnOnce(&Renderer, &render::Inputs) -> T,
 ) -> Result<T, Diagnostic> {
     let Compiled {
-        files,
         book,
         scans,
         resolved,
@@ -423,20 +451,17 @@ pub(crate) fn with_renderer<T>(
         changes,
         ..
     } = compiled;
-    let renderer = Renderer::new(&files.templates)?;
-    let urls = page_urls(book, &[]);
-    let highlighter = Highlighter::new(&book.config.highlight_theme);
-    let facts = fact_index(book);
+    let derived = compiled.derived()?;
     let inputs = render::Inputs {
         book,
         scans,
         resolved,
-        markdown: markdown_context(book, &urls, &highlighter, &facts),
+        markdown: markdown_context(book, &derived.urls, &derived.highlighter, &derived.facts),
         highlight_css: book.config.highlight_theme == "css",
         history,
         changes: changes.as_ref(),
     };
-    Ok(work(&renderer, &inputs))
+    Ok(work(&derived.renderer, &inputs))
 }
 
 fn render_everything(

@@ -119,14 +119,17 @@ pub fn exports(
 /// cannot close a script element). These characters only occur inside JSON strings.
 pub fn json_for_html(json: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(json.len());
-    for &b in json {
-        match b {
-            b'<' => out.extend_from_slice(b"\\u003c"),
-            b'>' => out.extend_from_slice(b"\\u003e"),
-            b'&' => out.extend_from_slice(b"\\u0026"),
-            _ => out.push(b),
-        }
+    let mut copied = 0;
+    for at in memchr::memchr3_iter(b'<', b'>', b'&', json) {
+        out.extend_from_slice(&json[copied..at]);
+        out.extend_from_slice(match json[at] {
+            b'<' => b"\\u003c",
+            b'>' => b"\\u003e",
+            _ => b"\\u0026",
+        });
+        copied = at + 1;
     }
+    out.extend_from_slice(&json[copied..]);
     out
 }
 

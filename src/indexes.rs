@@ -425,7 +425,7 @@ pub(crate) fn tags(book: &Book) -> Vec<Tag<'_>> {
                 url: format!("tags/{slug}/"),
                 briefs: Vec::new(),
             });
-            if name.as_str() < tag.name {
+            if name.as_bytes() < tag.name.as_bytes() {
                 tag.name = name;
             }
             if tag.briefs.last() != Some(&i) {

@@ -126,10 +126,8 @@ fn patch(
 ) -> Option<Result<MemorySite, Diagnostics>> {
     let old = &previous.compiled;
     let book = &old.book;
-    let urls = build::page_urls(book, &[]);
-    let facts = build::fact_index(book);
-    let highlighter = crate::highlight::Highlighter::new(&book.config.highlight_theme);
-    let base = build::markdown_context(book, &urls, &highlighter, &facts);
+    let derived = old.derived().ok()?;
+    let base = build::markdown_context(book, &derived.urls, &derived.highlighter, &derived.facts);
     let root = options
         .root
         .canonicalize()
@@ -191,7 +189,8 @@ fn patch(
     let mut compiled = (**old).clone();
     let changed: Vec<usize> = edits.iter().map(|(i, _, _)| *i).collect();
     for (i, file, scan) in edits {
-        let brief = &mut compiled.book.briefs[i].brief;
+        // Only this brief is copied; the rest stay shared with the last compile.
+        let brief = Arc::make_mut(&mut compiled.book.briefs[i].brief);
         // The body's own warnings (an unsafe link, say) are replaced by the new scan's.
         let body_line = file.position(brief.header.body_offset).0;
         let path = file.path.clone();
@@ -203,7 +202,7 @@ fn patch(
             .chain(scan.diagnostics.iter().cloned())
             .collect();
         brief.file = file;
-        compiled.scans[i] = scan;
+        compiled.scans[i] = Arc::new(scan);
     }
     Some(partial(compiled, previous, &changed))
 }

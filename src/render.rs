@@ -1,6 +1,7 @@
 //! Rendering pages with Tera: views in, (relative path, bytes) handed to a sink. Writes nothing itself.
 
 use std::error::Error as _;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -111,7 +112,7 @@ pub trait Sink: Sync {
 pub struct Inputs<'a> {
     pub book: &'a Book,
     /// The scan of each brief's body, by brief index.
-    pub scans: &'a [Scan],
+    pub scans: &'a [Arc<Scan>],
     pub resolved: &'a Resolved,
     /// What rendering a body to HTML needs; `page_url` is set per page.
     pub markdown: markdown::Context<'a>,

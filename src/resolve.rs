@@ -39,7 +39,7 @@ pub struct Resolved {
 /// `failed` lists pages that did not parse, whose problems were reported already).
 pub fn resolve(
     book: &Book,
-    bodies: &[Scan],
+    bodies: &[std::sync::Arc<Scan>],
     section_anchors: &HashMap<String, Vec<String>>,
     failed: &[String],
 ) -> Resolved {
@@ -76,7 +76,7 @@ fn brief_anchors(book: &Book, index: usize, body: &Scan) -> HashSet<String> {
 
 fn check_links(
     book: &Book,
-    bodies: &[Scan],
+    bodies: &[std::sync::Arc<Scan>],
     sections: &HashMap<String, Vec<String>>,
     failed: &[String],
     r: &mut Resolved,
@@ -186,7 +186,7 @@ fn check_source_ids(book: &Book, r: &mut Resolved) {
     }
 }
 
-fn index_citations(book: &Book, bodies: &[Scan], r: &mut Resolved) {
+fn index_citations(book: &Book, bodies: &[std::sync::Arc<Scan>], r: &mut Resolved) {
     let mut order: Vec<usize> = (0..book.briefs.len()).collect();
     order.sort_by(|&a, &b| book.briefs[a].brief.path.cmp(&book.briefs[b].brief.path));
     for i in order {

@@ -1,6 +1,9 @@
 //! The search index, `search_index.js`: a script (not fetched JSON) so that search works when
 //! the site is opened from disk. One compact row per brief.
 
+use std::sync::Arc;
+
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::book::Book;
@@ -24,11 +27,15 @@ struct Row<'a>(
     &'a str,
 );
 
-/// `window.BRIEFBOOK_SEARCH = {"fields": [...], "docs": [[...], ...]};`
-pub fn index(book: &Book, scans: &[Scan]) -> OutputFile {
-    let docs: Vec<Row> = book
+/// The row fields, in order.
+const FIELDS: &str = r#"["url","title","chapter","summary","tags","claims","text"]"#;
+
+/// `window.BRIEFBOOK_SEARCH={"docs":[[...],...],"fields":[...]};` Rows are made in parallel
+/// and joined: the index of a large book runs to megabytes.
+pub fn index(book: &Book, scans: &[Arc<Scan>]) -> OutputFile {
+    let rows: Vec<Vec<u8>> = book
         .briefs
-        .iter()
+        .par_iter()
         .zip(scans)
         .map(|(b, scan)| {
             let claims: Vec<String> = b
@@ -40,7 +47,7 @@ pub fn index(book: &Book, scans: &[Scan]) -> OutputFile {
                     None => c.text.clone(),
                 })
                 .collect();
-            Row(
+            let row = Row(
                 format!("{}index.html", b.url),
                 &b.brief.header.title,
                 &book.chapters[b.chapter].section.header.title,
@@ -48,18 +55,21 @@ pub fn index(book: &Book, scans: &[Scan]) -> OutputFile {
                 b.brief.tags.join(" "),
                 claims.join("\n"),
                 &scan.text,
-            )
+            );
+            crate::export::json_for_html(&serde_json::to_vec(&row).expect("a row serializes"))
         })
         .collect();
-    let payload = serde_json::json!({
-        "fields": ["url", "title", "chapter", "summary", "tags", "claims", "text"],
-        "docs": docs,
-    });
-    let json =
-        crate::export::json_for_html(&serde_json::to_vec(&payload).expect("the index serializes"));
-    let mut bytes = b"window.BRIEFBOOK_SEARCH=".to_vec();
-    bytes.extend(json);
-    bytes.extend_from_slice(b";\n");
+    let mut bytes = Vec::with_capacity(rows.iter().map(|r| r.len() + 1).sum::<usize>() + 128);
+    bytes.extend_from_slice(b"window.BRIEFBOOK_SEARCH={\"docs\":[");
+    for (i, row) in rows.iter().enumerate() {
+        if i > 0 {
+            bytes.push(b',');
+        }
+        bytes.extend_from_slice(row);
+    }
+    bytes.extend_from_slice(b"],\"fields\":");
+    bytes.extend_from_slice(FIELDS.as_bytes());
+    bytes.extend_from_slice(b"};\n");
     OutputFile {
         path: "search_index.js".into(),
         bytes,

@@ -153,6 +153,10 @@ fn warning_note(warnings: &Diagnostics) -> String {
     }
 }
 
+/// How long the watcher waits for a burst of file events (an editor's save) to end. Part of
+/// every edit's wait for its reload, so short; a save's events arrive within milliseconds.
+const DEBOUNCE: Duration = Duration::from_millis(50);
+
 /// Watches the book and rebuilds on every relevant change, on a thread of its own.
 fn watch_book(
     options: Options,
@@ -161,7 +165,7 @@ fn watch_book(
 ) -> Result<impl Drop, String> {
     let (events, changes) = std::sync::mpsc::channel();
     let mut debouncer =
-        notify_debouncer_full::new_debouncer(Duration::from_millis(100), None, events)
+        notify_debouncer_full::new_debouncer(DEBOUNCE, None, events)
             .map_err(|e| format!("cannot watch the book: {e}"))?;
     // Watch the canonical path, so that event paths start with the root the filters strip.
     let root = options
