@@ -8,7 +8,7 @@
 #[allow(dead_code)]
 mod genbook;
 
-#[path = "bench_serve.rs"]
+#[path = "support/serve.rs"]
 mod bench_serve;
 
 use std::path::PathBuf;
@@ -113,9 +113,9 @@ fn options() -> Options {
             "--settle" => o.settle = Duration::from_secs_f64(value.parse().expect("seconds")),
             "--work" => o.work = value.into(),
             "--edits" => o.edits = value.parse().expect("a number"),
-            other => panic!(
-                "unknown flag {other}; flags: --bin --sizes --runs --settle --work --edits"
-            ),
+            other => {
+                panic!("unknown flag {other}; flags: --bin --sizes --runs --settle --work --edits")
+            }
         }
     }
     o

@@ -377,7 +377,11 @@ fn scan_bodies(
             )
         })
         .collect();
-    for scan in scans.iter().map(|s| &**s).chain(section_scans.iter().map(|(_, s)| s)) {
+    for scan in scans
+        .iter()
+        .map(|s| &**s)
+        .chain(section_scans.iter().map(|(_, s)| s))
+    {
         diagnostics.extend(scan.diagnostics.iter().cloned());
     }
     let anchors = section_scans

@@ -56,10 +56,13 @@ thread_local! {
 struct LineCache {
     /// The parser states met at line starts; a state's index names it below.
     states: Vec<ParseState>,
-    /// By state index: line to (operations, index of the state after it).
-    lines: Vec<HashMap<Box<str>, (Vec<(usize, ScopeStackOp)>, usize)>>,
+    /// By state index: line to what parsing it gave.
+    lines: Vec<HashMap<Box<str>, Parsed>>,
     entries: usize,
 }
+
+/// A line's scope operations, and the index of the parser's state after it.
+type Parsed = (Vec<(usize, ScopeStackOp)>, usize);
 
 /// States are compared one by one, so only a few are kept; long lines rarely repeat.
 const CACHED_STATES: usize = 256;
@@ -238,11 +241,23 @@ mod tests {
     fn inline_styles_equal_syntects_own() {
         let samples = [
             ("rust", "fn main() {\n    let x = \"<&>\"; // note\n}\n"),
-            ("yaml", "brief: b-1\nscores: [9, 54]\nreview:\n  owner: desk-9\n"),
-            ("yaml", "review:\n  owner: desk-9\nreview: |\n  owner: desk-9\n  review:\n"),
+            (
+                "yaml",
+                "brief: b-1\nscores: [9, 54]\nreview:\n  owner: desk-9\n",
+            ),
+            (
+                "yaml",
+                "review:\n  owner: desk-9\nreview: |\n  owner: desk-9\n  review:\n",
+            ),
             ("rust", "/* a\nfn x() {}\n*/ fn x() {}\nfn x() {}\n"),
-            ("python", "def f(x):\n    return x ** 2  # sq\n\nclass A: pass\n"),
-            ("html", "<p class=\"a\">x &amp; y</p>\n<script>let a = 1;</script>\n"),
+            (
+                "python",
+                "def f(x):\n    return x ** 2  # sq\n\nclass A: pass\n",
+            ),
+            (
+                "html",
+                "<p class=\"a\">x &amp; y</p>\n<script>let a = 1;</script>\n",
+            ),
             ("sh", "for f in *.md; do echo \"$f\"; done\n"),
         ];
         for theme in THEME_NAMES {
@@ -250,9 +265,13 @@ mod tests {
             for (language, code) in samples {
                 let syntax = syntaxes().find_syntax_by_token(language).unwrap();
                 let theme_data = &themes().themes[*theme];
-                let expected =
-                    syntect::html::highlighted_html_for_string(code, syntaxes(), syntax, theme_data)
-                        .unwrap();
+                let expected = syntect::html::highlighted_html_for_string(
+                    code,
+                    syntaxes(),
+                    syntax,
+                    theme_data,
+                )
+                .unwrap();
                 // Twice: the second time every style comes from the cache.
                 for _ in 0..2 {
                     let html = ours.inline_styled(code, syntax, theme_data).unwrap();

@@ -164,9 +164,8 @@ fn watch_book(
     mut last: Option<MemorySite>,
 ) -> Result<impl Drop, String> {
     let (events, changes) = std::sync::mpsc::channel();
-    let mut debouncer =
-        notify_debouncer_full::new_debouncer(DEBOUNCE, None, events)
-            .map_err(|e| format!("cannot watch the book: {e}"))?;
+    let mut debouncer = notify_debouncer_full::new_debouncer(DEBOUNCE, None, events)
+        .map_err(|e| format!("cannot watch the book: {e}"))?;
     // Watch the canonical path, so that event paths start with the root the filters strip.
     let root = options
         .root
