@@ -132,6 +132,10 @@ fn main() {
             let _ = std::fs::remove_dir_all(&book);
             genbook::write_book(&book, n).expect("write the benchmark book");
         }
+        if o.runs == 0 {
+            // `--runs 0`: only the editing loop below.
+            continue;
+        }
         let out = o.work.join(format!("site-{n}"));
         let spare = o.work.join(format!(".site-{n}.briefbook-spare"));
         let build = || {
@@ -164,7 +168,9 @@ fn main() {
         report(n, "check", &checks);
         phase_tables.push((n, fresh));
     }
-    println!("\nBuild phases, empty output (median ms):\n");
+    if !phase_tables.is_empty() {
+        println!("\nBuild phases, empty output (median ms):\n");
+    }
     for (n, builds) in &phase_tables {
         let names: Vec<String> = builds[0]
             .phases
@@ -185,7 +191,9 @@ fn main() {
             .collect();
         println!("- {n} briefs: {}", cells.join(", "));
     }
-    print_floor(&o, &o.sizes);
+    if o.runs > 0 {
+        print_floor(&o, &o.sizes);
+    }
     if let Some(&n) = o.sizes.iter().max() {
         print_edits(&o, n);
     }

@@ -100,7 +100,9 @@ impl Staging {
         let _ = fs::remove_dir_all(&dir);
         // Renaming claims the spare: a second build running at once finds none and starts empty.
         let reused = fs::rename(parent.join(format!(".{name}.{SPARE}")), &dir).is_ok();
-        if !reused {
+        if reused {
+            remove_links(&dir);
+        } else {
             fs::create_dir_all(&dir).map_err(|e| io_error("create", &dir, e))?;
         }
         Ok(Staging {
@@ -282,6 +284,20 @@ fn keep_as_spare(old: &Path, out: &Path) {
     let (parent, name) = parent_and_name(out);
     if fs::rename(old, parent.join(format!(".{name}.{SPARE}"))).is_err() {
         let _ = fs::remove_dir_all(old);
+    }
+}
+
+/// Removes every symbolic link in a reused folder: builds never make one, and writing through
+/// one could reach outside the site.
+fn remove_links(dir: &Path) {
+    for entry in walkdir::WalkDir::new(dir)
+        .min_depth(1)
+        .into_iter()
+        .flatten()
+    {
+        if entry.path_is_symlink() {
+            let _ = fs::remove_file(entry.path());
+        }
     }
 }
 

@@ -145,6 +145,21 @@ fn a_reused_spare_becomes_exactly_the_new_site() {
         assert!(root.join(SPARE).is_dir(), "build {n} kept no spare");
         assert!(leftovers(root).is_empty(), "{:?}", leftovers(root));
     }
+    // A link planted in the spare is removed, never written through.
+    #[cfg(unix)]
+    {
+        let outside = tempfile::tempdir().unwrap();
+        let spare_chips = root.join(SPARE).join("chips");
+        std::fs::remove_dir_all(&spare_chips).unwrap();
+        std::os::unix::fs::symlink(outside.path(), &spare_chips).unwrap();
+        assert_eq!(briefbook(root, &["build"]).code, 0);
+        assert_eq!(
+            std::fs::read_dir(outside.path()).unwrap().count(),
+            0,
+            "wrote through a link"
+        );
+        assert!(snapshot(&root.join("public")) == reference_site(&second));
+    }
     // Two more builds bring back the same folder, updated in place: a file whose bytes never
     // change is not written again.
     let shared = root.join("public/style.css");
