@@ -202,8 +202,12 @@ pub fn compile(options: &Options) -> Result<Compiled, Diagnostics> {
         .config
         .reference_date
         .unwrap_or_else(|| jiff::ZonedDateTime::now().date());
-    diagnostics.extend(crate::check::warnings(&book, &resolved, today));
-    diagnostics.extend(crate::rigor::check(&book));
+    let (warnings, rigor) = rayon::join(
+        || crate::check::warnings(&book, &resolved, today),
+        || crate::rigor::check(&book),
+    );
+    diagnostics.extend(warnings);
+    diagnostics.extend(rigor);
     timings.lap("resolve", &mut clock);
 
     if diagnostics.has_errors() {
