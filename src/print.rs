@@ -7,8 +7,9 @@ use serde::Serialize;
 
 use crate::diagnostic::Diagnostic;
 use crate::relocate::{relocate, Move};
-use crate::render::{brief_page, brief_view, context, Inputs, Renderer, Shared, Sink};
-use crate::views::BriefView;
+use crate::render::{
+    brief_page_value, brief_view, context, context_of, view_value, Inputs, Renderer, Shared, Sink,
+};
 
 const URL: &str = "print/";
 const PATH: &str = "print/index.html";
@@ -34,12 +35,6 @@ enum Item<'a> {
         summary: Option<&'a str>,
         content: String,
         depth: usize,
-    },
-    Brief {
-        anchor: String,
-        prefix: String,
-        brief: Box<BriefView<'a>>,
-        html: String,
     },
 }
 
@@ -196,10 +191,14 @@ fn render_part(
                 &brief.brief.header,
                 (&brief.url, &brief.brief.path),
             );
-            let mut view = brief_view(inputs, b, &page_html);
+            // The view becomes a JSON value once, lent to the page and then moved into the item.
+            let mut view = match view_value(&brief_view(inputs, b, &page_html)) {
+                Ok(view) => view,
+                Err(e) => return (None, Err(e)),
+            };
             let page_error = pages
                 .then(|| {
-                    brief_page(renderer, shared, &view, &brief.url)
+                    brief_page_value(renderer, shared, &mut view, &brief.url)
                         .and_then(|f| sink.write(f))
                         .err()
                 })
@@ -226,23 +225,30 @@ fn render_part(
                     },
                 )
             };
-            view.content = "";
-            let item = Item::Brief {
-                anchor: format!("b{b}"),
-                prefix,
-                brief: Box::new(view),
-                html,
-            };
-            return (page_error, print_item(renderer, &item));
+            if let serde_json::Value::Object(fields) = &mut view {
+                fields.insert("content".into(), serde_json::Value::String(String::new()));
+            }
+            // The shape `Item::Brief` serializes to, built without copying the view again.
+            let item = serde_json::json!({
+                "kind": "brief",
+                "anchor": format!("b{b}"),
+                "prefix": prefix,
+                "brief": view,
+                "html": html,
+            });
+            return (page_error, print_item(renderer, item));
         }
     };
-    (None, print_item(renderer, &item))
+    (
+        None,
+        view_value(&item).and_then(|item| print_item(renderer, item)),
+    )
 }
 
-fn print_item(renderer: &Renderer, item: &Item) -> Result<String, Diagnostic> {
+fn print_item(renderer: &Renderer, item: serde_json::Value) -> Result<String, Diagnostic> {
     let mut cx = tera::Context::new();
     cx.insert("root", "../");
-    cx.insert("item", item);
+    cx.extend(context_of("item", item));
     renderer
         .render_template("print_item.html", &cx)
         .map(|bytes| String::from_utf8(bytes).unwrap_or_default())

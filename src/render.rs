@@ -328,8 +328,46 @@ pub(crate) fn brief_page(
     view: &BriefView,
     url: &str,
 ) -> Result<OutputFile, Diagnostic> {
-    let cx = context(shared, url, "brief", view.title, view.summary.unwrap_or(""));
-    page(renderer, cx, "brief", view, "brief.html", url)
+    brief_page_value(renderer, shared, &mut view_value(view)?, url)
+}
+
+/// A brief's own page from its view made a JSON value, which the page's context borrows and
+/// gives back (the print edition uses it next): Tera copies whatever `Context::insert` is given.
+pub(crate) fn brief_page_value(
+    renderer: &Renderer,
+    shared: &Shared,
+    view: &mut serde_json::Value,
+    url: &str,
+) -> Result<OutputFile, Diagnostic> {
+    let text = |key: &str| {
+        view.get(key)
+            .and_then(|v| v.as_str())
+            .unwrap_or("")
+            .to_string()
+    };
+    let mut cx = context(shared, url, "brief", &text("title"), &text("summary"));
+    cx.extend(context_of("brief", std::mem::take(view)));
+    let bytes = renderer
+        .render("brief.html", &cx)
+        .map_err(|d| d.with_help(format!("while rendering {url}index.html")));
+    *view = cx.remove("brief").unwrap_or_default();
+    Ok(OutputFile {
+        path: format!("{url}index.html"),
+        bytes: bytes?,
+    })
+}
+
+/// A view as the JSON value Tera reads.
+pub(crate) fn view_value<T: Serialize>(view: &T) -> Result<serde_json::Value, Diagnostic> {
+    serde_json::to_value(view)
+        .map_err(|e| Diagnostic::error("template", format!("cannot pass a view to templates: {e}")))
+}
+
+/// A context holding `value` under `key`, without copying it.
+pub(crate) fn context_of(key: &str, value: serde_json::Value) -> Context {
+    let mut object = serde_json::Map::new();
+    object.insert(key.to_string(), value);
+    Context::from_value(serde_json::Value::Object(object)).unwrap_or_default()
 }
 
 pub(crate) fn brief_view<'a>(inputs: &'a Inputs, i: usize, html: &'a str) -> BriefView<'a> {
