@@ -38,8 +38,18 @@ pub(crate) fn index_pages(
             count: t.briefs.len(),
         })
         .collect();
+    // The three book-wide indexes are the largest pages: made side by side.
+    let (sources, (claims, facts)) = rayon::join(
+        || sources_view(renderer, inputs),
+        || {
+            rayon::join(
+                || claims_view(renderer, book),
+                || facts_view(renderer, inputs),
+            )
+        },
+    );
     let mut out = vec![
-        sources_view(renderer, inputs).and_then(|v| {
+        sources.and_then(|v| {
             page(
                 renderer,
                 cx("sources/", "sources", "Citation index"),
@@ -49,7 +59,7 @@ pub(crate) fn index_pages(
                 "sources/",
             )
         }),
-        claims_view(renderer, book).and_then(|v| {
+        claims.and_then(|v| {
             page(
                 renderer,
                 cx("claims/", "claims", "Claims"),
@@ -59,7 +69,7 @@ pub(crate) fn index_pages(
                 "claims/",
             )
         }),
-        facts_view(renderer, inputs).and_then(|v| {
+        facts.and_then(|v| {
             page(
                 renderer,
                 cx("facts/", "facts", "Facts"),

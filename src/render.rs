@@ -165,22 +165,24 @@ pub fn render_pages(renderer: &Renderer, inputs: &Inputs, sink: &dyn Sink) -> Ve
     };
     let emit = |page: Result<OutputFile, Diagnostic>| page.and_then(|file| sink.write(file)).err();
     let book = inputs.book;
-    // Brief pages are made with the print edition, from the same rendering of each body.
-    let mut errors = crate::print::print_edition(renderer, &shared, inputs, sink, true);
-    errors.extend(
-        (0..book.chapters.len())
-            .into_par_iter()
-            .filter_map(|i| emit(chapter_page(renderer, &shared, inputs, i)))
-            .collect::<Vec<_>>(),
+    // Brief pages are made with the print edition, from the same rendering of each body; the
+    // other pages alongside, to keep both cores busy while the print edition's parts are joined.
+    let (mut errors, others) = rayon::join(
+        || crate::print::print_edition(renderer, &shared, inputs, sink, true),
+        || {
+            let chapters = (0..book.chapters.len())
+                .into_par_iter()
+                .filter_map(|i| emit(chapter_page(renderer, &shared, inputs, i)));
+            let indexes = crate::indexes::index_pages(renderer, &shared, inputs)
+                .into_par_iter()
+                .chain([
+                    cover_page(renderer, &shared, inputs),
+                    not_found_page(renderer, &shared, inputs),
+                ])
+                .filter_map(emit);
+            chapters.chain(indexes).collect::<Vec<_>>()
+        },
     );
-    let others = crate::indexes::index_pages(renderer, &shared, inputs)
-        .into_par_iter()
-        .chain([
-            cover_page(renderer, &shared, inputs),
-            not_found_page(renderer, &shared, inputs),
-        ])
-        .filter_map(emit)
-        .collect::<Vec<_>>();
     errors.extend(others);
     // One broken template fails every page that uses it: report it once.
     errors.sort_by(|a, b| a.message.cmp(&b.message));
