@@ -1,6 +1,7 @@
 //! Cross-references checked and inverted: anchors, related briefs, source ids, backlinks,
 //! the citation index and fact conflicts. Everything here is linear in the size of the book.
 
+use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::book::Book;
@@ -49,11 +50,17 @@ pub fn resolve(
         cites: vec![Vec::new(); book.briefs.len()],
         ..Resolved::default()
     };
-    check_links(book, bodies, section_anchors, failed, &mut r);
-    collect_related(book, failed, &mut r);
-    check_source_ids(book, &mut r);
-    index_citations(book, bodies, &mut r);
-    r.conflicts = Conflicts::find(book);
+    // Conflicts read only the facts: found while the rest is resolved.
+    let (conflicts, ()) = rayon::join(
+        || Conflicts::find(book),
+        || {
+            check_links(book, bodies, section_anchors, failed, &mut r);
+            collect_related(book, failed, &mut r);
+            check_source_ids(book, &mut r);
+            index_citations(book, bodies, &mut r);
+        },
+    );
+    r.conflicts = conflicts;
     r
 }
 
@@ -82,6 +89,7 @@ fn check_links(
     r: &mut Resolved,
 ) {
     let anchors: Vec<HashSet<String>> = (0..book.briefs.len())
+        .into_par_iter()
         .map(|i| brief_anchors(book, i, &bodies[i]))
         .collect();
     for (from, body) in bodies.iter().enumerate() {
