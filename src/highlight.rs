@@ -41,6 +41,8 @@ pub struct Highlighter {
     /// The theme's style for each stack of scopes met so far: a book's code blocks meet the
     /// same few stacks again and again, and matching a stack against a theme is costly.
     styles: Mutex<HashMap<Vec<Scope>, Style>>,
+    /// The theme's selectors, sorted for matching: made once, not per block.
+    matcher: OnceLock<syntect::highlighting::Highlighter<'static>>,
 }
 
 thread_local! {
@@ -88,6 +90,7 @@ impl Highlighter {
         Highlighter {
             theme: theme.to_string(),
             styles: Mutex::default(),
+            matcher: OnceLock::new(),
         }
     }
 
@@ -132,7 +135,9 @@ impl Highlighter {
     /// What `syntect::html::highlighted_html_for_string` makes, with each stack's style looked
     /// up in `styles` (a test keeps the two equal).
     fn inline_styled(&self, code: &str, syntax: &SyntaxReference, theme: &Theme) -> Option<String> {
-        let matcher = syntect::highlighting::Highlighter::new(theme);
+        let matcher = self
+            .matcher
+            .get_or_init(|| syntect::highlighting::Highlighter::new(&themes().themes[&self.theme]));
         let (mut out, background) = syntect::html::start_highlighted_html_snippet(theme);
         let mut parse = ParseState::new(syntax);
         let mut stack = ScopeStack::new();
