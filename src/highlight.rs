@@ -148,7 +148,7 @@ impl Highlighter {
             let mut at = 0;
             for (end, op) in ends {
                 if end > at {
-                    regions.push((self.style(&matcher, &stack), &line[at..end]));
+                    regions.push((self.style(matcher, &stack), &line[at..end]));
                     at = end;
                 }
                 stack.apply(&op).ok()?;
