@@ -69,7 +69,7 @@ type Parsed = (Vec<(usize, ScopeStackOp)>, usize);
 /// States are compared one by one, so only a few are kept; long lines rarely repeat.
 const CACHED_STATES: usize = 256;
 const CACHED_LINE_LEN: usize = 256;
-const CACHED_LINES: usize = 200_000;
+const CACHED_LINES: usize = 50_000;
 
 impl LineCache {
     fn state_id(&mut self, state: &ParseState) -> Option<usize> {
