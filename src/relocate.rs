@@ -23,7 +23,7 @@ pub fn relocate(html: &str, m: &Move) -> String {
     while let Some(start) = rest.find('<') {
         out.push_str(&rest[..start]);
         rest = &rest[start..];
-        let Some(len) = tag_length(rest) else {
+        let Some(len) = crate::text::tag_length(rest) else {
             break;
         };
         relocate_tag(&rest[1..len - 1], m, &mut out);
@@ -31,19 +31,6 @@ pub fn relocate(html: &str, m: &Move) -> String {
     }
     out.push_str(rest);
     out
-}
-
-/// The length of the tag opening `html` (from `<` to its `>`), skipping `>` in quoted values.
-fn tag_length(html: &str) -> Option<usize> {
-    let mut quoted = false;
-    for (i, b) in html.bytes().enumerate() {
-        match b {
-            b'"' => quoted = !quoted,
-            b'>' if !quoted => return Some(i + 1),
-            _ => {}
-        }
-    }
-    None
 }
 
 /// One tag's inside (between `<` and `>`), written to `out` with its name and values moved.

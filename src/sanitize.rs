@@ -109,26 +109,17 @@ pub fn within_allowlist(html: &str) -> bool {
         if rest.as_bytes()[at] == b'>' {
             return false;
         }
-        match tag_end(&rest[at + 1..]) {
-            Some(len) if tag_allowed(&rest[at + 1..at + 1 + len]) => rest = &rest[at + 2 + len..],
-            _ => return false,
+        let Some(len) = crate::text::tag_length(&rest[at..]) else {
+            return false;
+        };
+        let inside = &rest[at + 1..at + len - 1];
+        // A `<` inside a tag (even quoted) is not something our writer makes.
+        if inside.contains('<') || !tag_allowed(inside) {
+            return false;
         }
+        rest = &rest[at + len..];
     }
     true
-}
-
-/// The length of a tag's inside (after `<`, before `>`), skipping `>` in quoted values.
-fn tag_end(from: &str) -> Option<usize> {
-    let mut quoted = false;
-    for (i, b) in from.bytes().enumerate() {
-        match b {
-            b'"' => quoted = !quoted,
-            b'>' if !quoted => return Some(i),
-            b'<' => return None,
-            _ => {}
-        }
-    }
-    None
 }
 
 /// One tag's inside: `/name`, or `name` followed by `attr="value"` pairs and an optional `/`.

@@ -92,6 +92,20 @@ pub fn is_safe_url(url: &str) -> bool {
     }
 }
 
+/// The length of the HTML tag opening `html` (from its `<` through its `>`), skipping `>` inside
+/// double-quoted values; `None` when it does not end. For HTML in the form our writer makes.
+pub fn tag_length(html: &str) -> Option<usize> {
+    let mut quoted = false;
+    for (i, b) in html.bytes().enumerate().skip(1) {
+        match b {
+            b'"' => quoted = !quoted,
+            b'>' if !quoted => return Some(i + 1),
+            _ => {}
+        }
+    }
+    None
+}
+
 /// Escapes text for HTML element content and attribute values.
 pub fn escape_html(text: &str) -> String {
     let bytes = text.as_bytes();

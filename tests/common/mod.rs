@@ -292,35 +292,29 @@ impl Server {
     }
 
     /// Waits until `path` satisfies `test`, for up to ten seconds.
-    /// Waits until the server's log passes `test` (it logs a rebuild just after publishing it).
-    pub fn wait_for_log(&self, test: impl Fn(&str) -> bool) -> String {
-        let start = Instant::now();
-        loop {
-            let log = self.log.lock().unwrap().clone();
-            if test(&log) {
-                return log;
-            }
-            assert!(
-                start.elapsed() < Duration::from_secs(10),
-                "timed out waiting on the log:\n{log}"
-            );
-            std::thread::sleep(Duration::from_millis(20));
-        }
+    pub fn wait_for(&self, path: &str, test: impl Fn(&str) -> bool) -> String {
+        poll(path, || self.get(path).1, test)
     }
 
-    pub fn wait_for(&self, path: &str, test: impl Fn(&str) -> bool) -> String {
-        let start = Instant::now();
-        loop {
-            let (_, page) = self.get(path);
-            if test(&page) {
-                return page;
-            }
-            assert!(
-                start.elapsed() < Duration::from_secs(10),
-                "timed out waiting on {path}; last page:\n{page}"
-            );
-            std::thread::sleep(Duration::from_millis(100));
+    /// Waits until the server's log passes `test` (it logs a rebuild just after publishing it).
+    pub fn wait_for_log(&self, test: impl Fn(&str) -> bool) -> String {
+        poll("the log", || self.log.lock().unwrap().clone(), test)
+    }
+}
+
+/// Reads `what` until it passes `test`, for up to ten seconds; panics with the last reading.
+fn poll(what: &str, read: impl Fn() -> String, test: impl Fn(&str) -> bool) -> String {
+    let start = Instant::now();
+    loop {
+        let seen = read();
+        if test(&seen) {
+            return seen;
         }
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "timed out waiting on {what}; last seen:\n{seen}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
     }
 }
 
