@@ -1,6 +1,7 @@
 //! The print edition, `print/index.html`: the whole book on one page in reading order (cover,
 //! contents, chapters, briefs with their claims, facts and references), written in parts so a
-//! large book is never whole in memory.
+//! large book is never whole in memory. A build makes each brief's own page in the same pass,
+//! so that its body is rendered and its view built once for both.
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -26,6 +27,9 @@ struct Entry<'a> {
     briefs: Vec<(&'a str, String)>,
 }
 
+/// A chapter's part of the print edition as `print_item.html` sees it. A brief's part has the
+/// same shape (`kind`, `anchor`, `prefix`, `brief`, `html`) but is built as a JSON value directly,
+/// so that its view is moved into it rather than copied.
 #[derive(Serialize)]
 #[serde(tag = "kind", rename_all = "lowercase")]
 enum Item<'a> {
