@@ -329,6 +329,10 @@ impl<'a> Pass<'a, '_> {
     /// Adds text to the search text as written (inline markup does not split words), folding
     /// white space, up to its limit.
     fn keep_text(&mut self, text: &str) {
+        // Only the scan's text is kept (for the search index); rendering discards its scan.
+        if self.html || self.out.text.len() >= SEARCH_TEXT_LIMIT {
+            return;
+        }
         let kept = &mut self.out.text;
         for c in text.chars() {
             if kept.len() + c.len_utf8() > SEARCH_TEXT_LIMIT {
