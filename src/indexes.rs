@@ -28,7 +28,6 @@ pub(crate) fn index_pages(
     inputs: &Inputs,
 ) -> Vec<Result<OutputFile, Diagnostic>> {
     let book = inputs.book;
-    let cx = |url: &str, kind: &str, title: &str| context(shared, url, kind, title, "");
     let tags = tags(book);
     let list: Vec<TagView> = tags
         .iter()
@@ -49,69 +48,20 @@ pub(crate) fn index_pages(
         },
     );
     let mut out = vec![
-        sources.and_then(|v| {
-            page(
-                renderer,
-                cx("sources/", "sources", "Citation index"),
-                "sources",
-                &v,
-                "sources.html",
-                "sources/",
-            )
-        }),
-        claims.and_then(|v| {
-            page(
-                renderer,
-                cx("claims/", "claims", "Claims"),
-                "claims",
-                &v,
-                "claims.html",
-                "claims/",
-            )
-        }),
-        facts.and_then(|v| {
-            page(
-                renderer,
-                cx("facts/", "facts", "Facts"),
-                "facts",
-                &v,
-                "facts.html",
-                "facts/",
-            )
-        }),
-        page(
-            renderer,
-            cx("tags/", "tags", "Tags"),
-            "tags",
-            &list,
-            "tags.html",
-            "tags/",
-        ),
-        page(
-            renderer,
-            cx("search/", "search", "Search"),
-            "search",
-            &(),
-            "search.html",
-            "search/",
-        ),
-        page(
-            renderer,
-            cx("method/", "method", "Method"),
-            "method",
-            &MethodView::default(),
-            "method.html",
-            "method/",
-        ),
+        sources.and_then(|v| index_page(renderer, shared, "sources", "Citation index", &v)),
+        claims.and_then(|v| index_page(renderer, shared, "claims", "Claims", &v)),
+        facts.and_then(|v| index_page(renderer, shared, "facts", "Facts", &v)),
+        index_page(renderer, shared, "tags", "Tags", &list),
+        index_page(renderer, shared, "search", "Search", &()),
+        index_page(renderer, shared, "method", "Method", &MethodView::default()),
     ];
     if let Some(changes) = inputs.changes {
-        out.push(page(
+        out.push(index_page(
             renderer,
-            cx("changes/", "changes", "What changed"),
+            shared,
             "changes",
+            "What changed",
             changes,
-            "changes.html",
-            "changes/",
         ));
     }
     out.par_extend(tags.par_iter().map(|tag| {
@@ -127,7 +77,7 @@ pub(crate) fn index_pages(
         let title = format!("Tag: {}", tag.name);
         page(
             renderer,
-            cx(&tag.url, "tag", &title),
+            context(shared, &tag.url, "tag", &title, ""),
             "tag",
             &view,
             "tag.html",
@@ -135,6 +85,20 @@ pub(crate) fn index_pages(
         )
     }));
     out
+}
+
+/// A book-wide page named `name`: at `name/`, of kind `name`, rendered by `name.html` with its
+/// view under `name`.
+fn index_page<T: Serialize>(
+    renderer: &Renderer,
+    shared: &Shared,
+    name: &str,
+    title: &str,
+    view: &T,
+) -> Result<OutputFile, Diagnostic> {
+    let url = format!("{name}/");
+    let cx = context(shared, &url, name, title, "");
+    page(renderer, cx, name, view, &format!("{name}.html"), &url)
 }
 
 #[derive(Serialize)]
