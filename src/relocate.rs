@@ -97,49 +97,16 @@ fn relocate_url(url: &str, m: &Move, out: &mut String) {
         .find(':')
         .is_some_and(|colon| !path[..colon].contains('/'));
     let relative = !(path.is_empty() || path.starts_with('/') || has_scheme);
-    match relative.then(|| rebase(path, m.from, m.to)).flatten() {
+    match relative
+        .then(|| crate::text::rebase(path, m.from, m.to))
+        .flatten()
+    {
         Some(rebased) => {
             out.push_str(&rebased);
             out.push_str(suffix);
         }
         None => out.push_str(url),
     }
-}
-
-/// `path`, relative to the directory `from`, made relative to the directory `to`; `None` when
-/// it climbs above the site root.
-fn rebase(path: &str, from: &str, to: &str) -> Option<String> {
-    let mut target: Vec<&str> = from.split('/').filter(|s| !s.is_empty()).collect();
-    let is_dir = path.ends_with('/');
-    for segment in path.split('/') {
-        match segment {
-            "" | "." => {}
-            ".." => {
-                target.pop()?;
-            }
-            segment => target.push(segment),
-        }
-    }
-    let to: Vec<&str> = to.split('/').filter(|s| !s.is_empty()).collect();
-    let dir_len = if is_dir {
-        target.len()
-    } else {
-        target.len().saturating_sub(1)
-    };
-    let common = to
-        .iter()
-        .zip(&target[..dir_len])
-        .take_while(|(a, b)| a == b)
-        .count();
-    let mut out = "../".repeat(to.len() - common);
-    out.push_str(&target[common..].join("/"));
-    if is_dir && target.len() > common {
-        out.push('/');
-    }
-    if out.is_empty() {
-        out.push_str("./");
-    }
-    Some(out)
 }
 
 #[cfg(test)]

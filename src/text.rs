@@ -60,16 +60,44 @@ pub fn root_prefix(url: &str) -> String {
 /// A link from the page at `from` to the page at `to` (both directory URLs relative to the root),
 /// ending in `index.html` so that it also works when the site is opened from disk.
 pub fn relative_url(from: &str, to: &str) -> String {
-    let from: Vec<&str> = from.split('/').filter(|s| !s.is_empty()).collect();
+    let page = format!("{}/index.html", to.trim_end_matches('/'));
+    rebase(&page, "", from).unwrap_or(page)
+}
+
+/// `path`, relative to the directory `from`, made relative to the directory `to` (directories
+/// are URLs relative to the site root); `None` when it climbs above the root.
+pub fn rebase(path: &str, from: &str, to: &str) -> Option<String> {
+    let mut target: Vec<&str> = from.split('/').filter(|s| !s.is_empty()).collect();
+    let is_dir = path.ends_with('/');
+    for segment in path.split('/') {
+        match segment {
+            "" | "." => {}
+            ".." => {
+                target.pop()?;
+            }
+            segment => target.push(segment),
+        }
+    }
     let to: Vec<&str> = to.split('/').filter(|s| !s.is_empty()).collect();
-    let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
-    let mut out = "../".repeat(from.len() - common);
-    for segment in &to[common..] {
-        out.push_str(segment);
+    let dir_len = if is_dir {
+        target.len()
+    } else {
+        target.len().saturating_sub(1)
+    };
+    let common = to
+        .iter()
+        .zip(&target[..dir_len])
+        .take_while(|(a, b)| a == b)
+        .count();
+    let mut out = "../".repeat(to.len() - common);
+    out.push_str(&target[common..].join("/"));
+    if is_dir && target.len() > common {
         out.push('/');
     }
-    out.push_str("index.html");
-    out
+    if out.is_empty() {
+        out.push_str("./");
+    }
+    Some(out)
 }
 
 /// Whether a link may appear in the site: http, https, mailto, a relative path or a fragment.
