@@ -140,10 +140,18 @@ impl Staging {
         file.add(bytes).map_err(|e| io_error("write", &to, e))
     }
 
-    /// Copies a static or co-located file to `rel` in the site.
+    /// Copies a static or co-located file to `rel` in the site. Into a fresh folder the system
+    /// copies it; a reused folder must first compare it, so it is read.
     pub fn copy(&self, from: &Path, rel: &str) -> Result<(), Diagnostic> {
-        let bytes = fs::read(from).map_err(|e| io_error("copy", from, e))?;
         let to = self.dir.join(rel);
+        if !self.reused {
+            self.record(&to, 0);
+            return ensure_parent(&to)
+                .and_then(|()| fs::copy(from, &to))
+                .map(|_| ())
+                .map_err(|e| io_error("copy", from, e));
+        }
+        let bytes = fs::read(from).map_err(|e| io_error("copy", from, e))?;
         self.put(&to, &bytes).map_err(|e| io_error("copy", from, e))
     }
 
