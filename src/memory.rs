@@ -162,16 +162,9 @@ fn patch(
             ..base
         };
         let scan = markdown::scan(&file, &file.text[offset..], offset, &cx);
-        let was = &old.scans[i];
-        let same_interface = scan.headings == was.headings
-            && scan.cited == was.cited
-            && scan.markers == was.markers
-            && scan
-                .links
-                .iter()
-                .map(|l| (&l.path, &l.anchor))
-                .eq(was.links.iter().map(|l| (&l.path, &l.anchor)));
-        if !same_interface || scan.diagnostics.iter().any(Diagnostic::is_error) {
+        if !same_interface(&scan, &old.scans[i])
+            || scan.diagnostics.iter().any(Diagnostic::is_error)
+        {
             return None;
         }
         edits.push((i, file, scan));
@@ -258,16 +251,7 @@ pub fn changed_bodies(old: &Compiled, new: &Compiled) -> Option<Vec<usize>> {
             return None;
         }
         if fx != fy {
-            let (sx, sy) = (&old.scans[i], &new.scans[i]);
-            let same_interface = sx.headings == sy.headings
-                && sx.cited == sy.cited
-                && sx.markers == sy.markers
-                && sx
-                    .links
-                    .iter()
-                    .map(|l| (&l.path, &l.anchor))
-                    .eq(sy.links.iter().map(|l| (&l.path, &l.anchor)));
-            if !same_interface {
+            if !same_interface(&old.scans[i], &new.scans[i]) {
                 return None;
             }
             changed.push(i);
@@ -305,4 +289,16 @@ impl Sink for MemorySink {
         Arc::make_mut(entry).extend_from_slice(bytes);
         Ok(())
     }
+}
+
+/// Whether two scans of a body show other pages the same: its headings (anchors), its citations
+/// and their markers (reference lists, the citation index) and where it links (backlinks).
+fn same_interface(a: &markdown::Scan, b: &markdown::Scan) -> bool {
+    a.headings == b.headings
+        && a.cited == b.cited
+        && a.markers == b.markers
+        && a.links
+            .iter()
+            .map(|l| (&l.path, &l.anchor))
+            .eq(b.links.iter().map(|l| (&l.path, &l.anchor)))
 }
