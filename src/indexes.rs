@@ -1,7 +1,8 @@
 //! The book-wide index pages: the citation index, claims, facts and tags.
 //!
 //! Their long lists (tens of thousands of rows in a large book) go through row templates in
-//! chunks (`render_rows`), so memory stays bounded whatever the size of the book.
+//! chunks (`render_rows`) and are spliced into the page as it is written (`splice`), so memory
+//! stays bounded whatever the size of the book.
 
 use std::collections::BTreeMap;
 
@@ -15,18 +16,22 @@ use crate::model::CLAIM_STATUSES;
 use crate::render::{
     brief_link, context, fact_link, page, render_rows, Inputs, OutputFile, Renderer, Shared,
 };
+use crate::splice::Holes;
 use crate::text::slugify;
 use crate::views::*;
 
 /// Index pages sit one folder below the root.
 const ROOT: &str = "../";
 
+/// A page, with the rows its markers stand for.
+pub(crate) type Spliced = (OutputFile, Holes);
+
 /// Every index page, each a result so one broken template does not hide the others' errors.
 pub(crate) fn index_pages(
     renderer: &Renderer,
     shared: &Shared,
     inputs: &Inputs,
-) -> Vec<Result<OutputFile, Diagnostic>> {
+) -> Vec<Result<Spliced, Diagnostic>> {
     let book = inputs.book;
     let tags = tags(book);
     let list: Vec<TagView> = tags
@@ -47,22 +52,29 @@ pub(crate) fn index_pages(
             )
         },
     );
+    let plain = |page: Result<OutputFile, Diagnostic>| page.map(|file| (file, Holes::default()));
     let mut out = vec![
-        sources.and_then(|v| index_page(renderer, shared, "sources", "Citation index", &v)),
-        claims.and_then(|v| index_page(renderer, shared, "claims", "Claims", &v)),
-        facts.and_then(|v| index_page(renderer, shared, "facts", "Facts", &v)),
-        index_page(renderer, shared, "tags", "Tags", &list),
-        index_page(renderer, shared, "search", "Search", &()),
-        index_page(renderer, shared, "method", "Method", &MethodView::default()),
+        with_rows(renderer, shared, sources, "sources", "Citation index"),
+        with_rows(renderer, shared, claims, "claims", "Claims"),
+        with_rows(renderer, shared, facts, "facts", "Facts"),
+        plain(index_page(renderer, shared, "tags", "Tags", &list)),
+        plain(index_page(renderer, shared, "search", "Search", &())),
+        plain(index_page(
+            renderer,
+            shared,
+            "method",
+            "Method",
+            &MethodView::default(),
+        )),
     ];
     if let Some(changes) = inputs.changes {
-        out.push(index_page(
+        out.push(plain(index_page(
             renderer,
             shared,
             "changes",
             "What changed",
             changes,
-        ));
+        )));
     }
     out.par_extend(tags.par_iter().map(|tag| {
         let briefs = tag
@@ -75,16 +87,28 @@ pub(crate) fn index_pages(
             briefs,
         };
         let title = format!("Tag: {}", tag.name);
-        page(
+        plain(page(
             renderer,
             context(shared, &tag.url, "tag", &title, ""),
             "tag",
             &view,
             "tag.html",
             &tag.url,
-        )
+        ))
     }));
     out
+}
+
+/// A book-wide page whose view holds markers, with the rows they stand for.
+fn with_rows<T: Serialize>(
+    renderer: &Renderer,
+    shared: &Shared,
+    view: Result<(T, Holes), Diagnostic>,
+    name: &str,
+    title: &str,
+) -> Result<Spliced, Diagnostic> {
+    let (view, holes) = view?;
+    Ok((index_page(renderer, shared, name, title, &view)?, holes))
 }
 
 /// A book-wide page named `name`: at `name/`, of kind `name`, rendered by `name.html` with its
@@ -105,7 +129,7 @@ fn index_page<T: Serialize>(
 struct SourcesView<'a> {
     /// How many sources are cited.
     cited_count: usize,
-    /// The cited sources' entries, rendered by `sources_rows.html`.
+    /// The marker of the cited sources' entries, rendered by `sources_rows.html`.
     cited: String,
     uncited: Vec<ReferenceView<'a>>,
 }
@@ -135,7 +159,7 @@ struct AnchorLink<'a> {
 fn sources_view<'a>(
     renderer: &Renderer,
     inputs: &'a Inputs,
-) -> Result<SourcesView<'a>, Diagnostic> {
+) -> Result<(SourcesView<'a>, Holes), Diagnostic> {
     let book = inputs.book;
     let (cited, uncited): (Vec<_>, Vec<_>) = book
         .sources
@@ -154,14 +178,16 @@ fn sources_view<'a>(
             }
         })
         .collect();
-    Ok(SourcesView {
+    let mut holes = Holes::default();
+    let view = SourcesView {
         cited_count: entries.len(),
-        cited: render_rows(renderer, "sources_rows.html", ROOT, &entries)?,
+        cited: holes.keep(render_rows(renderer, "sources_rows.html", ROOT, &entries)?),
         uncited: uncited
             .into_iter()
             .map(|s| ReferenceView::new(s, None, Vec::new()))
             .collect(),
-    })
+    };
+    Ok((view, holes))
 }
 
 fn citing_brief<'a>(book: &'a Book, cited: &'a crate::resolve::CitedBy) -> CitingBrief<'a> {
@@ -197,7 +223,7 @@ fn citing_brief<'a>(book: &'a Book, cited: &'a crate::resolve::CitedBy) -> Citin
 struct ClaimGroup {
     status: &'static str,
     count: usize,
-    /// The group's rows, rendered by `claims_rows.html`.
+    /// The marker of the group's rows, rendered by `claims_rows.html`.
     rows: String,
 }
 
@@ -209,10 +235,11 @@ struct ClaimEntry<'a> {
 }
 
 /// Claims grouped by status (reported, confirmed, disputed, retracted), each by brief path then id.
-fn claims_view(renderer: &Renderer, book: &Book) -> Result<Vec<ClaimGroup>, Diagnostic> {
+fn claims_view(renderer: &Renderer, book: &Book) -> Result<(Vec<ClaimGroup>, Holes), Diagnostic> {
     let mut by_path: Vec<usize> = (0..book.briefs.len()).collect();
     by_path.sort_by(|&a, &b| book.briefs[a].brief.path.cmp(&book.briefs[b].brief.path));
     let mut groups = Vec::new();
+    let mut holes = Holes::default();
     for &status in CLAIM_STATUSES {
         let mut entries = Vec::new();
         for &i in &by_path {
@@ -243,11 +270,11 @@ fn claims_view(renderer: &Renderer, book: &Book) -> Result<Vec<ClaimGroup>, Diag
             groups.push(ClaimGroup {
                 status,
                 count: entries.len(),
-                rows,
+                rows: holes.keep(rows),
             });
         }
     }
-    Ok(groups)
+    Ok((groups, holes))
 }
 
 /// A source named on an index page (no citation number there).
@@ -260,7 +287,7 @@ struct SubjectTable<'a> {
     subject: &'a str,
     anchor: String,
     count: usize,
-    /// The table's rows, rendered by `facts_rows.html`.
+    /// The marker of the table's rows, rendered by `facts_rows.html`.
     rows: String,
 }
 
@@ -289,7 +316,7 @@ fn row_id(book: &Book, (brief, fact): FactRef) -> String {
 fn facts_view<'a>(
     renderer: &Renderer,
     inputs: &'a Inputs,
-) -> Result<Vec<SubjectTable<'a>>, Diagnostic> {
+) -> Result<(Vec<SubjectTable<'a>>, Holes), Diagnostic> {
     let book = inputs.book;
     let mut subjects: BTreeMap<&str, Vec<FactRef>> = BTreeMap::new();
     for (i, b) in book.briefs.iter().enumerate() {
@@ -297,10 +324,12 @@ fn facts_view<'a>(
             subjects.entry(&f.subject).or_default().push((i, k));
         }
     }
-    subjects
+    let mut holes = Holes::default();
+    let tables = subjects
         .into_iter()
-        .map(|(subject, facts)| subject_table(renderer, inputs, subject, facts))
-        .collect()
+        .map(|(subject, facts)| subject_table(renderer, inputs, subject, facts, &mut holes))
+        .collect::<Result<_, _>>()?;
+    Ok((tables, holes))
 }
 
 fn subject_table<'a>(
@@ -308,6 +337,7 @@ fn subject_table<'a>(
     inputs: &'a Inputs,
     subject: &'a str,
     mut facts: Vec<FactRef>,
+    holes: &mut Holes,
 ) -> Result<SubjectTable<'a>, Diagnostic> {
     let book = inputs.book;
     let fact = |(i, k): FactRef| (&book.briefs[i].brief.facts[k], &book.briefs[i].brief.path);
@@ -346,7 +376,7 @@ fn subject_table<'a>(
         subject,
         anchor: format!("subject-{}", slugify(subject)),
         count: rows.len(),
-        rows: html,
+        rows: holes.keep(html),
     })
 }
 

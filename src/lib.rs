@@ -38,6 +38,7 @@ pub mod scaffold;
 pub mod search;
 pub mod serve;
 pub mod sources_io;
+pub mod splice;
 pub mod text;
 pub mod theme;
 pub mod views;

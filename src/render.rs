@@ -66,25 +66,23 @@ impl Renderer {
 const ROWS_PER_CHUNK: usize = 256;
 
 /// Renders a long list through a row template (which sees `root` and `rows`) in chunks, in
-/// parallel, and joins the pieces: no context holds the whole list, so a 30,000-row facts
-/// table costs a few megabytes of template values rather than hundreds.
+/// parallel, and returns the pieces in order: no context holds the whole list, so a 30,000-row
+/// facts table costs a few megabytes of template values rather than hundreds. The pieces go
+/// into their page as it is written (`splice`).
 pub(crate) fn render_rows<T: Serialize + Sync>(
     renderer: &Renderer,
     template: &str,
     root: &str,
     rows: &[T],
-) -> Result<String, Diagnostic> {
-    let parts: Vec<Vec<u8>> = rows
-        .par_chunks(ROWS_PER_CHUNK)
+) -> Result<Vec<Vec<u8>>, Diagnostic> {
+    rows.par_chunks(ROWS_PER_CHUNK)
         .map(|chunk| {
             let mut cx = Context::new();
             cx.insert("root", root);
             cx.insert("rows", chunk);
             renderer.render(template, &cx)
         })
-        .collect::<Result<_, _>>()?;
-    String::from_utf8(parts.concat())
-        .map_err(|_| Diagnostic::error("template", format!("{template} produced invalid UTF-8")))
+        .collect()
 }
 
 fn template_error(error: &tera::Error) -> Diagnostic {
@@ -175,12 +173,14 @@ pub fn render_pages(renderer: &Renderer, inputs: &Inputs, sink: &dyn Sink) -> Ve
                 .filter_map(|i| emit(chapter_page(renderer, &shared, inputs, i)));
             let indexes = crate::indexes::index_pages(renderer, &shared, inputs)
                 .into_par_iter()
-                .chain([
-                    cover_page(renderer, &shared, inputs),
-                    not_found_page(renderer, &shared, inputs),
-                ])
-                .filter_map(emit);
-            chapters.chain(indexes).collect::<Vec<_>>()
+                .filter_map(|page| page.and_then(|(file, holes)| holes.write(sink, file)).err());
+            let more = [
+                cover_page(renderer, &shared, inputs),
+                not_found_page(renderer, &shared, inputs),
+            ]
+            .into_par_iter()
+            .filter_map(emit);
+            chapters.chain(indexes).chain(more).collect::<Vec<_>>()
         },
     );
     errors.extend(others);
