@@ -1,9 +1,9 @@
 //! The build, top to bottom: load, parse, assemble, scan Markdown, resolve, check, then render
 //! each page straight into a staging folder that is swapped in when everything succeeded.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -121,13 +121,10 @@ pub fn write(mut compiled: Compiled) -> Result<Built, Diagnostics> {
         all
     };
     let staging = Staging::create(&compiled.output_dir).map_err(with_warnings)?;
-    let sink = Counted {
-        inner: &staging,
-        files: Default::default(),
-    };
+    let sink = Counted::new(&staging);
     copy_files(&compiled, &staging).map_err(with_warnings)?;
     let errors = render_site(&compiled, &sink);
-    let pages = sink.files.into_inner();
+    let pages = sink.count();
     if !errors.is_empty() {
         let mut all = compiled.warnings.clone();
         all.extend(errors);
@@ -531,10 +528,27 @@ fn render_everything(
     errors
 }
 
-/// A sink that counts the files written through it.
+/// A sink that counts the files written through it, whole or in parts.
 struct Counted<'a> {
     inner: &'a dyn Sink,
     files: std::sync::atomic::AtomicUsize,
+    /// The files written in parts, each counted once.
+    in_parts: Mutex<HashSet<String>>,
+}
+
+impl<'a> Counted<'a> {
+    fn new(inner: &'a dyn Sink) -> Self {
+        Counted {
+            inner,
+            files: Default::default(),
+            in_parts: Default::default(),
+        }
+    }
+
+    fn count(self) -> usize {
+        let in_parts = self.in_parts.into_inner().map_or(0, |paths| paths.len());
+        self.files.into_inner() + in_parts
+    }
 }
 
 impl Sink for Counted<'_> {
@@ -544,6 +558,11 @@ impl Sink for Counted<'_> {
         self.inner.write(file)
     }
     fn append(&self, path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
+        if let Ok(mut paths) = self.in_parts.lock() {
+            if !paths.contains(path) {
+                paths.insert(path.to_string());
+            }
+        }
         self.inner.append(path, bytes)
     }
 }

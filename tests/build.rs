@@ -48,6 +48,14 @@ fn a_book_builds_with_citations_claims_facts_and_relative_links() {
     );
     assert!(root.join("public/style.css").exists());
     assert!(root.join("public/chips/index.html").exists());
+    // Every file the build wrote is counted once, those written in parts too (the print
+    // edition, the indexes).
+    let made = snapshot(&root.join("public")).len();
+    assert!(
+        run.stderr.contains(&format!("built {made} pages into")),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
