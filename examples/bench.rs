@@ -11,7 +11,7 @@ mod genbook;
 #[path = "support/serve.rs"]
 mod bench_serve;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
@@ -137,32 +137,37 @@ fn main() {
             continue;
         }
         let out = o.work.join(format!("site-{n}"));
-        let spare = o.work.join(format!(".site-{n}.briefbook-spare"));
-        let build = || {
+        let build = |out: &Path| {
             measure(
                 Command::new(&o.binary)
                     .args(["build", "--timings", "--root"])
                     .arg(&book)
                     .arg("-o")
-                    .arg(&out),
+                    .arg(out),
             )
         };
-        let mut fresh = Vec::new();
-        for _ in 0..o.runs {
-            // From no output at all, after the disk has settled from the last delete.
-            let _ = std::fs::remove_dir_all(&out);
-            let _ = std::fs::remove_dir_all(&spare);
-            std::thread::sleep(o.settle);
-            fresh.push(build());
+        // Into a folder that does not exist yet, each run a new one: deleting a site just before
+        // building another would measure ext4 instead, which skips inodes freed in the last
+        // minute or more when it allocates new ones (docs/performance.md).
+        let empties: Vec<PathBuf> = (0..o.runs)
+            .map(|run| o.work.join(format!("empty-{n}-{run}")))
+            .collect();
+        for empty in &empties {
+            remove_site(empty);
         }
+        std::thread::sleep(o.settle);
+        let fresh: Vec<Sample> = empties.iter().map(|empty| build(empty)).collect();
         // Over the output of earlier builds, as when an editor builds again: the first of these
         // makes the spare, and the runs measured update it in place.
-        build();
+        build(&out);
         std::thread::sleep(o.settle);
-        let again: Vec<Sample> = (0..o.runs).map(|_| build()).collect();
+        let again: Vec<Sample> = (0..o.runs).map(|_| build(&out)).collect();
         let checks: Vec<Sample> = (0..o.runs)
             .map(|_| measure(Command::new(&o.binary).args(["check", "--root"]).arg(&book)))
             .collect();
+        for empty in &empties {
+            remove_site(empty);
+        }
         report(n, "build (empty output)", &fresh);
         report(n, "build again", &again);
         report(n, "check", &checks);
@@ -196,6 +201,15 @@ fn main() {
     }
     if let Some(&n) = o.sizes.iter().max() {
         print_edits(&o, n);
+    }
+}
+
+/// Removes a built site and the spare a later build kept beside it.
+fn remove_site(site: &Path) {
+    let _ = std::fs::remove_dir_all(site);
+    if let (Some(parent), Some(name)) = (site.parent(), site.file_name()) {
+        let spare = format!(".{}.briefbook-spare", name.to_string_lossy());
+        let _ = std::fs::remove_dir_all(parent.join(spare));
     }
 }
 

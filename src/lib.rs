@@ -18,6 +18,7 @@ pub mod diagnostic;
 pub mod diff;
 pub mod export;
 pub mod feeds;
+pub mod fingerprint;
 pub mod frontmatter;
 pub mod highlight;
 pub mod history;

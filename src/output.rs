@@ -12,11 +12,13 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use crate::diagnostic::Diagnostic;
+use crate::fingerprint::{self, Fingerprints, Stamp};
 use crate::render::OutputFile;
 
 const STAGING: &str = "briefbook-staging";
 const RETIRED: &str = "briefbook-old";
 const SPARE: &str = "briefbook-spare";
+const FINGERPRINTS: &str = "briefbook-fingerprints";
 
 /// Refuses an output folder that is the book, its content, or a folder holding either.
 pub fn check_output_dir(root: &Path, out: &Path) -> Result<(), Diagnostic> {
@@ -84,6 +86,8 @@ pub struct Staging {
     written: Mutex<HashMap<PathBuf, u64>>,
     /// Files written in parts, by site path.
     appending: Mutex<HashMap<String, Appending>>,
+    /// What the files of the last sites held; saved when this one is committed.
+    prints: Option<Fingerprints>,
 }
 
 fn io_error(what: &str, path: &Path, err: io::Error) -> Diagnostic {
@@ -105,6 +109,7 @@ impl Staging {
         } else {
             fs::create_dir_all(&dir).map_err(|e| io_error("create", &dir, e))?;
         }
+        let prints = Fingerprints::load(parent.join(format!(".{name}.{FINGERPRINTS}")));
         Ok(Staging {
             dir,
             out: out.to_path_buf(),
@@ -112,6 +117,7 @@ impl Staging {
             reused,
             written: Mutex::default(),
             appending: Mutex::default(),
+            prints: Some(prints),
         })
     }
 
@@ -157,11 +163,14 @@ impl Staging {
 
     fn put(&self, to: &Path, bytes: &[u8]) -> io::Result<()> {
         self.record(to, bytes.len() as u64);
+        let hash = fingerprint::hash(bytes);
         if !self.reused {
             ensure_parent(to)?;
-            return fs::write(to, bytes);
+            fs::write(to, bytes)?;
+            self.note(to, hash);
+            return Ok(());
         }
-        match holding(to, bytes) {
+        match self.holding(to, bytes, &hash) {
             Holding::Same => return Ok(()),
             Holding::NotAFile => self.make_way(to),
             Holding::Other => {}
@@ -172,12 +181,41 @@ impl Staging {
             .or_else(|_| {
                 self.make_way(to);
                 ensure_parent(to).and_then(|()| fs::write(to, bytes))
-            })
+            })?;
+        self.note(to, hash);
+        Ok(())
+    }
+
+    /// What a reused folder holds where `bytes` are to be written. A file whose stamp an
+    /// earlier build noted is known by its hash; any other is read and compared.
+    fn holding(&self, path: &Path, bytes: &[u8], hash: &fingerprint::Hash) -> Holding {
+        let meta = match fs::symlink_metadata(path) {
+            Err(_) => return Holding::Other,
+            Ok(m) if !m.is_file() => return Holding::NotAFile,
+            Ok(m) if m.len() != bytes.len() as u64 => return Holding::Other,
+            Ok(m) => m,
+        };
+        let stamp = Stamp::of(&meta);
+        let known = stamp.and_then(|s| self.prints.as_ref()?.holds(s, hash));
+        let same = known.unwrap_or_else(|| fs::read(path).is_ok_and(|old| old == bytes));
+        if !same {
+            return Holding::Other;
+        }
+        if let (Some(stamp), Some(prints)) = (stamp, &self.prints) {
+            prints.note_stamp(stamp, *hash);
+        }
+        Holding::Same
+    }
+
+    fn note(&self, path: &Path, hash: fingerprint::Hash) {
+        if let Some(prints) = &self.prints {
+            prints.note(path, hash);
+        }
     }
 
     fn open_for_parts(&self, to: &Path) -> io::Result<Appending> {
         let at = self.record(to, 0);
-        if self.reused && holding(to, &[]) == Holding::NotAFile {
+        if self.reused && fs::symlink_metadata(to).is_ok_and(|m| !m.is_file()) {
             self.make_way(to);
         }
         let open = || {
@@ -197,6 +235,7 @@ impl Staging {
             file,
             at,
             same_so_far: self.reused,
+            hasher: blake3::Hasher::new(),
         })
     }
 
@@ -233,8 +272,9 @@ impl Staging {
         let appending =
             std::mem::take(&mut *self.appending.lock().unwrap_or_else(|e| e.into_inner()));
         for (path, file) in appending {
-            file.finish()
-                .map_err(|e| io_error("write", &self.dir.join(path), e))?;
+            let path = self.dir.join(path);
+            let hash = file.finish().map_err(|e| io_error("write", &path, e))?;
+            self.note(&path, hash);
         }
         if self.reused {
             let written = self.written.lock().unwrap_or_else(|e| e.into_inner());
@@ -261,6 +301,14 @@ impl Staging {
     /// nor a new site.
     pub fn commit(mut self) -> Result<(), Diagnostic> {
         self.finish()?;
+        self.swap()?;
+        if let Some(prints) = self.prints.take() {
+            prints.save();
+        }
+        Ok(())
+    }
+
+    fn swap(&mut self) -> Result<(), Diagnostic> {
         if !self.out.exists() {
             fs::rename(&self.dir, &self.out)
                 .map_err(|e| io_error("move into place", &self.out, e))?;
@@ -310,7 +358,6 @@ fn remove_links(dir: &Path) {
 }
 
 /// What a reused folder holds where a file is to be written.
-#[derive(PartialEq)]
 enum Holding {
     /// A file with exactly the bytes to write.
     Same,
@@ -320,16 +367,6 @@ enum Holding {
     NotAFile,
 }
 
-fn holding(path: &Path, bytes: &[u8]) -> Holding {
-    match fs::symlink_metadata(path) {
-        Err(_) => Holding::Other,
-        Ok(m) if !m.is_file() => Holding::NotAFile,
-        Ok(m) if m.len() != bytes.len() as u64 => Holding::Other,
-        Ok(_) if fs::read(path).is_ok_and(|old| old == bytes) => Holding::Same,
-        Ok(_) => Holding::Other,
-    }
-}
-
 /// A file being written in parts, over what a reused folder held there.
 struct Appending {
     file: fs::File,
@@ -337,6 +374,9 @@ struct Appending {
     at: u64,
     /// Whether every part so far matched what the file held; then nothing was written.
     same_so_far: bool,
+    /// The whole file's hash, for the fingerprints. Its parts are still compared by reading:
+    /// the old file's hash says nothing about a part until the last one.
+    hasher: blake3::Hasher,
 }
 
 impl Appending {
@@ -351,15 +391,16 @@ impl Appending {
             self.file.write_all(bytes)?;
         }
         self.at += bytes.len() as u64;
+        self.hasher.update(bytes);
         Ok(())
     }
 
-    /// Cuts off whatever the file held beyond the last part.
-    fn finish(self) -> io::Result<()> {
+    /// Cuts off whatever the file held beyond the last part; returns the hash of what it holds.
+    fn finish(self) -> io::Result<fingerprint::Hash> {
         if self.file.metadata()?.len() != self.at {
             self.file.set_len(self.at)?;
         }
-        Ok(())
+        Ok(*self.hasher.finalize().as_bytes())
     }
 }
 

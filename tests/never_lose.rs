@@ -99,17 +99,20 @@ fn a_killed_build_leaves_the_old_site_or_the_new_one_whole() {
     assert!(leftovers(root).is_empty(), "{:?}", leftovers(root));
 }
 
-/// What builds left beside the output folder, besides the spare they keep on purpose.
+/// What builds left beside the output folder, besides the spare and fingerprints they keep on
+/// purpose.
 fn leftovers(root: &Path) -> Vec<String> {
     std::fs::read_dir(root)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.contains("briefbook-") && n != SPARE)
+        .filter(|n| n.contains("briefbook-") && n != SPARE && n != FINGERPRINTS)
         .collect()
 }
 
 /// The last site but one, which the next build updates in place.
 const SPARE: &str = ".public.briefbook-spare";
+/// What the files of the output and the spare hold, so they are compared without reading.
+const FINGERPRINTS: &str = ".public.briefbook-fingerprints";
 
 #[test]
 fn a_reused_spare_becomes_exactly_the_new_site() {
@@ -172,6 +175,37 @@ fn a_reused_spare_becomes_exactly_the_new_site() {
 }
 
 #[test]
+fn a_spare_file_changed_behind_the_builds_back_is_rewritten() {
+    // Builds note each file's stamp and hash, and trust a file whose stamp they noted. A file
+    // edited since, even to the same length, must be read and rewritten.
+    let files = edition(3, "An edition");
+    let book = write_book(&files);
+    let root = book.path();
+    for _ in 0..3 {
+        assert_eq!(briefbook(root, &["build"]).code, 0);
+    }
+    assert!(root.join(FINGERPRINTS).is_file());
+    let reference = reference_site(&files);
+    let spare_page = root.join(SPARE).join("index.html");
+    let old = std::fs::read(&spare_page).unwrap();
+    let same_length: Vec<u8> = old
+        .iter()
+        .map(|b| if *b == b'e' { b'E' } else { *b })
+        .collect();
+    assert_ne!(old, same_length);
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    std::fs::write(&spare_page, &same_length).unwrap();
+    assert_eq!(briefbook(root, &["build"]).code, 0);
+    assert!(snapshot(&root.join("public")) == reference);
+    // A damaged list costs reads, never a wrong site.
+    std::fs::write(root.join(FINGERPRINTS), "briefbook-fingerprints 1 9\n1 2 x").unwrap();
+    let spare_page = root.join(SPARE).join("index.html");
+    std::fs::write(&spare_page, &same_length[..same_length.len()]).unwrap();
+    assert_eq!(briefbook(root, &["build"]).code, 0);
+    assert!(snapshot(&root.join("public")) == reference);
+}
+
+#[test]
 fn only_the_output_folder_changes() {
     let mut files = base_book();
     files.insert("static/robots.txt".into(), "User-agent: *\n".into());
@@ -184,7 +218,9 @@ fn only_the_output_folder_changes() {
     assert_eq!(briefbook(root, &["build"]).code, 0);
     let after: BTreeMap<String, Vec<u8>> = snapshot(root)
         .into_iter()
-        .filter(|(p, _)| !p.starts_with("public/") && !p.starts_with(&format!("{SPARE}/")))
+        .filter(|(p, _)| {
+            !p.starts_with("public/") && !p.starts_with(&format!("{SPARE}/")) && p != FINGERPRINTS
+        })
         .collect();
     assert_eq!(before, after, "a build changed a file outside public/");
 }
