@@ -8,9 +8,9 @@ use memchr::memmem;
 use crate::diagnostic::Diagnostic;
 use crate::render::{OutputFile, Sink};
 
-/// A marker starts and ends with characters of Unicode's private use area, which no escaping
-/// touches, so it reaches the page as the view held it whether or not the template marks it
-/// `safe`.
+/// A marker starts and ends with characters of Unicode's private use area. Templates escape the
+/// opening one (`text::escape_html`), so only a value marked `safe` (the marker itself) carries it
+/// into the page: no title or subject can pose as a marker.
 const OPEN: &str = "\u{E000}briefbook-rows-";
 const CLOSE: &str = "\u{E001}";
 
@@ -109,6 +109,18 @@ mod tests {
         assert_eq!(
             spliced(&holes, &page),
             format!("R|{a}|{OPEN}7{CLOSE}|{OPEN}x{CLOSE}|{OPEN}")
+        );
+    }
+
+    #[test]
+    fn escaped_text_cannot_pose_as_a_marker() {
+        let mut holes = Holes::default();
+        let marker = holes.keep(vec![b"R".to_vec()]);
+        let escaped = crate::text::escape_html(&marker);
+        assert!(!escaped.contains(OPEN));
+        assert_eq!(
+            spliced(&holes, &format!("{escaped}|{marker}")),
+            format!("{escaped}|R")
         );
     }
 
