@@ -42,6 +42,9 @@ enum Item<'a> {
     },
 }
 
+/// A part as rendered: the error of the brief's own page, if any, and the part's bytes.
+type RenderedPart = (Option<Diagnostic>, Result<Vec<u8>, Diagnostic>);
+
 /// One part of the reading order: a chapter heading or a brief.
 #[derive(Clone, Copy)]
 enum Part {
@@ -90,19 +93,19 @@ pub(crate) fn print_edition(
         .collect();
     let mut page_errors = Vec::new();
     for chunk in parts.chunks(ITEMS_PER_PART) {
-        let rendered: Vec<(Option<Diagnostic>, Result<String, Diagnostic>)> = chunk
+        let rendered: Vec<RenderedPart> = chunk
             .par_iter()
             .map(|&part| render_part(renderer, shared, inputs, sink, part, pages))
             .collect();
-        let mut text = String::new();
+        let mut text = Vec::new();
         for (page_error, part) in rendered {
             page_errors.extend(page_error);
             match part {
-                Ok(part) => text.push_str(&part),
+                Ok(part) => text.extend_from_slice(&part),
                 Err(e) => page_errors.push(e),
             }
         }
-        print(text.as_bytes());
+        print(&text);
     }
     print(frame.as_ref().map_or(&b""[..], |(_, tail)| tail.as_bytes()));
     errors.extend(page_errors);
@@ -167,7 +170,7 @@ fn render_part(
     sink: &dyn Sink,
     part: Part,
     pages: bool,
-) -> (Option<Diagnostic>, Result<String, Diagnostic>) {
+) -> RenderedPart {
     let book = inputs.book;
     let item = match part {
         Part::Chapter(c) => {
@@ -249,11 +252,9 @@ fn render_part(
     )
 }
 
-fn print_item(renderer: &Renderer, item: serde_json::Value) -> Result<String, Diagnostic> {
+fn print_item(renderer: &Renderer, item: serde_json::Value) -> Result<Vec<u8>, Diagnostic> {
     let mut cx = tera::Context::new();
     cx.insert("root", "../");
     cx.extend(context_of("item", item));
-    renderer
-        .render_template("print_item.html", &cx)
-        .map(|bytes| String::from_utf8(bytes).unwrap_or_default())
+    renderer.render_template("print_item.html", &cx)
 }

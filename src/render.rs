@@ -55,12 +55,18 @@ impl Renderer {
     }
 
     fn render(&self, template: &str, context: &Context) -> Result<Vec<u8>, Diagnostic> {
+        // Rendered into a buffer sized for a typical page: Tera's own starts at 2 KB and is
+        // copied as it doubles, and it checks as UTF-8 what only Strings were written into.
+        let mut bytes = Vec::with_capacity(PAGE_SIZE_HINT);
         self.tera
-            .render(template, context)
-            .map(String::into_bytes)
-            .map_err(|e| template_error(&e))
+            .render_to(template, context, &mut bytes)
+            .map_err(|e| template_error(&e))?;
+        Ok(bytes)
     }
 }
+
+/// The buffer a page is rendered into at first: a brief's page is 10 to 30 KB.
+const PAGE_SIZE_HINT: usize = 32 * 1024;
 
 /// How many rows of a long list one template context holds.
 const ROWS_PER_CHUNK: usize = 256;
