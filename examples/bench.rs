@@ -213,31 +213,36 @@ fn remove_site(site: &Path) {
     }
 }
 
-/// `serve` on a copy of the largest book: the time from saving an edit to one brief's body to
-/// holding its reloaded page.
+/// `serve` on a copy of the largest book: the time from saving an edit to one brief (its body,
+/// then its front matter) to holding its reloaded page.
 fn print_edits(o: &Options, n: usize) {
     if o.edits == 0 {
         return;
     }
-    let copy = o.work.join(format!("serve-{n}"));
-    let _ = std::fs::remove_dir_all(&copy);
-    let copied = Command::new("cp")
-        .arg("-r")
-        .arg(o.work.join(format!("book-{n}")))
-        .arg(&copy)
-        .status()
-        .is_ok_and(|s| s.success());
-    assert!(copied, "cannot copy the book for serve");
-    let mut ms = bench_serve::edit_latencies(&o.binary, &copy, o.edits);
-    let _ = std::fs::remove_dir_all(&copy);
-    ms.sort_by(f64::total_cmp);
-    println!(
-        "\n`serve`, {n} briefs: save to reloaded page over {} edits: median {:.0} ms, max {:.0} ms (all: {})",
-        ms.len(),
-        median(ms.clone()),
-        ms.last().copied().unwrap_or_default(),
-        ms.iter().map(|m| format!("{m:.0}")).collect::<Vec<_>>().join(", ")
-    );
+    for (part, what) in [
+        (bench_serve::Part::Body, "body"),
+        (bench_serve::Part::FrontMatter, "front matter"),
+    ] {
+        let copy = o.work.join(format!("serve-{n}"));
+        let _ = std::fs::remove_dir_all(&copy);
+        let copied = Command::new("cp")
+            .arg("-r")
+            .arg(o.work.join(format!("book-{n}")))
+            .arg(&copy)
+            .status()
+            .is_ok_and(|s| s.success());
+        assert!(copied, "cannot copy the book for serve");
+        let mut ms = bench_serve::edit_latencies(&o.binary, &copy, o.edits, part);
+        let _ = std::fs::remove_dir_all(&copy);
+        ms.sort_by(f64::total_cmp);
+        println!(
+            "\n`serve`, {n} briefs, edits to the {what}: save to reloaded page over {} edits: median {:.0} ms, max {:.0} ms (all: {})",
+            ms.len(),
+            median(ms.clone()),
+            ms.last().copied().unwrap_or_default(),
+            ms.iter().map(|m| format!("{m:.0}")).collect::<Vec<_>>().join(", ")
+        );
+    }
 }
 
 fn report(n: usize, command: &str, samples: &[Sample]) {

@@ -52,7 +52,8 @@ pub struct Book {
 /// What the parsed files of a book are, before assembly.
 pub struct Parts {
     pub sections: Vec<Section>,
-    pub briefs: Vec<Brief>,
+    /// Shared, so that the server can assemble a book again from the last one's briefs.
+    pub briefs: Vec<Arc<Brief>>,
     pub registry_sources: Vec<Source>,
     pub assets: Vec<FileRef>,
 }
@@ -81,7 +82,7 @@ impl Book {
         }
         let cover = cover.unwrap_or_else(|| default_cover(&config));
         let mut chapters = build_chapters(chapter_sections, &mut diagnostics);
-        let briefs: Vec<Brief> = briefs
+        let briefs: Vec<Arc<Brief>> = briefs
             .into_iter()
             .filter(|b| drafts || !b.header.draft)
             // A draft chapter is left out with everything in it.
@@ -225,7 +226,7 @@ fn missing_chapter(dir: &str, needed_by: &str) -> Diagnostic {
 }
 
 fn place_briefs(
-    briefs: Vec<Brief>,
+    briefs: Vec<Arc<Brief>>,
     chapters: &mut [Chapter],
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<BookBrief> {
@@ -250,7 +251,7 @@ fn place_briefs(
         let url = format!("{}{}/", chapters[chapter].url, brief_segment(&brief));
         chapters[chapter].briefs.push(placed.len());
         placed.push(BookBrief {
-            brief: Arc::new(brief),
+            brief,
             url,
             chapter,
         });

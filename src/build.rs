@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
-use crate::book::{Book, Parts};
+use crate::book::{Book, BookBrief, Parts};
 use crate::config::{self, Config};
 use crate::diagnostic::{Diagnostic, Diagnostics, SourceFile};
 use crate::highlight::Highlighter;
@@ -72,6 +72,30 @@ pub(crate) struct Derived {
 }
 
 impl Compiled {
+    /// This compile made over for another state of the same files: the server's recompile
+    /// after an edit to some briefs' front matter. What rendering derived is made again.
+    pub(crate) fn remade(
+        &self,
+        files: BookFiles,
+        book: Book,
+        scans: Vec<Arc<Scan>>,
+        resolved: Resolved,
+        warnings: Diagnostics,
+    ) -> Compiled {
+        Compiled {
+            files,
+            book,
+            scans,
+            resolved: Arc::new(resolved),
+            history: self.history.clone(),
+            changes: None,
+            output_dir: self.output_dir.clone(),
+            warnings,
+            timings: Timings::default(),
+            derived: Arc::default(),
+        }
+    }
+
     pub(crate) fn derived(&self) -> Result<&Derived, Diagnostic> {
         self.derived
             .get_or_init(|| {
@@ -195,7 +219,7 @@ pub fn compile(options: &Options) -> Result<Compiled, Diagnostics> {
     let history = read_history(&options.root, book.config.git, &mut diagnostics);
     dates_from_history(&mut book, &history);
     let urls = page_urls(&book, &failed);
-    let (scans, section_anchors) = scan_bodies(&book, &urls, &mut diagnostics);
+    let (scans, section_anchors) = scan_bodies(&book, &urls, &mut diagnostics, &|_| None);
     timings.lap("markdown scan", &mut clock);
 
     let resolved = resolve::resolve(&book, &scans, &section_anchors, &failed);
@@ -250,7 +274,7 @@ fn read_history(
 }
 
 /// A brief without `updated` takes the date of the last commit that touched its file.
-fn dates_from_history(book: &mut Book, history: &crate::history::History) {
+pub(crate) fn dates_from_history(book: &mut Book, history: &crate::history::History) {
     for b in &mut book.briefs {
         if b.brief.updated.is_none() {
             if let Some(last) = history
@@ -307,7 +331,7 @@ fn parse_files(files: &BookFiles, diagnostics: &mut Diagnostics) -> (Parts, Vec<
             }
             Any::Brief(p) => {
                 diagnostics.extend(p.diagnostics);
-                p.value.map(|b| parts.briefs.push(b)).is_some()
+                p.value.map(|b| parts.briefs.push(Arc::new(b))).is_some()
             }
         };
         if !ok {
@@ -340,11 +364,13 @@ pub(crate) fn page_urls(book: &Book, failed: &[String]) -> HashMap<String, Strin
     urls
 }
 
-/// Scans every body: the briefs' scans, and the heading ids of the cover and chapters.
-fn scan_bodies(
+/// Scans every body: the briefs' scans, and the heading ids of the cover and chapters. `kept`
+/// may hand back a brief's scan from an earlier compile instead (with its diagnostics).
+pub(crate) fn scan_bodies(
     book: &Book,
     urls: &HashMap<String, String>,
     diagnostics: &mut Diagnostics,
+    kept: &(dyn Fn(&BookBrief) -> Option<Arc<Scan>> + Sync),
 ) -> (Vec<Arc<Scan>>, HashMap<String, Vec<String>>) {
     let highlighter = Highlighter::new(&book.config.highlight_theme);
     let facts = fact_index(book);
@@ -353,6 +379,9 @@ fn scan_bodies(
         .briefs
         .par_iter()
         .map(|b| {
+            if let Some(scan) = kept(b) {
+                return scan;
+            }
             let h = &b.brief.header;
             Arc::new(markdown::scan(
                 &b.brief.file,

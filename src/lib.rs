@@ -30,6 +30,7 @@ pub mod model;
 pub mod output;
 pub mod page;
 pub mod print;
+pub mod recompile;
 pub mod relocate;
 pub mod render;
 pub mod resolve;

@@ -26,7 +26,7 @@ const TEMPLATE_IDS: &[&str] = &[
 ];
 
 /// A fact prose can quote: its value as read, and the URL of the page holding its row.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct QuotedFact {
     pub display: String,
     pub page_url: String,

@@ -1,14 +1,16 @@
-//! The site in memory, for the development server: built whole, or after an edit confined to
-//! the bodies of some briefs, only their pages again (every other page is shared with the last
-//! build, and the print edition is made when asked for).
+//! The site in memory, for the development server: built whole; after an edit confined to the
+//! bodies of some briefs, only their pages again (every other page is shared with the last
+//! build, and the print edition is made when asked for); after an edit to their front matter,
+//! first their pages from a recompiled book, for the server to show while it builds the rest.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use crate::build::{self, file_copies, Compiled, Options};
-use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::diagnostic::{Diagnostic, Diagnostics, SourceFile};
 use crate::markdown;
+use crate::recompile::Recompiled;
 use crate::render::{self, OutputFile, Sink};
 
 /// A site's files by path, shared between builds.
@@ -24,6 +26,10 @@ pub struct MemorySite {
     pub compiled: Arc<Compiled>,
     /// How many brief pages were rendered again, for a partial rebuild.
     pub partial: Option<usize>,
+    /// Whether every page is up to date. Not after an edit to front matter, where only the
+    /// edited briefs' pages are: other pages may show them (titles, tags, conflicts), and a
+    /// full build must follow.
+    pub complete: bool,
 }
 
 /// Builds the site into memory, never touching the output folder.
@@ -31,10 +37,12 @@ pub fn build(options: &Options) -> Result<MemorySite, Diagnostics> {
     rebuild(options, None, &[])
 }
 
-/// Builds again after a change: only the changed briefs' pages when the change is confined to
-/// their bodies, everything otherwise. `edited` are the files the change touched, when known: if
-/// they are all briefs whose bodies alone changed, the last compile is patched instead of
-/// reading and checking the whole book again.
+/// Builds again after a change. `edited` are the files the change touched, when known. If they
+/// are all briefs whose bodies alone changed, the last compile is patched and only their pages
+/// are rendered (the result is `complete` when the last site was). If they are all briefs of
+/// the last book with new front matter, the book is recompiled from the last one and only their
+/// pages are rendered: the result is not `complete`, and a full build should follow. Anything
+/// else builds everything.
 pub fn rebuild(
     options: &Options,
     previous: Option<&MemorySite>,
@@ -43,6 +51,9 @@ pub fn rebuild(
     if let Some(previous) = previous {
         if let Some(patched) = patch(previous, options, edited) {
             return patched;
+        }
+        if let Some(first) = first_pages(previous, options, edited) {
+            return first;
         }
     }
     let compiled = build::compile(options)?;
@@ -68,7 +79,7 @@ fn whole(compiled: Compiled) -> Result<MemorySite, Diagnostics> {
         errors.extend(copied.err());
     }
     errors.extend(build::render_site(&compiled, &sink));
-    finish(compiled, sink, errors, None)
+    finish(compiled, sink, errors, None, true)
 }
 
 fn partial(
@@ -91,43 +102,57 @@ fn partial(
     if let Ok(mut files) = sink.files.lock() {
         files.remove(PRINT);
     }
-    finish(compiled, sink, errors, Some(changed.len()))
+    // Pages left out of date by an earlier edit to front matter stay so.
+    finish(
+        compiled,
+        sink,
+        errors,
+        Some(changed.len()),
+        previous.complete,
+    )
 }
 
-fn finish(
-    compiled: Compiled,
-    sink: MemorySink,
-    errors: Vec<Diagnostic>,
-    partial: Option<usize>,
-) -> Result<MemorySite, Diagnostics> {
-    if !errors.is_empty() {
-        let mut all = compiled.warnings;
-        all.extend(errors);
-        return Err(all);
-    }
-    let files = sink.files.into_inner().map_err(|_| {
-        Diagnostics::from_iter([Diagnostic::error("io", "a rendering thread panicked")])
-    })?;
-    let warnings = compiled.warnings.clone();
-    Ok(MemorySite {
-        files,
-        warnings,
-        compiled: Arc::new(compiled),
-        partial,
-    })
-}
-
-/// The last compile with the edited briefs' bodies swapped in, rendered in part; `None` when the
-/// edit reaches beyond bodies (front matter, headings, links, citations, an error, another file).
-fn patch(
+/// After an edit to some briefs' front matter: the book recompiled from the last one and only
+/// the edited briefs' pages rendered, over the last site's other pages (which may now be out
+/// of date: `complete` is false). `None` when the edit is not only that or the recompile does
+/// not apply (`recompile`).
+fn first_pages(
     previous: &MemorySite,
     options: &Options,
     edited: &[PathBuf],
 ) -> Option<Result<MemorySite, Diagnostics>> {
-    let old = &previous.compiled;
-    let book = &old.book;
-    let derived = old.derived().ok()?;
-    let base = build::markdown_context(book, &derived.urls, &derived.highlighter, &derived.facts);
+    let edits = read_edits(&previous.compiled, options, edited)?;
+    if edits.is_empty() {
+        return None;
+    }
+    let edits: Vec<(usize, Arc<SourceFile>)> =
+        edits.into_iter().map(|e| (e.index, e.file)).collect();
+    let Recompiled { compiled, edited } =
+        crate::recompile::recompile(&previous.compiled, &edits, options.drafts)?;
+    let sink = MemorySink {
+        files: Mutex::new(previous.files.clone()),
+    };
+    let errors = build::with_renderer(&compiled, |renderer, inputs| {
+        render::render_briefs(renderer, inputs, &edited, &sink)
+    })
+    .unwrap_or_else(|e| vec![e]);
+    if let Ok(mut files) = sink.files.lock() {
+        files.remove(PRINT);
+    }
+    Some(finish(compiled, sink, errors, Some(edited.len()), false))
+}
+
+/// An edited brief file, read again.
+struct Edit {
+    /// The brief's index in the last compile's book.
+    index: usize,
+    file: Arc<SourceFile>,
+}
+
+/// The edited files, read as the loader reads them (UTF-8 checked, named from the book root),
+/// leaving out those saved without a change. `None` unless every one is a brief of the last
+/// compile that can be read: anything else takes the whole path, which reports it.
+fn read_edits(old: &Compiled, options: &Options, edited: &[PathBuf]) -> Option<Vec<Edit>> {
     let root = options
         .root
         .canonicalize()
@@ -144,16 +169,60 @@ fn patch(
             .map(|c| c.as_os_str().to_string_lossy())
             .collect::<Vec<_>>()
             .join("/");
-        let &i = book.brief_index.get(&rel)?;
-        let brief = &book.briefs[i].brief;
-        // Read as the loader reads (UTF-8 checked, named from the book root); a file that
-        // cannot be read takes the whole path, which reports it.
+        let &index = old.book.brief_index.get(&rel)?;
         let file = crate::load::read_text(&root, path).ok()?;
-        if file.text == brief.file.text {
-            continue;
+        let brief = &old.book.briefs[index].brief;
+        if file.path != brief.file.path {
+            return None;
         }
+        if file.text != brief.file.text {
+            edits.push(Edit { index, file });
+        }
+    }
+    Some(edits)
+}
+
+fn finish(
+    compiled: Compiled,
+    sink: MemorySink,
+    errors: Vec<Diagnostic>,
+    partial: Option<usize>,
+    complete: bool,
+) -> Result<MemorySite, Diagnostics> {
+    if !errors.is_empty() {
+        let mut all = compiled.warnings;
+        all.extend(errors);
+        return Err(all);
+    }
+    let files = sink.files.into_inner().map_err(|_| {
+        Diagnostics::from_iter([Diagnostic::error("io", "a rendering thread panicked")])
+    })?;
+    let warnings = compiled.warnings.clone();
+    Ok(MemorySite {
+        files,
+        warnings,
+        compiled: Arc::new(compiled),
+        partial,
+        complete,
+    })
+}
+
+/// The last compile with the edited briefs' bodies swapped in, rendered in part; `None` when the
+/// edit reaches beyond bodies (front matter, headings, links, citations, an error, another file).
+fn patch(
+    previous: &MemorySite,
+    options: &Options,
+    edited: &[PathBuf],
+) -> Option<Result<MemorySite, Diagnostics>> {
+    let old = &previous.compiled;
+    let book = &old.book;
+    let derived = old.derived().ok()?;
+    let base = build::markdown_context(book, &derived.urls, &derived.highlighter, &derived.facts);
+    let mut edits = Vec::new();
+    for Edit { index: i, file } in read_edits(old, options, edited)? {
+        let brief = &book.briefs[i].brief;
         let offset = brief.header.body_offset;
-        if file.path != brief.file.path || file.text.get(..offset)? != &brief.file.text[..offset] {
+        if file.text.get(..offset)? != &brief.file.text[..offset] {
             return None;
         }
         let cx = markdown::Context {
@@ -176,6 +245,7 @@ fn patch(
             warnings: Diagnostics::default(),
             compiled: old.clone(),
             partial: Some(0),
+            complete: previous.complete,
         };
         return Some(Ok(site));
     }

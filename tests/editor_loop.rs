@@ -207,12 +207,17 @@ fn an_edit_to_a_body_renders_only_that_page_and_print_follows() {
         print.contains("The ban was lifted in July"),
         "the print edition follows the edit"
     );
-    // A change to front matter rebuilds everything.
+    // A change to front matter: the brief's own page first, then the whole site (the related
+    // brief shows the new title only after that).
     write(
         root,
         "content/chips/h20.md",
         H20.replace("The H20 decision", "The H20 turn").as_bytes(),
     );
+    server.wait_for("/chips/h20/", |p| p.contains("The H20 turn"));
+    server.wait_for_log(|log| {
+        log.contains("updated 1 brief page(s) in ") && log.contains("; building the rest")
+    });
     server.wait_for("/chips/supply/", |p| p.contains("The H20 turn"));
     server.wait_for_log(|log| log.matches("built ").count() >= 2);
 }

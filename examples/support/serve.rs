@@ -1,6 +1,7 @@
-//! The benchmark's editing loop: `briefbook serve` on a copy of the book, one brief's body
-//! edited again and again, and for each edit the time from writing the file to holding the
-//! reloaded page (the live-reload event received, then the page fetched with the new text).
+//! The benchmark's editing loop: `briefbook serve` on a copy of the book, one brief edited again
+//! and again (its body, or its front matter), and for each edit the time from writing the file
+//! to holding the reloaded page (the live-reload event received, then the page fetched with the
+//! new text).
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -12,8 +13,32 @@ use std::time::{Duration, Instant};
 const BRIEF: &str = "content/briefs/brief-00042.md";
 const PAGE: &str = "/briefs/brief-00042/";
 
+/// Which part of the brief the loop edits.
+#[derive(Clone, Copy, Debug)]
+pub enum Part {
+    /// A sentence added at the end of the body.
+    Body,
+    /// The summary in the front matter, which other pages show too.
+    FrontMatter,
+}
+
+impl Part {
+    /// The brief's text with `marker` written into this part.
+    fn edit(self, original: &str, marker: &str) -> String {
+        match self {
+            Part::Body => format!("{original}\nEdited: {marker}.\n"),
+            Part::FrontMatter => {
+                let edited =
+                    original.replacen("summary = \"", &format!("summary = \"{marker} "), 1);
+                assert_ne!(edited, original, "the benchmark's brief has no summary");
+                edited
+            }
+        }
+    }
+}
+
 /// Milliseconds from each of `edits` saves to its reloaded page, serving `book` with `binary`.
-pub fn edit_latencies(binary: &Path, book: &Path, edits: usize) -> Vec<f64> {
+pub fn edit_latencies(binary: &Path, book: &Path, edits: usize, part: Part) -> Vec<f64> {
     let mut server = Command::new(binary)
         .args(["serve", "--port", "0", "--root"])
         .arg(book)
@@ -48,7 +73,7 @@ pub fn edit_latencies(binary: &Path, book: &Path, edits: usize) -> Vec<f64> {
         drain(&mut live);
         let marker = format!("bench-edit-{n}-{}", std::process::id());
         let start = Instant::now();
-        std::fs::write(&path, format!("{original}\nEdited: {marker}.\n")).expect("edit");
+        std::fs::write(&path, part.edit(&original, &marker)).expect("edit");
         // A save may come as more than one burst of events: wait for the reload that has it.
         loop {
             assert!(

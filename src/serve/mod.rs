@@ -6,7 +6,8 @@ mod watch;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use axum::extract::State;
@@ -60,12 +61,17 @@ async fn serve(options: ServeOptions) -> Result<(), String> {
         "serving {} at {url} (Ctrl-C to stop)",
         options.root.display()
     ));
-    let mut last = None;
-    rebuild(&build_options, &sender, &mut last, None);
+    let builds = Arc::new(Builds {
+        options: build_options,
+        sender,
+        last: Mutex::new(None),
+        changes: AtomicU64::new(0),
+    });
+    rebuild(&builds, &mut builds.last(), None);
     if options.open {
         let _ = std::process::Command::new("xdg-open").arg(&url).spawn();
     }
-    let _watcher = watch_book(build_options, sender, last)?;
+    let _watcher = watch_book(builds)?;
     let app = Router::new()
         .route(site::LIVE_PATH, get(live))
         .fallback(file)
@@ -78,34 +84,72 @@ async fn serve(options: ServeOptions) -> Result<(), String> {
         .map_err(|e| format!("the server stopped: {e}"))
 }
 
+/// What the watcher and the builder of complete sites share.
+struct Builds {
+    options: Options,
+    sender: channel::Sender<Arc<Snapshot>>,
+    /// The last site that built: the base of the next rebuild in part.
+    last: Mutex<Option<MemorySite>>,
+    /// How many changes the watcher has taken up; a complete build started at one count
+    /// publishes only if it is still the count when it ends.
+    changes: AtomicU64,
+}
+
+impl Builds {
+    fn last(&self) -> std::sync::MutexGuard<'_, Option<MemorySite>> {
+        // A panic while building leaves the last site as it was: still worth serving.
+        self.last
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
 /// Builds in memory and publishes the result: a new site, or the old one with the errors.
-/// `last` is the last site that built, the base of a partial rebuild when `in_part` allows one.
-/// `edited` names the files that changed when they are all briefs (a rebuild in part may do).
+/// `last` is the last site that built, the base of a rebuild in part. `edited` names the files
+/// that changed when they are all briefs (a rebuild in part may do). Returns whether it built.
 fn rebuild(
-    options: &Options,
-    sender: &channel::Sender<Arc<Snapshot>>,
+    builds: &Builds,
     last: &mut Option<MemorySite>,
     edited: Option<&[std::path::PathBuf]>,
-) {
+) -> bool {
     let start = Instant::now();
     let base = last.as_ref().filter(|_| edited.is_some());
-    let result = memory::rebuild(options, base, edited.unwrap_or_default());
+    let result = memory::rebuild(&builds.options, base, edited.unwrap_or_default());
+    publish(builds, last, result, start)
+}
+
+/// Publishes a build's result, logs it, and keeps a site that built as the next base. Returns
+/// whether it built.
+fn publish(
+    builds: &Builds,
+    last: &mut Option<MemorySite>,
+    result: Result<MemorySite, Diagnostics>,
+    start: Instant,
+) -> bool {
+    let built = result.is_ok();
     let elapsed = start.elapsed().as_millis();
     let snapshot = match result {
         Ok(site) if site.partial == Some(0) => {
             // Saved without a change: nothing to publish, no page to reload.
             say(format!("no change ({elapsed} ms)"));
-            return;
+            return true;
         }
         Ok(site) => {
-            let what = match site.partial {
-                Some(n) => format!("updated {n} brief page(s)"),
-                None => format!("built {} files", site.files.len()),
+            let line = match site.partial {
+                Some(n) if !site.complete => {
+                    format!("updated {n} brief page(s) in {elapsed} ms; building the rest")
+                }
+                Some(n) => format!(
+                    "updated {n} brief page(s) in {elapsed} ms{}",
+                    warning_note(&site.warnings)
+                ),
+                None => format!(
+                    "built {} files in {elapsed} ms{}",
+                    site.files.len(),
+                    warning_note(&site.warnings)
+                ),
             };
-            say(format!(
-                "{what} in {elapsed} ms{}",
-                warning_note(&site.warnings)
-            ));
+            say(line);
             let snapshot = Snapshot {
                 files: Arc::new(site.files.clone()),
                 errors: None,
@@ -127,7 +171,7 @@ fn rebuild(
                 "build failed in {elapsed} ms with {} error(s); still serving the last good site",
                 problems.error_count()
             ));
-            let previous = sender.borrow();
+            let previous = builds.sender.borrow();
             Snapshot {
                 files: previous.files.clone(),
                 errors: Some(text),
@@ -136,7 +180,46 @@ fn rebuild(
             }
         }
     };
-    sender.send_replace(Arc::new(snapshot));
+    builds.sender.send_replace(Arc::new(snapshot));
+    built
+}
+
+/// Builds complete sites after the edits that only a few pages were rendered for, on threads
+/// of low priority so that the next edit's pages come first. A build that an edit overtakes is
+/// not published: the edit asks for another.
+fn build_completely(builds: Arc<Builds>, requests: std::sync::mpsc::Receiver<u64>) {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .thread_name(|i| format!("briefbook-complete-{i}"))
+        .start_handler(|_| lower_this_threads_priority())
+        .build();
+    while let Ok(mut change) = requests.recv() {
+        // Only the latest request matters.
+        while let Ok(newer) = requests.try_recv() {
+            change = newer;
+        }
+        if builds.changes.load(Ordering::SeqCst) != change {
+            continue;
+        }
+        let start = Instant::now();
+        let build = || memory::build(&builds.options);
+        let result = match &pool {
+            Ok(pool) => pool.install(build),
+            Err(_) => build(),
+        };
+        let mut last = builds.last();
+        if builds.changes.load(Ordering::SeqCst) == change {
+            publish(&builds, &mut last, result, start);
+        }
+    }
+}
+
+/// Makes the calling thread yield to others (nice 10). Linux keeps a nice value per thread.
+fn lower_this_threads_priority() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: setpriority only reads its arguments; who = 0 is the calling thread on Linux.
+    unsafe {
+        libc::setpriority(libc::PRIO_PROCESS, 0, 10);
+    }
 }
 
 /// One line of the server's log. A closed terminal or pipe must not stop the server, so write
@@ -157,23 +240,24 @@ fn warning_note(warnings: &Diagnostics) -> String {
 /// every edit's wait for its reload, so short; a save's events arrive within milliseconds.
 const DEBOUNCE: Duration = Duration::from_millis(50);
 
-/// Watches the book and rebuilds on every relevant change, on a thread of its own.
-fn watch_book(
-    options: Options,
-    sender: channel::Sender<Arc<Snapshot>>,
-    mut last: Option<MemorySite>,
-) -> Result<impl Drop, String> {
+/// Watches the book and rebuilds on every relevant change, on a thread of its own. Edits that
+/// leave other pages out of date are followed by a complete build on another thread.
+fn watch_book(builds: Arc<Builds>) -> Result<impl Drop, String> {
     let (events, changes) = std::sync::mpsc::channel();
     let mut debouncer = notify_debouncer_full::new_debouncer(DEBOUNCE, None, events)
         .map_err(|e| format!("cannot watch the book: {e}"))?;
     // Watch the canonical path, so that event paths start with the root the filters strip.
-    let root = options
+    let root = builds
+        .options
         .root
         .canonicalize()
-        .unwrap_or_else(|_| options.root.clone());
+        .unwrap_or_else(|_| builds.options.root.clone());
     debouncer
         .watch(&root, RecursiveMode::Recursive)
         .map_err(|e| format!("cannot watch {}: {e}", root.display()))?;
+    let (requests, requested) = std::sync::mpsc::channel();
+    let completer = builds.clone();
+    std::thread::spawn(move || build_completely(completer, requested));
     std::thread::spawn(move || {
         for batch in changes {
             let Ok(batch) = batch else { continue };
@@ -188,15 +272,21 @@ fn watch_book(
                 .collect();
             changed.sort();
             changed.dedup();
-            if !changed.is_empty() {
-                // Only edits to briefs may be rebuilt in part; any other file rebuilds all.
-                let briefs_only = changed.iter().all(|p| watch::is_brief(&root, p));
-                rebuild(
-                    &options,
-                    &sender,
-                    &mut last,
-                    briefs_only.then_some(changed.as_slice()),
-                );
+            if changed.is_empty() {
+                continue;
+            }
+            let change = builds.changes.fetch_add(1, Ordering::SeqCst) + 1;
+            // Only edits to briefs may be rebuilt in part; any other file rebuilds all.
+            let briefs_only = changed.iter().all(|p| watch::is_brief(&root, p));
+            let mut last = builds.last();
+            let built = rebuild(
+                &builds,
+                &mut last,
+                briefs_only.then_some(changed.as_slice()),
+            );
+            // After a failure the errors stand until the next edit, which asks again.
+            if built && last.as_ref().is_some_and(|site| !site.complete) {
+                let _ = requests.send(change);
             }
         }
     });

@@ -1,0 +1,151 @@
+//! The last compile made over after an edit to some briefs' front matter, for the server: only
+//! the edited files are parsed again, and each body's scan is kept unless what it depends on
+//! (the page URLs, the quotable facts, the sources) changed. The book is still assembled and
+//! resolved whole, so the edited pages come out as a full build would make them.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use crate::book::{Book, Parts};
+use crate::build::{self, Compiled};
+use crate::diagnostic::{Diagnostics, SourceFile};
+use crate::model::{Brief, Source};
+
+/// A recompiled book and the indexes, in it, of the briefs that were edited.
+pub struct Recompiled {
+    pub compiled: Compiled,
+    pub edited: Vec<usize>,
+}
+
+/// `previous` with the briefs at `edits` (indexes into its book, with their new text) parsed
+/// again. `None` when the shortcut does not apply or would hide something: an edited file that
+/// does not parse cleanly, a brief that leaves the book or moves to another URL, or any error
+/// in the new book. The full build reports those.
+///
+/// The result carries only the problems of what was worked out again (its warnings are not
+/// the book's whole list): it stands until the full build that follows it.
+pub fn recompile(
+    previous: &Compiled,
+    edits: &[(usize, Arc<SourceFile>)],
+    drafts: bool,
+) -> Option<Recompiled> {
+    let old = &previous.book;
+    let mut diagnostics = Diagnostics::default();
+    let mut reparsed: HashMap<&str, Arc<Brief>> = HashMap::new();
+    for (i, file) in edits {
+        let path = old.briefs.get(*i)?.brief.path.as_str();
+        let parsed = crate::page::parse_brief(path, file.clone());
+        diagnostics.extend(parsed.diagnostics);
+        reparsed.insert(path, Arc::new(parsed.value?));
+    }
+    let registry_sources = match &previous.files.sources_file {
+        Some(file) => {
+            let parsed = crate::page::parse_sources_file(file.clone());
+            diagnostics.extend(parsed.diagnostics);
+            parsed.value?
+        }
+        None => Vec::new(),
+    };
+    if diagnostics.has_errors() {
+        return None;
+    }
+    let (book, problems) = Book::assemble(
+        old.config.clone(),
+        parts(old, &reparsed, registry_sources, previous),
+        drafts,
+    );
+    diagnostics.extend(problems);
+    let mut book = book;
+    build::dates_from_history(&mut book, &previous.history);
+    let mut edited = Vec::new();
+    for path in reparsed.keys() {
+        let (&new, &was) = (book.brief_index.get(*path)?, old.brief_index.get(*path)?);
+        if book.briefs[new].url != old.briefs[was].url {
+            return None;
+        }
+        edited.push(new);
+    }
+    edited.sort_unstable();
+
+    let urls = build::page_urls(&book, &[]);
+    // A body's scan depends on the pages it may link to, the facts it may quote and the
+    // sources it may cite: while those stand, unedited bodies scan as before.
+    let same_context = urls == build::page_urls(old, &[])
+        && build::fact_index(&book) == build::fact_index(old)
+        && same_sources(&book.sources, &old.sources);
+    let kept = |b: &crate::book::BookBrief| {
+        let was = *old.brief_index.get(&b.brief.path)?;
+        (same_context && Arc::ptr_eq(&b.brief, &old.briefs[was].brief))
+            .then(|| previous.scans[was].clone())
+    };
+    let (scans, section_anchors) = build::scan_bodies(&book, &urls, &mut diagnostics, &kept);
+    let resolved = crate::resolve::resolve(&book, &scans, &section_anchors, &[]);
+    diagnostics.extend(resolved.diagnostics.iter().cloned());
+    // Rigor's checks can fail a build; the book-wide warnings cannot, and wait for the full build.
+    diagnostics.extend(crate::rigor::check(&book));
+    if diagnostics.has_errors() {
+        return None;
+    }
+    let files = files_with(&previous.files, edits, old);
+    Some(Recompiled {
+        compiled: previous.remade(files, book, scans, resolved, diagnostics),
+        edited,
+    })
+}
+
+/// The last book's parts, as loading would give them (sorted by path), with the reparsed briefs.
+fn parts(
+    old: &Book,
+    reparsed: &HashMap<&str, Arc<Brief>>,
+    registry_sources: Vec<Source>,
+    previous: &Compiled,
+) -> Parts {
+    let mut sections: Vec<_> = std::iter::once(old.cover.clone())
+        .chain(old.chapters.iter().map(|c| c.section.clone()))
+        .collect();
+    sections.sort_by(|a, b| a.path.cmp(&b.path));
+    let mut briefs: Vec<Arc<Brief>> = old
+        .briefs
+        .iter()
+        .map(|b| {
+            reparsed
+                .get(b.brief.path.as_str())
+                .cloned()
+                .unwrap_or_else(|| b.brief.clone())
+        })
+        .collect();
+    briefs.sort_by(|a, b| a.path.cmp(&b.path));
+    Parts {
+        sections,
+        briefs,
+        registry_sources,
+        assets: previous.files.assets.clone(),
+    }
+}
+
+/// Whether two books' sources look the same to a body: the same ids with the same titles.
+fn same_sources(
+    a: &std::collections::BTreeMap<String, Source>,
+    b: &std::collections::BTreeMap<String, Source>,
+) -> bool {
+    a.len() == b.len()
+        && a.iter()
+            .zip(b)
+            .all(|((ia, sa), (ib, sb))| ia == ib && sa.title == sb.title)
+}
+
+/// The loaded files with the edited pages' new text.
+fn files_with(
+    files: &crate::load::BookFiles,
+    edits: &[(usize, Arc<SourceFile>)],
+    old: &Book,
+) -> crate::load::BookFiles {
+    let mut files = files.clone();
+    for (i, file) in edits {
+        let path = &old.briefs[*i].brief.path;
+        if let Ok(at) = files.pages.binary_search_by(|(p, _)| p.cmp(path)) {
+            files.pages[at].1 = file.clone();
+        }
+    }
+    files
+}
