@@ -15,6 +15,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 const HEADER: &str = "briefbook-fingerprints 1";
+/// The extension the list is written under before it is renamed into place; an interrupted
+/// build may leave it (`output::recover` removes it).
+pub(crate) const UNSAVED: &str = "briefbook-new";
 
 /// When and how a file was last written, as the file system tells it.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -115,7 +118,7 @@ impl Fingerprints {
         }
         lines.sort();
         let text = format!("{HEADER} {}\n{}", self.generation, lines.concat());
-        let temporary = self.file.with_extension("briefbook-new");
+        let temporary = self.file.with_extension(UNSAVED);
         let written = fs::File::create(&temporary)
             .and_then(|mut f| f.write_all(text.as_bytes()))
             .and_then(|()| fs::rename(&temporary, &self.file));

@@ -471,8 +471,8 @@ fn parent_and_name(out: &Path) -> (PathBuf, String) {
 }
 
 /// Cleans what an interrupted build left: a missing site is restored from its retired copy,
-/// and a half-written staging folder becomes the spare if there is none (it is updated in place
-/// like any spare) or is removed.
+/// a half-written staging folder becomes the spare if there is none (it is updated in place
+/// like any spare) or is removed, and a half-written fingerprints list is removed.
 fn recover(parent: &Path, name: &str, out: &Path) {
     let Ok(entries) = fs::read_dir(parent) else {
         return;
@@ -487,6 +487,8 @@ fn recover(parent: &Path, name: &str, out: &Path) {
             let _ = fs::rename(entry.path(), out);
         } else if rest.starts_with(STAGING) || rest.starts_with(RETIRED) {
             keep_as_spare(&entry.path(), out);
+        } else if rest == crate::fingerprint::UNSAVED {
+            let _ = fs::remove_file(entry.path());
         }
     }
 }

@@ -252,3 +252,22 @@ fn a_file_removed_between_loading_and_writing_is_an_io_error_not_a_panic() {
     );
     assert!(leftovers(root).is_empty(), "{:?}", leftovers(root));
 }
+
+#[test]
+fn a_half_written_fingerprints_list_is_cleaned_even_by_a_build_that_fails() {
+    let book = write_book(&base_book());
+    let root = book.path();
+    assert_eq!(briefbook(root, &["build"]).code, 0);
+    let site = snapshot(&root.join("public"));
+    // What a kill during the list's save leaves.
+    std::fs::write(
+        root.join(".public.briefbook-new"),
+        "briefbook-fingerprints 1 3\n",
+    )
+    .unwrap();
+    // A template that fails while the pages are written, so no list is saved after it.
+    write(root, "templates/tag.html", b"{{ missing.value }}");
+    assert_ne!(briefbook(root, &["build"]).code, 0);
+    assert!(leftovers(root).is_empty(), "{:?}", leftovers(root));
+    assert!(snapshot(&root.join("public")) == site);
+}
