@@ -88,38 +88,46 @@ fn check_links(
     failed: &[String],
     r: &mut Resolved,
 ) {
-    let anchors: Vec<HashSet<String>> = (0..book.briefs.len())
+    // Anchors only of the briefs that links name an anchor in: a set per brief of the book
+    // would cost more than the whole check.
+    let mut targets: Vec<usize> = bodies
+        .iter()
+        .flat_map(|body| body.links.iter())
+        .filter(|link| link.anchor.is_some())
+        .filter_map(|link| book.brief_index.get(&link.path).copied())
+        .collect();
+    targets.sort_unstable();
+    targets.dedup();
+    let anchors: HashMap<usize, HashSet<String>> = targets
         .into_par_iter()
-        .map(|i| brief_anchors(book, i, &bodies[i]))
+        .map(|i| (i, brief_anchors(book, i, &bodies[i])))
         .collect();
     for (from, body) in bodies.iter().enumerate() {
         let file = &book.briefs[from].brief.file;
         for link in &body.links {
-            if let Some(&to) = book.brief_index.get(&link.path) {
-                if to != from {
-                    r.linked_from[to].push(from);
-                }
+            let to = book.brief_index.get(&link.path).copied();
+            if let Some(to) = to.filter(|&to| to != from) {
+                r.linked_from[to].push(from);
             }
             let Some(anchor) = &link.anchor else { continue };
             if failed.contains(&link.path) {
                 continue;
             }
-            let known: Vec<&str> = match book.brief_index.get(&link.path) {
-                Some(&to) => anchors[to].iter().map(String::as_str).collect(),
+            let mut known: Vec<&str> = match to {
+                Some(to) => anchors[&to].iter().map(String::as_str).collect(),
                 None => sections
                     .get(&link.path)
                     .map(|a| a.iter().map(String::as_str).collect())
                     .unwrap_or_default(),
             };
             if !known.contains(&anchor.as_str()) {
-                let mut sorted = known.clone();
-                sorted.sort_unstable();
+                known.sort_unstable();
                 let d = Diagnostic::error(
                     "broken-anchor",
                     format!("`@/{}` has no anchor `#{anchor}`", link.path),
                 )
                 .at(file, link.offset)
-                .suggest(anchor, sorted);
+                .suggest(anchor, known);
                 r.diagnostics.push(d);
             }
         }
@@ -167,67 +175,83 @@ fn collect_related(book: &Book, failed: &[String], r: &mut Resolved) {
 fn check_source_ids(book: &Book, r: &mut Resolved) {
     let known = |id: &str| book.sources.contains_key(id);
     let ids = || book.sources.keys().map(String::as_str);
-    for b in &book.briefs {
-        let brief = &b.brief;
-        let claim_sources = brief
-            .claims
-            .iter()
-            .flat_map(|c| c.sources.iter().map(move |s| (s, "claim", c.id.as_str())));
-        let fact_sources = brief
-            .facts
-            .iter()
-            .map(|f| (&f.source, "fact", f.metric.as_str()));
-        for (source, what, name) in claim_sources.chain(fact_sources) {
-            if !known(&source.value) {
-                let d = Diagnostic::error(
-                    "unknown-source",
-                    format!(
-                        "the {what} `{name}` names the unknown source `{}`",
-                        source.value
-                    ),
-                )
-                .at(&brief.file, source.offset)
-                .suggest(&source.value, ids());
-                r.diagnostics.push(d);
-            }
-        }
-    }
+    let unknown: Vec<Vec<Diagnostic>> = book
+        .briefs
+        .par_iter()
+        .map(|b| {
+            let brief = &b.brief;
+            let claim_sources = brief
+                .claims
+                .iter()
+                .flat_map(|c| c.sources.iter().map(move |s| (s, "claim", c.id.as_str())));
+            let fact_sources = brief
+                .facts
+                .iter()
+                .map(|f| (&f.source, "fact", f.metric.as_str()));
+            claim_sources
+                .chain(fact_sources)
+                .filter(|(source, _, _)| !known(&source.value))
+                .map(|(source, what, name)| {
+                    Diagnostic::error(
+                        "unknown-source",
+                        format!(
+                            "the {what} `{name}` names the unknown source `{}`",
+                            source.value
+                        ),
+                    )
+                    .at(&brief.file, source.offset)
+                    .suggest(&source.value, ids())
+                })
+                .collect()
+        })
+        .collect();
+    r.diagnostics.extend(unknown.into_iter().flatten());
 }
 
 fn index_citations(book: &Book, bodies: &[std::sync::Arc<Scan>], r: &mut Resolved) {
     let mut order: Vec<usize> = (0..book.briefs.len()).collect();
     order.sort_by(|&a, &b| book.briefs[a].brief.path.cmp(&book.briefs[b].brief.path));
-    for i in order {
-        let brief = &book.briefs[i].brief;
-        let mut uses: BTreeMap<String, CitedBy> = BTreeMap::new();
-        let fresh = || CitedBy {
-            brief: i,
-            count: 0,
-            claims: Vec::new(),
-            facts: Vec::new(),
-        };
-        for (id, markers) in &bodies[i].markers {
-            uses.entry(id.clone()).or_insert_with(fresh).count += markers.len();
-        }
-        for claim in &brief.claims {
-            for s in &claim.sources {
-                let cited = uses.entry(s.value.clone()).or_insert_with(fresh);
-                if !cited.claims.contains(&claim.id) {
-                    cited.claims.push(claim.id.clone());
-                }
-            }
-        }
-        for (k, fact) in brief.facts.iter().enumerate() {
-            uses.entry(fact.source.value.clone())
-                .or_insert_with(fresh)
-                .facts
-                .push(k);
-        }
-        // Unknown ids were reported already; the index holds only sources of the registry.
-        uses.retain(|id, _| book.sources.contains_key(id));
+    // Each brief's uses are found in parallel, then filed in path order.
+    let uses: Vec<(usize, BTreeMap<String, CitedBy>)> = order
+        .into_par_iter()
+        .map(|i| (i, sources_used(book, i, &bodies[i])))
+        .collect();
+    for (i, uses) in uses {
         r.cites[i] = uses.keys().cloned().collect();
         for (id, cited) in uses {
             r.cited_by.entry(id).or_default().push(cited);
         }
     }
+}
+
+/// The registry's sources brief `i` uses, and how: in its body, its claims and its facts.
+fn sources_used(book: &Book, i: usize, body: &Scan) -> BTreeMap<String, CitedBy> {
+    let brief = &book.briefs[i].brief;
+    let mut uses: BTreeMap<String, CitedBy> = BTreeMap::new();
+    let fresh = || CitedBy {
+        brief: i,
+        count: 0,
+        claims: Vec::new(),
+        facts: Vec::new(),
+    };
+    for (id, markers) in &body.markers {
+        uses.entry(id.clone()).or_insert_with(fresh).count += markers.len();
+    }
+    for claim in &brief.claims {
+        for s in &claim.sources {
+            let cited = uses.entry(s.value.clone()).or_insert_with(fresh);
+            if !cited.claims.contains(&claim.id) {
+                cited.claims.push(claim.id.clone());
+            }
+        }
+    }
+    for (k, fact) in brief.facts.iter().enumerate() {
+        uses.entry(fact.source.value.clone())
+            .or_insert_with(fresh)
+            .facts
+            .push(k);
+    }
+    // Unknown ids were reported already; the index holds only sources of the registry.
+    uses.retain(|id, _| book.sources.contains_key(id));
+    uses
 }
