@@ -64,16 +64,18 @@ pub struct Compiled {
 
 /// What rendering derives from a compile that an edit to bodies leaves alone: the compiled
 /// templates, the page URLs, the quotable facts and the highlighter (with what it remembers).
+/// The templates and the highlighter also outlast an edit to front matter (`remade`).
 pub(crate) struct Derived {
-    pub renderer: Renderer,
+    pub renderer: Arc<Renderer>,
     pub urls: HashMap<String, String>,
     pub facts: markdown::FactIndex,
-    pub highlighter: Highlighter,
+    pub highlighter: Arc<Highlighter>,
 }
 
 impl Compiled {
     /// This compile made over for another state of the same files: the server's recompile
-    /// after an edit to some briefs' front matter. What rendering derived is made again.
+    /// after an edit to some briefs' front matter. What rendering derives is made again, unless
+    /// `share_derived` hands it over.
     pub(crate) fn remade(
         &self,
         files: BookFiles,
@@ -96,14 +98,32 @@ impl Compiled {
         }
     }
 
+    /// Takes `from`'s compiled templates and highlighter (the same templates and settings) with
+    /// this book's page URLs and quotable facts, instead of compiling the templates again.
+    pub(crate) fn share_derived(
+        &self,
+        from: &Compiled,
+        urls: HashMap<String, String>,
+        facts: markdown::FactIndex,
+    ) {
+        if let Some(Ok(old)) = from.derived.get() {
+            let _ = self.derived.set(Ok(Derived {
+                renderer: old.renderer.clone(),
+                urls,
+                facts,
+                highlighter: old.highlighter.clone(),
+            }));
+        }
+    }
+
     pub(crate) fn derived(&self) -> Result<&Derived, Diagnostic> {
         self.derived
             .get_or_init(|| {
                 Ok(Derived {
-                    renderer: Renderer::new(&self.files.templates)?,
+                    renderer: Arc::new(Renderer::new(&self.files.templates)?),
                     urls: page_urls(&self.book, &[]),
                     facts: fact_index(&self.book),
-                    highlighter: Highlighter::new(&self.book.config.highlight_theme),
+                    highlighter: Arc::new(Highlighter::new(&self.book.config.highlight_theme)),
                 })
             })
             .as_ref()

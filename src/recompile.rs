@@ -68,10 +68,11 @@ pub fn recompile(
     edited.sort_unstable();
 
     let urls = build::page_urls(&book, &[]);
+    let facts = build::fact_index(&book);
     // A body's scan depends on the pages it may link to, the facts it may quote and the
     // sources it may cite: while those stand, unedited bodies scan as before.
     let same_context = urls == build::page_urls(old, &[])
-        && build::fact_index(&book) == build::fact_index(old)
+        && facts == build::fact_index(old)
         && same_sources(&book.sources, &old.sources);
     let kept = |b: &crate::book::BookBrief| {
         let was = *old.brief_index.get(&b.brief.path)?;
@@ -87,10 +88,9 @@ pub fn recompile(
         return None;
     }
     let files = files_with(&previous.files, edits, old);
-    Some(Recompiled {
-        compiled: previous.remade(files, book, scans, resolved, diagnostics),
-        edited,
-    })
+    let compiled = previous.remade(files, book, scans, resolved, diagnostics);
+    compiled.share_derived(previous, urls, facts);
+    Some(Recompiled { compiled, edited })
 }
 
 /// The last book's parts, as loading would give them (sorted by path), with the reparsed briefs.
