@@ -93,17 +93,27 @@ pub fn recompile(
     Some(Recompiled { compiled, edited })
 }
 
-/// The last book's parts, as loading would give them (sorted by path), with the reparsed briefs.
+/// The last book's parts in the order loading gives them (the walk's order of `content/`), with
+/// the reparsed briefs, so that assembling sees what a full build's would.
 fn parts(
     old: &Book,
     reparsed: &HashMap<&str, Arc<Brief>>,
     registry_sources: Vec<Source>,
     previous: &Compiled,
 ) -> Parts {
+    let loaded: HashMap<&str, usize> = previous
+        .files
+        .pages
+        .iter()
+        .enumerate()
+        .map(|(at, (path, _))| (path.as_str(), at))
+        .collect();
+    // A default cover was never loaded: it goes first, as assembling makes it anyway.
+    let order = |path: &str| loaded.get(path).map_or(0, |&at| at + 1);
     let mut sections: Vec<_> = std::iter::once(old.cover.clone())
         .chain(old.chapters.iter().map(|c| c.section.clone()))
         .collect();
-    sections.sort_by(|a, b| a.path.cmp(&b.path));
+    sections.sort_by_key(|s| order(&s.path));
     let mut briefs: Vec<Arc<Brief>> = old
         .briefs
         .iter()
@@ -114,7 +124,7 @@ fn parts(
                 .unwrap_or_else(|| b.brief.clone())
         })
         .collect();
-    briefs.sort_by(|a, b| a.path.cmp(&b.path));
+    briefs.sort_by_key(|b| order(&b.path));
     Parts {
         sections,
         briefs,
@@ -143,8 +153,8 @@ fn files_with(
     let mut files = files.clone();
     for (i, file) in edits {
         let path = &old.briefs[*i].brief.path;
-        if let Ok(at) = files.pages.binary_search_by(|(p, _)| p.cmp(path)) {
-            files.pages[at].1 = file.clone();
+        if let Some(page) = files.pages.iter_mut().find(|(p, _)| p == path) {
+            page.1 = file.clone();
         }
     }
     files

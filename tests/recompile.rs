@@ -166,3 +166,33 @@ fn removing_a_fact_another_body_quotes_is_reported() {
     let text: String = problems.iter().map(|d| d.render()).collect();
     assert!(text.contains("content/chips/supply.md"), "{text}");
 }
+
+#[test]
+fn briefs_alike_in_every_key_keep_the_order_a_full_build_gives_them() {
+    // Same weight, date and title, and found in one order by walking `content/` (`a/` before
+    // `a-c.md`) and in the other by path: the pager must still agree with a full build's.
+    let twin = |summary: &str| {
+        format!(
+            "+++\ntitle = \"Twin\"\ndate = \"2025-08-01\"\nsummary = \"{summary}\"\n+++\n\nSame.\n"
+        )
+    };
+    let mut files = base_book();
+    files.insert("content/chips/a-c.md".into(), twin("One."));
+    files.insert("content/chips/a/index.md".into(), twin("Other."));
+    let book = write_book(&files);
+    let root = book.path().canonicalize().unwrap();
+    let options = options(&root);
+    let before = memory::build(&options).expect("the book builds");
+    write(
+        &root,
+        "content/chips/a-c.md",
+        twin("One, edited.").as_bytes(),
+    );
+    let edited = [root.join("content/chips/a-c.md")];
+    let after = memory::rebuild(&options, Some(&before), &edited).expect("the edit builds");
+    let full = memory::build(&options).expect("the edited book builds");
+    assert_eq!((after.partial, after.complete), (Some(1), false));
+    let path = "chips/a-c/index.html";
+    assert!(page(&after, path).contains("One, edited."));
+    assert_eq!(page(&after, path), page(&full, path));
+}
