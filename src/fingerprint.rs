@@ -129,10 +129,13 @@ impl Fingerprints {
 }
 
 fn line(generation: u64, s: &Stamp, hash: &Hash) -> String {
-    let hex: String = hash.iter().map(|b| format!("{b:02x}")).collect();
     format!(
-        "{generation} {} {} {} {} {hex}\n",
-        s.inode, s.len, s.changed, s.modified
+        "{generation} {} {} {} {} {}\n",
+        s.inode,
+        s.len,
+        s.changed,
+        s.modified,
+        blake3::Hash::from_bytes(*hash).to_hex()
     )
 }
 
@@ -145,14 +148,7 @@ fn parse(text: &str) -> Option<(u64, HashMap<u64, Known>)> {
         let mut number = || fields.next()?.parse::<i128>().ok();
         let (g, inode, len, changed, modified) =
             (number()?, number()?, number()?, number()?, number()?);
-        let hex = fields.next()?;
-        if hex.len() != 64 {
-            return None;
-        }
-        let mut hash = [0; 32];
-        for (i, byte) in hash.iter_mut().enumerate() {
-            *byte = u8::from_str_radix(hex.get(2 * i..2 * i + 2)?, 16).ok()?;
-        }
+        let hash = *blake3::Hash::from_hex(fields.next()?).ok()?.as_bytes();
         let stamp = Stamp {
             inode: u64::try_from(inode).ok()?,
             len: u64::try_from(len).ok()?,
