@@ -64,7 +64,7 @@ pub struct Compiled {
 
 /// What rendering derives from a compile that an edit to bodies leaves alone: the compiled
 /// templates, the page URLs, the quotable facts and the highlighter (with what it remembers).
-/// The templates and the highlighter also outlast an edit to front matter (`remade`).
+/// The templates and the highlighter also outlast an edit to front matter (`share_derived`).
 pub(crate) struct Derived {
     pub renderer: Arc<Renderer>,
     pub urls: HashMap<String, String>,
