@@ -257,3 +257,45 @@ fn a_body_edit_with_an_error_is_still_reported() {
     let page = server.wait_for("/chips/h20/", |p| p.contains("Now fixed."));
     assert!(!page.contains("briefbook-errors"));
 }
+
+#[test]
+fn quick_edits_to_front_matter_end_with_the_last_one_on_every_page() {
+    // Enough briefs that a complete build takes longer than the pause between two saves.
+    let mut files = base_book();
+    for i in 0..300 {
+        files.insert(
+            format!("content/chips/filler-{i:03}.md"),
+            format!("+++\ntitle = \"Filler {i}\"\ndate = \"2025-01-01\"\nsummary = \"Filler.\"\n+++\n\nText [@ft-2025].\n"),
+        );
+    }
+    let book = write_book(&files);
+    let root = book.path();
+    let server = Server::start(root);
+    server.wait_for("/chips/h20/", |p| p.contains("The H20 decision"));
+    for take in ["one", "two", "three"] {
+        let title = format!("The H20 take {take}");
+        write(
+            root,
+            "content/chips/h20.md",
+            H20.replace("The H20 decision", &title).as_bytes(),
+        );
+        std::thread::sleep(std::time::Duration::from_millis(120));
+    }
+    server.wait_for("/chips/supply/", |p| p.contains("The H20 take three"));
+    server.wait_for_log(|log| log.contains("; building the rest"));
+    // Let every build still under way finish; none may publish an older state after the last.
+    let mut log = server.log.lock().unwrap().clone();
+    loop {
+        std::thread::sleep(std::time::Duration::from_millis(600));
+        let now = server.log.lock().unwrap().clone();
+        if now == log {
+            break;
+        }
+        log = now;
+    }
+    for page in ["/chips/h20/", "/chips/supply/", "/chips/", "/claims/"] {
+        let (_, body) = server.get(page);
+        assert!(body.contains("The H20 take three"), "{page}");
+        assert!(!body.contains("The H20 take two"), "{page}");
+    }
+}
