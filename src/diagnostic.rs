@@ -221,6 +221,17 @@ impl Diagnostics {
     pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
         self.items.iter()
     }
+
+    /// Every diagnostic as text, in the stable order of `sorted`. Rendered in parallel: a large
+    /// book can have tens of thousands of warnings.
+    pub fn render_all(&self) -> String {
+        use rayon::prelude::*;
+        self.clone()
+            .sorted()
+            .par_iter()
+            .map(Diagnostic::render)
+            .collect()
+    }
 }
 
 impl IntoIterator for Diagnostics {

@@ -352,17 +352,11 @@ fn refuse(d: Diagnostic) -> ExitCode {
 }
 
 fn print_text(problems: &Diagnostics) {
-    use rayon::prelude::*;
     use std::io::Write;
-    // Rendered in parallel and written at once: a large book can have tens of thousands of
-    // warnings, and stderr is unbuffered.
-    let text: String = problems
-        .clone()
-        .sorted()
-        .par_iter()
-        .map(|d| d.render())
-        .collect();
-    let _ = std::io::stderr().lock().write_all(text.as_bytes());
+    // Written at once: stderr is unbuffered.
+    let _ = std::io::stderr()
+        .lock()
+        .write_all(problems.render_all().as_bytes());
 }
 
 fn json(problems: &Diagnostics) -> String {

@@ -159,23 +159,12 @@ fn read_edits(old: &Compiled, options: &Options, edited: &[PathBuf]) -> Option<V
         .unwrap_or_else(|_| options.root.clone());
     let mut edits = Vec::new();
     for path in edited {
-        let rel = path
-            .strip_prefix(&root)
-            .ok()?
-            .strip_prefix("content")
-            .ok()?;
-        let rel = rel
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy())
-            .collect::<Vec<_>>()
-            .join("/");
-        let &index = old.book.brief_index.get(&rel)?;
         let file = crate::load::read_text(&root, path).ok()?;
-        let brief = &old.book.briefs[index].brief;
-        if file.path != brief.file.path {
-            return None;
-        }
-        if file.text != brief.file.text {
+        let &index = old
+            .book
+            .brief_index
+            .get(file.path.strip_prefix("content/")?)?;
+        if file.text != old.book.briefs[index].brief.file.text {
             edits.push(Edit { index, file });
         }
     }

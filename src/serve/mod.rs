@@ -160,12 +160,7 @@ fn publish(
             snapshot
         }
         Err(problems) => {
-            let text: String = problems
-                .clone()
-                .sorted()
-                .iter()
-                .map(|d| d.render())
-                .collect();
+            let text = problems.render_all();
             let _ = std::io::Write::write_all(&mut std::io::stderr(), text.as_bytes());
             say(format!(
                 "build failed in {elapsed} ms with {} error(s); still serving the last good site",
