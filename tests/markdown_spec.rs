@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use briefbook::diagnostic::SourceFile;
-use briefbook::highlight::Highlighter;
+use briefbook::markdown::highlight::Highlighter;
 use briefbook::markdown::{self, Context};
 
 /// (markdown, line in the spec) of every example in a spec file.

@@ -233,13 +233,13 @@ fn a_file_removed_between_loading_and_writing_is_an_io_error_not_a_panic() {
     let root = book.path();
     assert_eq!(briefbook(root, &["build"]).code, 0);
     let before = snapshot(&root.join("public"));
-    let options = briefbook::build::Options {
+    let options = briefbook::pipeline::Options {
         root: root.to_path_buf(),
         ..Default::default()
     };
-    let compiled = briefbook::build::compile(&options).expect("the book compiles");
+    let compiled = briefbook::pipeline::compile(&options).expect("the book compiles");
     std::fs::remove_file(root.join("static/chart.png")).unwrap();
-    let Err(problems) = briefbook::build::write(compiled) else {
+    let Err(problems) = briefbook::pipeline::write(compiled) else {
         panic!("writing a vanished file succeeded")
     };
     let error = problems.iter().find(|d| d.is_error()).expect("an error");

@@ -4,9 +4,9 @@
 use std::collections::{BTreeMap, HashMap};
 
 use briefbook::diagnostic::SourceFile;
-use briefbook::highlight::Highlighter;
+use briefbook::markdown::highlight::Highlighter;
 use briefbook::markdown::{self, Context};
-use briefbook::page;
+use briefbook::read::page;
 use proptest::prelude::*;
 
 /// Parses `text` as a brief and renders its body; every diagnostic must point inside the file.
@@ -99,12 +99,12 @@ proptest! {
     fn html_passes_never_panic(html in "[<>\"= a-z0-9/#.:&;ü-]{0,200}") {
         // The allowlist check and the print edition's mover read any text without panicking;
         // what passes the check holds no tag outside the allowlist.
-        if briefbook::sanitize::within_allowlist(&html) {
+        if briefbook::markdown::sanitize::within_allowlist(&html) {
             prop_assert!(!html.contains("<script") && !html.contains("href=\"javascript:"));
         }
-        let moved = briefbook::relocate::relocate(
+        let moved = briefbook::markdown::relocate::relocate(
             &html,
-            &briefbook::relocate::Move { from: "a/b/", to: "print/", id_prefix: "p-", heading_offset: 2 },
+            &briefbook::markdown::relocate::Move { from: "a/b/", to: "print/", id_prefix: "p-", heading_offset: 2 },
         );
         prop_assert!(html.is_empty() || !moved.is_empty());
     }

@@ -6,8 +6,8 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use briefbook::build::Options;
-use briefbook::memory::{self, MemorySite};
+use briefbook::pipeline::Options;
+use briefbook::serve::memory::{self, MemorySite};
 use common::*;
 
 fn options(root: &Path) -> Options {

@@ -5,16 +5,16 @@
 use std::collections::{BTreeMap, HashMap};
 
 use briefbook::diagnostic::SourceFile;
-use briefbook::highlight::Highlighter;
+use briefbook::markdown::highlight::Highlighter;
 use briefbook::markdown::{self, Context};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data).into_owned();
     let file = SourceFile::new("content/c/x.md", text.clone());
-    let parsed = briefbook::page::parse_brief("c/x.md", file.clone());
-    let _ = briefbook::page::parse_section("c/_index.md", file.clone());
-    let _ = briefbook::page::parse_sources_file(file.clone());
+    let parsed = briefbook::read::page::parse_brief("c/x.md", file.clone());
+    let _ = briefbook::read::page::parse_section("c/_index.md", file.clone());
+    let _ = briefbook::read::page::parse_sources_file(file.clone());
     let sources = BTreeMap::new();
     let urls = HashMap::new();
     let highlighter = Highlighter::new("css");

@@ -2,7 +2,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::*;
-use crate::date::PartialDate;
+use crate::model::date::PartialDate;
 use crate::model::{Origin, Source};
 
 fn source(id: &str, title: &str) -> Source {
@@ -263,7 +263,7 @@ fn everything_our_writer_makes_passes_the_quick_sanitizer_check() {
         let file = SourceFile::new("content/c/x.md", body);
         let html = render_html(&file, body, 0, &cx);
         assert!(
-            crate::sanitize::within_allowlist(&html),
+            crate::markdown::sanitize::within_allowlist(&html),
             "{theme}: the quick check refused our own output:\n{html}"
         );
         assert!(html.contains("&lt;script&gt;") && html.contains("<sup class=\"citation\">"));
@@ -325,9 +325,9 @@ fn a_relocated_body_equals_the_body_rendered_for_the_other_page() {
         ..cx
     };
     let direct = render_html(&file, body, 0, &print);
-    let moved = crate::relocate::relocate(
+    let moved = crate::markdown::relocate::relocate(
         &page,
-        &crate::relocate::Move {
+        &crate::markdown::relocate::Move {
             from: "briefs/b7/",
             to: "print/",
             id_prefix: "b7-",

@@ -1,6 +1,9 @@
 //! `briefbook serve`: builds the book in memory, serves it on loopback, rebuilds on change and
 //! reloads open pages; a failed rebuild keeps the last good site and shows the errors over it.
 
+pub mod memory;
+pub mod recompile;
+
 mod site;
 mod watch;
 
@@ -21,9 +24,9 @@ use tokio::sync::watch as channel;
 use tokio_stream::wrappers::WatchStream;
 use tokio_stream::StreamExt;
 
-use crate::build::Options;
 use crate::diagnostic::Diagnostics;
-use crate::memory::{self, MemorySite};
+use crate::pipeline::Options;
+use crate::serve::memory::MemorySite;
 pub use site::{lookup, Lookup, Snapshot};
 
 /// What `serve` was asked for.
@@ -290,8 +293,8 @@ fn watch_book(builds: Arc<Builds>) -> Result<impl Drop, String> {
 
 /// The configured output folder, so its changes (from a `build` run alongside) are ignored.
 fn output_dir_name(root: &std::path::Path) -> String {
-    let file = crate::load::read_config(root).ok();
-    file.and_then(|f| crate::config::parse(&f).0)
+    let file = crate::read::load::read_config(root).ok();
+    file.and_then(|f| crate::read::config::parse(&f).0)
         .map_or_else(|| "public".to_string(), |c| c.output_dir)
 }
 

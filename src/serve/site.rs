@@ -10,11 +10,11 @@ use crate::text::escape_html;
 #[derive(Default)]
 pub struct Snapshot {
     /// The last site that built, by path (`chips/h20/index.html`).
-    pub files: Arc<crate::memory::Files>,
+    pub files: Arc<crate::serve::memory::Files>,
     /// The problems of the latest build, as text, when it failed.
     pub errors: Option<String>,
     /// What the site was built from, for the print edition on request.
-    pub compiled: Option<Arc<crate::build::Compiled>>,
+    pub compiled: Option<Arc<crate::pipeline::Compiled>>,
     /// The print edition, once made for this snapshot.
     pub print: std::sync::OnceLock<Arc<Vec<u8>>>,
 }

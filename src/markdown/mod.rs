@@ -1,6 +1,10 @@
 //! The Markdown pass: pulldown-cmark events rewritten for citations, `@/` links, heading ids,
 //! highlighting and raw-HTML escaping, collecting what later passes check.
 
+pub mod highlight;
+pub mod relocate;
+pub mod sanitize;
+
 use std::collections::{BTreeMap, HashMap};
 
 use pulldown_cmark::{
@@ -8,7 +12,7 @@ use pulldown_cmark::{
 };
 
 use crate::diagnostic::{Diagnostic, SourceFile};
-use crate::highlight::Highlighter;
+use crate::markdown::highlight::Highlighter;
 use crate::model::Source;
 use crate::text::{escape_html, is_safe_url, relative_url, IdAllocator};
 
@@ -135,7 +139,7 @@ fn run(
         out.reserve(body.len() * 3 / 2);
         pulldown_cmark::html::push_html(&mut out, events.into_iter());
         if !cx.allow_raw_html {
-            out = crate::sanitize::clean(out);
+            out = crate::markdown::sanitize::clean(out);
         }
     }
     (pass.out, out)

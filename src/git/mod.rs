@@ -7,10 +7,10 @@ use std::process::{Command, Stdio};
 
 use serde::Serialize;
 
-use crate::book::Book;
-use crate::build::{self, Compiled, Options};
 use crate::diagnostic::Diagnostic;
-use crate::history::git;
+use crate::pipeline::{self, Compiled, Options};
+use crate::read::book::Book;
+use crate::read::history::git;
 
 /// A book as it was at a revision, with the folder that holds it (removed when dropped).
 pub struct Edition {
@@ -57,7 +57,7 @@ pub fn edition_at(root: &Path, rev: &str) -> Result<Edition, Failure> {
         root: book_root,
         ..Default::default()
     };
-    let compiled = build::compile(&options).map_err(|problems| {
+    let compiled = pipeline::compile(&options).map_err(|problems| {
         let mut all: Vec<Diagnostic> = problems.into_iter().filter(|d| d.is_error()).collect();
         all.insert(
             0,
@@ -419,7 +419,7 @@ fn compare_facts(old: &Book, new: &Book, renamed: &HashMap<String, String>) -> V
                         format!(
                             "{}index.html#{}",
                             b.url,
-                            crate::views::fact_anchor(fact, *k)
+                            crate::render::views::fact_anchor(fact, *k)
                         )
                     })
                     .unwrap_or_default(),

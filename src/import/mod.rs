@@ -6,10 +6,10 @@ use std::fmt::Write as _;
 use biblatex::{Bibliography, ChunksExt};
 use serde_json::{json, Value};
 
-use crate::book::Book;
-use crate::date::PartialDate;
 use crate::diagnostic::Diagnostic;
+use crate::model::date::PartialDate;
 use crate::model::Source;
+use crate::read::book::Book;
 use crate::render::OutputFile;
 
 /// A source read from a reference manager's file, ready to be written as a `[[source]]` table.
@@ -291,7 +291,7 @@ fn toml_string(s: &str) -> String {
 /// `data/sources.json`: every source as a CSL-JSON item, sorted by id.
 pub fn csl_json(book: &Book) -> OutputFile {
     let items: Vec<Value> = book.sources.values().map(csl_item).collect();
-    let mut bytes = crate::export::json_for_html(
+    let mut bytes = crate::data::export::json_for_html(
         &serde_json::to_vec_pretty(&items).expect("sources serialize"),
     );
     bytes.push(b'\n');
@@ -416,18 +416,18 @@ fn existing_ids(
     root: &std::path::Path,
     target: &std::path::Path,
 ) -> std::collections::HashSet<String> {
-    let options = crate::build::Options {
+    let options = crate::pipeline::Options {
         root: root.to_path_buf(),
         ..Default::default()
     };
-    if let Ok(compiled) = crate::build::compile(&options) {
+    if let Ok(compiled) = crate::pipeline::compile(&options) {
         return compiled.book.sources.keys().cloned().collect();
     }
     let Ok(text) = std::fs::read_to_string(target) else {
         return Default::default();
     };
     let file = crate::diagnostic::SourceFile::new(target.display().to_string(), text);
-    crate::page::parse_sources_file(file)
+    crate::read::page::parse_sources_file(file)
         .value
         .unwrap_or_default()
         .into_iter()

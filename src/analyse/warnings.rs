@@ -3,10 +3,10 @@
 use jiff::civil::Date;
 use rayon::prelude::*;
 
-use crate::book::{Book, BookBrief};
-use crate::conflicts::{Conflicts, FactRef};
+use crate::analyse::conflicts::{Conflicts, FactRef};
+use crate::analyse::resolve::Resolved;
 use crate::diagnostic::Diagnostic;
-use crate::resolve::Resolved;
+use crate::read::book::{Book, BookBrief};
 
 /// Every warning the book deserves, measured against `today` for staleness.
 pub fn warnings(book: &Book, resolved: &Resolved, today: Date) -> Vec<Diagnostic> {

@@ -7,7 +7,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::diagnostic::Diagnostic;
-use crate::relocate::{relocate, Move};
+use crate::markdown::relocate::{relocate, Move};
 use crate::render::{
     brief_page_value, brief_view, context, context_of, view_value, Inputs, Renderer, Shared, Sink,
 };

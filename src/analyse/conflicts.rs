@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use crate::book::Book;
+use crate::read::book::Book;
 
 /// A fact of the book: (brief index, fact index in the brief).
 pub type FactRef = (usize, usize);
@@ -30,7 +30,7 @@ struct Group {
 impl Conflicts {
     /// Finds every conflict of the book in one pass over its facts.
     pub fn find(book: &Book) -> Conflicts {
-        type Key<'a> = (&'a str, &'a str, Option<crate::date::PartialDate>);
+        type Key<'a> = (&'a str, &'a str, Option<crate::model::date::PartialDate>);
         let mut by_key: HashMap<Key, Vec<FactRef>> = HashMap::new();
         for (b, brief) in book.briefs.iter().enumerate() {
             for (f, fact) in brief.brief.facts.iter().enumerate() {

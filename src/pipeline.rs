@@ -8,16 +8,16 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
-use crate::book::{Book, BookBrief, Parts};
-use crate::config::{self, Config};
+use crate::analyse::resolve::{self, Resolved};
 use crate::diagnostic::{Diagnostic, Diagnostics, SourceFile};
-use crate::highlight::Highlighter;
-use crate::load::{self, BookFiles};
+use crate::markdown::highlight::Highlighter;
 use crate::markdown::{self, Scan};
 use crate::output::Staging;
-use crate::page::{self, Parsed};
+use crate::read::book::{Book, BookBrief, Parts};
+use crate::read::config::{self, Config};
+use crate::read::load::{self, BookFiles};
+use crate::read::page::{self, Parsed};
 use crate::render::{self, OutputFile, Renderer, Sink};
-use crate::resolve::{self, Resolved};
 
 #[derive(Clone, Debug, Default)]
 pub struct Options {
@@ -52,9 +52,9 @@ pub struct Compiled {
     /// The scan of each brief's body, by brief index.
     pub scans: Vec<Arc<Scan>>,
     pub resolved: Arc<Resolved>,
-    pub history: crate::history::History,
+    pub history: crate::read::history::History,
     /// What changed since `--changes-since`, when asked for.
-    pub changes: Option<crate::diff::Changes>,
+    pub changes: Option<crate::git::Changes>,
     pub output_dir: PathBuf,
     pub warnings: Diagnostics,
     pub timings: Timings,
@@ -143,9 +143,9 @@ pub struct Built {
 pub fn build(options: &Options) -> Result<Built, Diagnostics> {
     let mut compiled = compile(options)?;
     if let Some(rev) = &options.changes_since {
-        let old = crate::diff::edition_at(&options.root, rev)
+        let old = crate::git::edition_at(&options.root, rev)
             .map_err(|(problems, _)| problems.into_iter().collect::<Diagnostics>())?;
-        compiled.changes = Some(crate::diff::compare(
+        compiled.changes = Some(crate::git::compare(
             &old.compiled.book,
             &compiled.book,
             &old.label,
@@ -249,8 +249,8 @@ pub fn compile(options: &Options) -> Result<Compiled, Diagnostics> {
         .reference_date
         .unwrap_or_else(|| jiff::ZonedDateTime::now().date());
     let (warnings, rigor) = rayon::join(
-        || crate::check::warnings(&book, &resolved, today),
-        || crate::rigor::check(&book),
+        || crate::analyse::warnings::warnings(&book, &resolved, today),
+        || crate::analyse::rigor::check(&book),
     );
     diagnostics.extend(warnings);
     diagnostics.extend(rigor);
@@ -279,7 +279,7 @@ fn read_history(
     root: &Path,
     enabled: Option<bool>,
     diagnostics: &mut Diagnostics,
-) -> crate::history::History {
+) -> crate::read::history::History {
     let in_a_repository = || {
         let start = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
         start.ancestors().any(|dir| dir.join(".git").exists())
@@ -287,14 +287,14 @@ fn read_history(
     if enabled == Some(false) || (enabled.is_none() && !in_a_repository()) {
         return Default::default();
     }
-    crate::history::read(root).unwrap_or_else(|warning| {
+    crate::read::history::read(root).unwrap_or_else(|warning| {
         diagnostics.push(warning.in_file("site.toml"));
         Default::default()
     })
 }
 
 /// A brief without `updated` takes the date of the last commit that touched its file.
-pub(crate) fn dates_from_history(book: &mut Book, history: &crate::history::History) {
+pub(crate) fn dates_from_history(book: &mut Book, history: &crate::read::history::History) {
     for b in &mut book.briefs {
         if b.brief.updated.is_none() {
             if let Some(last) = history
@@ -543,16 +543,16 @@ fn render_everything(
     let (mut errors, data_errors) = rayon::join(
         || render::render_pages(renderer, inputs, sink),
         || {
-            let tag_urls: Vec<String> = crate::indexes::tags(book)
+            let tag_urls: Vec<String> = crate::render::indexes::tags(book)
                 .into_iter()
                 .map(|t| t.url)
                 .collect();
             let makers: [&dyn Fn() -> Vec<OutputFile>; 5] = [
-                &|| crate::export::exports(book, resolved, history),
-                &|| vec![crate::feeds::atom(book)],
-                &|| vec![crate::search::index(book, scans)],
-                &|| vec![crate::sources_io::csl_json(book)],
-                &|| vec![crate::feeds::sitemap(book, &tag_urls)],
+                &|| crate::data::export::exports(book, resolved, history),
+                &|| vec![crate::data::feeds::atom(book)],
+                &|| vec![crate::data::search::index(book, scans)],
+                &|| vec![crate::import::csl_json(book)],
+                &|| vec![crate::data::feeds::sitemap(book, &tag_urls)],
             ];
             makers
                 .iter()
@@ -564,7 +564,7 @@ fn render_everything(
     errors.extend(data_errors);
     let mut extra = Vec::new();
     let overridden = |path: &str| files.statics.iter().any(|f| f.rel == path);
-    for (path, text) in crate::theme::STATIC {
+    for (path, text) in crate::render::theme::STATIC {
         if !overridden(path) {
             extra.push(OutputFile {
                 path: path.to_string(),

@@ -2,9 +2,9 @@
 
 use std::collections::HashMap;
 
-use crate::book::Book;
 use crate::diagnostic::Diagnostic;
 use crate::model::{Claim, Source};
+use crate::read::book::Book;
 
 /// The seven ICD 203 bands: (words in vocabulary 1, words in vocabulary 2, probability band).
 pub const LIKELIHOOD_BANDS: &[(&str, &str, &str)] = &[

@@ -9,16 +9,16 @@ use std::collections::BTreeMap;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::book::Book;
-use crate::conflicts::FactRef;
+use crate::analyse::conflicts::FactRef;
 use crate::diagnostic::Diagnostic;
 use crate::model::CLAIM_STATUSES;
+use crate::read::book::Book;
+use crate::render::splice::Holes;
+use crate::render::views::*;
 use crate::render::{
     brief_link, context, fact_link, page, render_rows, Inputs, OutputFile, Renderer, Shared,
 };
-use crate::splice::Holes;
 use crate::text::slugify;
-use crate::views::*;
 
 /// Index pages sit one folder below the root.
 const ROOT: &str = "../";
@@ -190,7 +190,10 @@ fn sources_view<'a>(
     Ok((view, holes))
 }
 
-fn citing_brief<'a>(book: &'a Book, cited: &'a crate::resolve::CitedBy) -> CitingBrief<'a> {
+fn citing_brief<'a>(
+    book: &'a Book,
+    cited: &'a crate::analyse::resolve::CitedBy,
+) -> CitingBrief<'a> {
     let b = &book.briefs[cited.brief];
     let claims = cited
         .claims
@@ -391,9 +394,9 @@ struct MethodView {
 impl Default for MethodView {
     fn default() -> Self {
         MethodView {
-            bands: crate::rigor::LIKELIHOOD_BANDS,
-            reliability: crate::rigor::RELIABILITY_SCALE,
-            credibility: crate::rigor::CREDIBILITY_SCALE,
+            bands: crate::analyse::rigor::LIKELIHOOD_BANDS,
+            reliability: crate::analyse::rigor::RELIABILITY_SCALE,
+            credibility: crate::analyse::rigor::CREDIBILITY_SCALE,
         }
     }
 }

@@ -1,9 +1,11 @@
 //! The validated book model: Cover, Chapter, Brief, Source, Claim and Fact. No HTML, no I/O.
 
+pub mod date;
+
 use std::sync::Arc;
 
-use crate::date::PartialDate;
 use crate::diagnostic::{Diagnostic, SourceFile};
+use crate::model::date::PartialDate;
 
 /// Where a value was written, so later passes can point back at it.
 #[derive(Clone, Debug)]

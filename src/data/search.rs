@@ -6,8 +6,8 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::book::Book;
 use crate::markdown::Scan;
+use crate::read::book::Book;
 use crate::render::OutputFile;
 
 /// A brief as the search client sees it; field order is the row's order in the index.
@@ -56,7 +56,7 @@ pub fn index(book: &Book, scans: &[Arc<Scan>]) -> OutputFile {
                 claims.join("\n"),
                 &scan.text,
             );
-            crate::export::json_for_html(&serde_json::to_vec(&row).expect("a row serializes"))
+            crate::data::export::json_for_html(&serde_json::to_vec(&row).expect("a row serializes"))
         })
         .collect();
     let mut bytes = Vec::with_capacity(rows.iter().map(|r| r.len() + 1).sum::<usize>() + 128);

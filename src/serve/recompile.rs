@@ -6,10 +6,10 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use crate::book::{Book, Parts};
-use crate::build::{self, Compiled};
 use crate::diagnostic::{Diagnostics, SourceFile};
 use crate::model::{Brief, Source};
+use crate::pipeline::{self, Compiled};
+use crate::read::book::{Book, Parts};
 
 /// A recompiled book and the indexes, in it, of the briefs that were edited.
 pub struct Recompiled {
@@ -34,13 +34,13 @@ pub fn recompile(
     let mut reparsed: HashMap<&str, Arc<Brief>> = HashMap::new();
     for (i, file) in edits {
         let path = old.briefs.get(*i)?.brief.path.as_str();
-        let parsed = crate::page::parse_brief(path, file.clone());
+        let parsed = crate::read::page::parse_brief(path, file.clone());
         diagnostics.extend(parsed.diagnostics);
         reparsed.insert(path, Arc::new(parsed.value?));
     }
     let registry_sources = match &previous.files.sources_file {
         Some(file) => {
-            let parsed = crate::page::parse_sources_file(file.clone());
+            let parsed = crate::read::page::parse_sources_file(file.clone());
             diagnostics.extend(parsed.diagnostics);
             parsed.value?
         }
@@ -56,7 +56,7 @@ pub fn recompile(
     );
     diagnostics.extend(problems);
     let mut book = book;
-    build::dates_from_history(&mut book, &previous.history);
+    pipeline::dates_from_history(&mut book, &previous.history);
     let mut edited = Vec::new();
     for path in reparsed.keys() {
         let (&new, &was) = (book.brief_index.get(*path)?, old.brief_index.get(*path)?);
@@ -67,23 +67,23 @@ pub fn recompile(
     }
     edited.sort_unstable();
 
-    let urls = build::page_urls(&book, &[]);
-    let facts = build::fact_index(&book);
+    let urls = pipeline::page_urls(&book, &[]);
+    let facts = pipeline::fact_index(&book);
     // A body's scan depends on the pages it may link to, the facts it may quote and the
     // sources it may cite: while those stand, unedited bodies scan as before.
-    let same_context = urls == build::page_urls(old, &[])
-        && facts == build::fact_index(old)
+    let same_context = urls == pipeline::page_urls(old, &[])
+        && facts == pipeline::fact_index(old)
         && same_sources(&book.sources, &old.sources);
-    let kept = |b: &crate::book::BookBrief| {
+    let kept = |b: &crate::read::book::BookBrief| {
         let was = *old.brief_index.get(&b.brief.path)?;
         (same_context && Arc::ptr_eq(&b.brief, &old.briefs[was].brief))
             .then(|| previous.scans[was].clone())
     };
-    let (scans, section_anchors) = build::scan_bodies(&book, &urls, &mut diagnostics, &kept);
-    let resolved = crate::resolve::resolve(&book, &scans, &section_anchors, &[]);
+    let (scans, section_anchors) = pipeline::scan_bodies(&book, &urls, &mut diagnostics, &kept);
+    let resolved = crate::analyse::resolve::resolve(&book, &scans, &section_anchors, &[]);
     diagnostics.extend(resolved.diagnostics.iter().cloned());
     // Rigor's checks can fail a build; the book-wide warnings cannot, and wait for the full build.
-    diagnostics.extend(crate::rigor::check(&book));
+    diagnostics.extend(crate::analyse::rigor::check(&book));
     if diagnostics.has_errors() {
         return None;
     }
@@ -146,10 +146,10 @@ fn same_sources(
 
 /// The loaded files with the edited pages' new text.
 fn files_with(
-    files: &crate::load::BookFiles,
+    files: &crate::read::load::BookFiles,
     edits: &[(usize, Arc<SourceFile>)],
     old: &Book,
-) -> crate::load::BookFiles {
+) -> crate::read::load::BookFiles {
     let mut files = files.clone();
     for (i, file) in edits {
         let path = &old.briefs[*i].brief.path;

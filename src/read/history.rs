@@ -8,8 +8,8 @@ use std::process::Command;
 
 use serde::Serialize;
 
-use crate::date::PartialDate;
 use crate::diagnostic::Diagnostic;
+use crate::model::date::PartialDate;
 
 /// One commit as a revision of a brief.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]

@@ -2,10 +2,10 @@
 
 use std::sync::Arc;
 
-use crate::decode::{Decoder, Fields};
 use crate::diagnostic::{Diagnostic, SourceFile};
-use crate::frontmatter::{self, Format, Node, Value};
 use crate::model::*;
+use crate::read::decode::{Decoder, Fields};
+use crate::read::frontmatter::{self, Format, Node, Value};
 
 const SECTION_FIELDS: &[&str] = &["title", "summary", "weight", "draft", "extra"];
 const BRIEF_FIELDS: &[&str] = &[

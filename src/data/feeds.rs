@@ -4,8 +4,8 @@ use std::fmt::Write as _;
 
 use serde_json::json;
 
-use crate::book::{Book, BookBrief};
-use crate::date::PartialDate;
+use crate::model::date::PartialDate;
+use crate::read::book::{Book, BookBrief};
 use crate::render::OutputFile;
 use crate::text::escape_html;
 
@@ -177,7 +177,8 @@ pub fn json_ld(book: &Book, brief: &BookBrief, cites: &[String]) -> String {
         }));
     }
     let document = json!({"@context": "https://schema.org", "@graph": graph});
-    let bytes =
-        crate::export::json_for_html(&serde_json::to_vec(&document).expect("JSON-LD serializes"));
+    let bytes = crate::data::export::json_for_html(
+        &serde_json::to_vec(&document).expect("JSON-LD serializes"),
+    );
     String::from_utf8(bytes).expect("JSON is UTF-8")
 }

@@ -5,6 +5,8 @@
 //! right bytes is left alone, and what the new site lacks is removed before the swap. Creating
 //! and deleting ten thousand files and folders costs more on ext4 than rendering them.
 
+pub mod fingerprint;
+
 use std::collections::HashMap;
 use std::fs;
 use std::io::{self, Read, Seek, SeekFrom, Write};
@@ -12,7 +14,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use crate::diagnostic::Diagnostic;
-use crate::fingerprint::{self, Fingerprints, Stamp};
+use crate::output::fingerprint::{Fingerprints, Stamp};
 use crate::render::OutputFile;
 
 const STAGING: &str = "briefbook-staging";
@@ -487,7 +489,7 @@ fn recover(parent: &Path, name: &str, out: &Path) {
             let _ = fs::rename(entry.path(), out);
         } else if rest.starts_with(STAGING) || rest.starts_with(RETIRED) {
             keep_as_spare(&entry.path(), out);
-        } else if rest == crate::fingerprint::UNSAVED {
+        } else if rest == crate::output::fingerprint::UNSAVED {
             let _ = fs::remove_file(entry.path());
         }
     }

@@ -3,8 +3,8 @@
 
 use serde::Serialize;
 
-use crate::date::PartialDate;
 use crate::markdown::Heading;
+use crate::model::date::PartialDate;
 use crate::model::{Claim, Fact, Source};
 
 #[derive(Serialize)]
@@ -17,7 +17,7 @@ pub struct SiteView<'a> {
     /// Whether `highlight.css` exists ("css" highlighting).
     pub highlight_css: bool,
     /// The commit the site is built from, when the book is in git.
-    pub build: Option<&'a crate::history::Head>,
+    pub build: Option<&'a crate::read::history::Head>,
 }
 
 #[derive(Serialize, Clone)]
@@ -242,7 +242,7 @@ impl<'a> ClaimView<'a> {
             band: claim
                 .likelihood
                 .as_deref()
-                .and_then(crate::rigor::likelihood_band)
+                .and_then(crate::analyse::rigor::likelihood_band)
                 .map(|(band, _)| band),
             grades,
             at_risk,
@@ -340,5 +340,5 @@ pub struct BriefView<'a> {
     /// The brief's JSON-LD (schema.org), escaped for a script element.
     pub json_ld: String,
     /// Commits that touched the brief's file, newest first (empty outside git).
-    pub revisions: &'a [crate::history::Revision],
+    pub revisions: &'a [crate::read::history::Revision],
 }

@@ -2,11 +2,11 @@
 
 use serde::Serialize;
 
-use crate::book::Book;
-use crate::date::PartialDate;
+use crate::analyse::resolve::Resolved;
+use crate::model::date::PartialDate;
 use crate::model::{Claim, Fact, Source};
+use crate::read::book::Book;
 use crate::render::OutputFile;
-use crate::resolve::Resolved;
 
 #[derive(Serialize)]
 struct BookJson<'a> {
@@ -33,7 +33,7 @@ struct BriefJson<'a> {
     related: Vec<&'a str>,
     linked_from: Vec<&'a str>,
     cites: &'a [String],
-    revisions: &'a [crate::history::Revision],
+    revisions: &'a [crate::read::history::Revision],
 }
 
 #[derive(Serialize)]
@@ -97,7 +97,7 @@ struct FactJson<'a> {
 pub fn exports(
     book: &Book,
     resolved: &Resolved,
-    history: &crate::history::History,
+    history: &crate::read::history::History,
 ) -> Vec<OutputFile> {
     let json = book_json(book, resolved, history);
     let mut bytes = json_for_html(&serde_json::to_vec_pretty(&json).expect("the book serializes"));
@@ -136,7 +136,7 @@ pub fn json_for_html(json: &[u8]) -> Vec<u8> {
 fn book_json<'a>(
     book: &'a Book,
     resolved: &'a Resolved,
-    history: &'a crate::history::History,
+    history: &'a crate::read::history::History,
 ) -> BookJson<'a> {
     let path = |i: usize| book.briefs[i].brief.path.as_str();
     let mut briefs: Vec<BriefJson> = book
@@ -249,7 +249,7 @@ fn claim_json<'a>(book: &Book, brief: &'a str, c: &'a Claim) -> ClaimJson<'a> {
         key: c.key,
         status: &c.status,
         date: c.date,
-        at_risk: crate::rigor::claim_at_risk(book, c),
+        at_risk: crate::analyse::rigor::claim_at_risk(book, c),
     }
 }
 
@@ -268,7 +268,7 @@ fn fact_json<'a>(book: &Book, brief: &'a str, f: &'a Fact, conflict: bool) -> Fa
         at_risk: book
             .sources
             .get(&f.source.value)
-            .is_some_and(crate::rigor::withdrawn),
+            .is_some_and(crate::analyse::rigor::withdrawn),
     }
 }
 

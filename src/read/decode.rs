@@ -2,9 +2,9 @@
 
 use std::sync::Arc;
 
-use crate::date::PartialDate;
 use crate::diagnostic::{Diagnostic, SourceFile};
-use crate::frontmatter::{Key, Node, Value};
+use crate::model::date::PartialDate;
+use crate::read::frontmatter::{Key, Node, Value};
 
 /// Reads values out of one file's node tree, keeping every problem it meets.
 pub struct Decoder<'a> {
@@ -244,7 +244,7 @@ pub fn is_valid_id(id: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::frontmatter::{self, Format};
+    use crate::read::frontmatter::{self, Format};
 
     fn decode_toml<T>(text: &str, f: impl FnOnce(&mut Decoder, &Node) -> T) -> (T, Vec<String>) {
         let file = SourceFile::new("content/a.md", format!("+++\n{text}+++\n"));

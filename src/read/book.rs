@@ -1,9 +1,9 @@
 //! The book assembled: chapters in a tree, briefs in reading order with URLs, the source registry.
 
-use crate::config::Config;
 use crate::diagnostic::{Diagnostic, SourceFile};
-use crate::load::FileRef;
 use crate::model::{Brief, PageHeader, Section, Source};
+use crate::read::config::Config;
+use crate::read::load::FileRef;
 use crate::text::slugify;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;

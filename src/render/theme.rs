@@ -2,7 +2,7 @@
 
 macro_rules! embed {
     ($dir:literal: $($name:literal),* $(,)?) => {
-        &[$(($name, include_str!(concat!("../themes/default/", $dir, "/", $name)))),*]
+        &[$(($name, include_str!(concat!("../../themes/default/", $dir, "/", $name)))),*]
     };
 }
 

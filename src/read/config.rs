@@ -4,9 +4,9 @@ use std::sync::Arc;
 
 use jiff::civil::Date;
 
-use crate::decode::Decoder;
 use crate::diagnostic::{Diagnostic, SourceFile};
-use crate::frontmatter::{self, Format};
+use crate::read::decode::Decoder;
+use crate::read::frontmatter::{self, Format};
 
 const TOP_KEYS: &[&str] = &[
     "title",
@@ -80,7 +80,7 @@ pub fn parse(file: &Arc<SourceFile>) -> (Option<Config>, Vec<Diagnostic>) {
     {
         if let Some(n) = markdown.get("highlight_theme") {
             if let Some(name) = d.string(n) {
-                let known = crate::highlight::THEME_NAMES;
+                let known = crate::markdown::highlight::THEME_NAMES;
                 if name == "css" || known.contains(&name.as_str()) {
                     highlight_theme = name;
                 } else {

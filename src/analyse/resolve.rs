@@ -4,10 +4,10 @@
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use crate::book::Book;
-use crate::conflicts::Conflicts;
+use crate::analyse::conflicts::Conflicts;
 use crate::diagnostic::Diagnostic;
 use crate::markdown::Scan;
+use crate::read::book::Book;
 
 /// One brief's use of one source.
 #[derive(Clone, Debug, PartialEq, Eq)]

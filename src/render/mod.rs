@@ -1,5 +1,11 @@
 //! Rendering pages with Tera: views in, (relative path, bytes) handed to a sink. Writes nothing itself.
 
+pub mod indexes;
+pub mod print;
+pub mod splice;
+pub mod theme;
+pub mod views;
+
 use std::error::Error as _;
 use std::sync::Arc;
 
@@ -7,11 +13,11 @@ use rayon::prelude::*;
 use serde::Serialize;
 use tera::{Context, Tera};
 
-use crate::book::{Book, BookBrief};
+use crate::analyse::resolve::Resolved;
 use crate::diagnostic::Diagnostic;
 use crate::markdown::{self, Scan};
-use crate::resolve::Resolved;
-use crate::views::*;
+use crate::read::book::{Book, BookBrief};
+use crate::render::views::*;
 
 /// A file of the built site.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,7 +35,7 @@ pub struct Renderer {
 impl Renderer {
     /// `overrides` replace the built-in templates by name; later entries win.
     pub fn new(overrides: &[(String, String)]) -> Result<Self, Diagnostic> {
-        let mut templates: Vec<(String, String)> = crate::theme::TEMPLATES
+        let mut templates: Vec<(String, String)> = crate::render::theme::TEMPLATES
             .iter()
             .map(|(n, t)| (n.to_string(), t.to_string()))
             .collect();
@@ -121,8 +127,8 @@ pub struct Inputs<'a> {
     /// What rendering a body to HTML needs; `page_url` is set per page.
     pub markdown: markdown::Context<'a>,
     pub highlight_css: bool,
-    pub history: &'a crate::history::History,
-    pub changes: Option<&'a crate::diff::Changes>,
+    pub history: &'a crate::read::history::History,
+    pub changes: Option<&'a crate::git::Changes>,
 }
 
 impl Inputs<'_> {
@@ -172,12 +178,12 @@ pub fn render_pages(renderer: &Renderer, inputs: &Inputs, sink: &dyn Sink) -> Ve
     // Brief pages are made with the print edition, from the same rendering of each body; the
     // other pages alongside, to keep both cores busy while the print edition's parts are joined.
     let (mut errors, others) = rayon::join(
-        || crate::print::print_edition(renderer, &shared, inputs, sink, true),
+        || crate::render::print::print_edition(renderer, &shared, inputs, sink, true),
         || {
             let chapters = (0..book.chapters.len())
                 .into_par_iter()
                 .filter_map(|i| emit(chapter_page(renderer, &shared, inputs, i)));
-            let indexes = crate::indexes::index_pages(renderer, &shared, inputs)
+            let indexes = crate::render::indexes::index_pages(renderer, &shared, inputs)
                 .into_par_iter()
                 .filter_map(|page| page.and_then(|(file, holes)| holes.write(sink, file)).err());
             let more = [
@@ -247,7 +253,7 @@ pub fn render_print(
         site: &site,
         contents: &contents,
     };
-    match crate::print::print_edition(renderer, &shared, inputs, sink, false)
+    match crate::render::print::print_edition(renderer, &shared, inputs, sink, false)
         .into_iter()
         .next()
     {
@@ -439,7 +445,7 @@ pub(crate) fn brief_view<'a>(inputs: &'a Inputs, i: usize, html: &'a str) -> Bri
             .iter()
             .map(|name| TagLink {
                 name,
-                url: crate::indexes::tag_url(name),
+                url: crate::render::indexes::tag_url(name),
             })
             .collect(),
         content: html,
@@ -454,7 +460,7 @@ pub(crate) fn brief_view<'a>(inputs: &'a Inputs, i: usize, html: &'a str) -> Bri
         linked_from: links(&inputs.resolved.linked_from[i]),
         previous: i.checked_sub(1).map(|j| brief_link(&book.briefs[j])),
         next: book.briefs.get(i + 1).map(brief_link),
-        json_ld: crate::feeds::json_ld(book, b, &inputs.resolved.cites[i]),
+        json_ld: crate::data::feeds::json_ld(book, b, &inputs.resolved.cites[i]),
         revisions: inputs
             .history
             .revisions
@@ -587,7 +593,7 @@ fn key_judgments(book: &Book) -> Vec<KeyJudgments<'_>> {
                             band: claim
                                 .likelihood
                                 .as_deref()
-                                .and_then(crate::rigor::likelihood_band)
+                                .and_then(crate::analyse::rigor::likelihood_band)
                                 .map(|(band, _)| band),
                             confidence: claim.confidence.as_deref(),
                         })

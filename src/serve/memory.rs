@@ -7,11 +7,11 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
-use crate::build::{self, file_copies, Compiled, Options};
 use crate::diagnostic::{Diagnostic, Diagnostics, SourceFile};
 use crate::markdown;
-use crate::recompile::Recompiled;
+use crate::pipeline::{self, file_copies, Compiled, Options};
 use crate::render::{self, OutputFile, Sink};
+use crate::serve::recompile::Recompiled;
 
 /// A site's files by path, shared between builds.
 pub type Files = HashMap<String, Arc<Vec<u8>>>;
@@ -56,7 +56,7 @@ pub fn rebuild(
             return first;
         }
     }
-    let compiled = build::compile(options)?;
+    let compiled = pipeline::compile(options)?;
     let changed = previous.and_then(|p| changed_bodies(&p.compiled, &compiled).map(|c| (p, c)));
     match changed {
         Some((previous, changed)) => partial(compiled, previous, &changed),
@@ -78,7 +78,7 @@ fn whole(compiled: Compiled) -> Result<MemorySite, Diagnostics> {
             });
         errors.extend(copied.err());
     }
-    errors.extend(build::render_site(&compiled, &sink));
+    errors.extend(pipeline::render_site(&compiled, &sink));
     finish(compiled, sink, errors, None, true)
 }
 
@@ -90,10 +90,10 @@ fn partial(
     let sink = MemorySink {
         files: Mutex::new(previous.files.clone()),
     };
-    let errors = build::with_renderer(&compiled, |renderer, inputs| {
+    let errors = pipeline::with_renderer(&compiled, |renderer, inputs| {
         let mut errors = render::render_briefs(renderer, inputs, changed, &sink);
         errors.extend(
-            sink.write(crate::search::index(inputs.book, inputs.scans))
+            sink.write(crate::data::search::index(inputs.book, inputs.scans))
                 .err(),
         );
         errors
@@ -128,11 +128,11 @@ fn first_pages(
     let edits: Vec<(usize, Arc<SourceFile>)> =
         edits.into_iter().map(|e| (e.index, e.file)).collect();
     let Recompiled { compiled, edited } =
-        crate::recompile::recompile(&previous.compiled, &edits, options.drafts)?;
+        crate::serve::recompile::recompile(&previous.compiled, &edits, options.drafts)?;
     let sink = MemorySink {
         files: Mutex::new(previous.files.clone()),
     };
-    let errors = build::with_renderer(&compiled, |renderer, inputs| {
+    let errors = pipeline::with_renderer(&compiled, |renderer, inputs| {
         render::render_briefs(renderer, inputs, &edited, &sink)
     })
     .unwrap_or_else(|e| vec![e]);
@@ -159,7 +159,7 @@ fn read_edits(old: &Compiled, options: &Options, edited: &[PathBuf]) -> Option<V
         .unwrap_or_else(|_| options.root.clone());
     let mut edits = Vec::new();
     for path in edited {
-        let file = crate::load::read_text(&root, path).ok()?;
+        let file = crate::read::load::read_text(&root, path).ok()?;
         let &index = old
             .book
             .brief_index
@@ -206,7 +206,8 @@ fn patch(
     let old = &previous.compiled;
     let book = &old.book;
     let derived = old.derived().ok()?;
-    let base = build::markdown_context(book, &derived.urls, &derived.highlighter, &derived.facts);
+    let base =
+        pipeline::markdown_context(book, &derived.urls, &derived.highlighter, &derived.facts);
     let mut edits = Vec::new();
     for Edit { index: i, file } in read_edits(old, options, edited)? {
         let brief = &book.briefs[i].brief;
@@ -262,7 +263,7 @@ fn patch(
 /// The print edition of a compiled book.
 pub fn print_edition(compiled: &Compiled) -> Result<Vec<u8>, Diagnostic> {
     let sink = MemorySink::default();
-    build::with_renderer(compiled, |renderer, inputs| {
+    pipeline::with_renderer(compiled, |renderer, inputs| {
         render::render_print(renderer, inputs, &sink)
     })??;
     let mut files = sink
@@ -319,7 +320,7 @@ pub fn changed_bodies(old: &Compiled, new: &Compiled) -> Option<Vec<usize>> {
     Some(changed)
 }
 
-fn paths(files: &[crate::load::FileRef]) -> Vec<&str> {
+fn paths(files: &[crate::read::load::FileRef]) -> Vec<&str> {
     files.iter().map(|f| f.rel.as_str()).collect()
 }
 
