@@ -12,15 +12,15 @@
 pub mod diagnostic;
 pub mod text;
 
-pub mod analyse;
-pub mod cli;
-pub mod data;
-pub mod git;
-pub mod import;
-pub mod markdown;
 pub mod model;
+pub mod read;
+pub mod markdown;
+pub mod analyse;
+pub mod render;
+pub mod data;
 pub mod output;
 pub mod pipeline;
-pub mod read;
-pub mod render;
+pub mod git;
+pub mod import;
 pub mod serve;
+pub mod cli;

@@ -27,8 +27,6 @@ pub struct Options {
     /// Overrides `base_url`.
     pub base_url: Option<String>,
     pub drafts: bool,
-    /// Also render `changes/index.html`: what changed since this git revision.
-    pub changes_since: Option<String>,
 }
 
 /// How long each phase took.
@@ -54,7 +52,7 @@ pub struct Compiled {
     pub resolved: Arc<Resolved>,
     pub history: crate::read::history::History,
     /// What changed since `--changes-since`, when asked for.
-    pub changes: Option<crate::git::Changes>,
+    pub changes: Option<crate::analyse::changes::Changes>,
     pub output_dir: PathBuf,
     pub warnings: Diagnostics,
     pub timings: Timings,
@@ -141,18 +139,7 @@ pub struct Built {
 
 /// Builds the site and writes it; on any error the previous output is left as it was.
 pub fn build(options: &Options) -> Result<Built, Diagnostics> {
-    let mut compiled = compile(options)?;
-    if let Some(rev) = &options.changes_since {
-        let old = crate::git::edition_at(&options.root, rev)
-            .map_err(|(problems, _)| problems.into_iter().collect::<Diagnostics>())?;
-        compiled.changes = Some(crate::git::compare(
-            &old.compiled.book,
-            &compiled.book,
-            &old.label,
-            "this edition",
-        ));
-    }
-    write(compiled)
+    write(compile(options)?)
 }
 
 /// Renders a compiled book into a staging folder and swaps it in; on any error (a template,
@@ -551,7 +538,7 @@ fn render_everything(
                 &|| crate::data::export::exports(book, resolved, history),
                 &|| vec![crate::data::feeds::atom(book)],
                 &|| vec![crate::data::search::index(book, scans)],
-                &|| vec![crate::import::csl_json(book)],
+                &|| vec![crate::data::csl::csl_json(book)],
                 &|| vec![crate::data::feeds::sitemap(book, &tag_urls)],
             ];
             makers

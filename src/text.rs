@@ -243,3 +243,22 @@ mod tests {
         assert_eq!(root_prefix(""), "./");
     }
 }
+
+/// JSON with `<`, `>` and `&` written as `\u003c`, `\u003e`, `\u0026`: the same values to any
+/// JSON reader, and inert if the text is ever embedded in HTML (a `</script>` in a title
+/// cannot close a script element). These characters only occur inside JSON strings.
+pub fn json_for_html(json: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(json.len());
+    let mut copied = 0;
+    for at in memchr::memchr3_iter(b'<', b'>', b'&', json) {
+        out.extend_from_slice(&json[copied..at]);
+        out.extend_from_slice(match json[at] {
+            b'<' => b"\\u003c",
+            b'>' => b"\\u003e",
+            _ => b"\\u0026",
+        });
+        copied = at + 1;
+    }
+    out.extend_from_slice(&json[copied..]);
+    out
+}

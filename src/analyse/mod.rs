@@ -1,6 +1,7 @@
 //! What the book says about itself: links and citations resolved, fact conflicts, editorial
 //! warnings and the rigor checks, and what changed between two editions. No I/O.
 
+pub mod changes;
 pub mod conflicts;
 pub mod resolve;
 pub mod rigor;

@@ -118,6 +118,19 @@ enum Format {
     Json,
 }
 
+/// The build, with the changes page when `--changes-since` names a revision.
+fn build(options: &Options, changes_since: Option<&str>) -> Result<pipeline::Built, Diagnostics> {
+    let mut compiled = pipeline::compile(options)?;
+    if let Some(rev) = changes_since {
+        compiled.changes = Some(crate::git::changes_since(
+            &options.root,
+            rev,
+            &compiled.book,
+        )?);
+    }
+    pipeline::write(compiled)
+}
+
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
@@ -134,9 +147,8 @@ pub fn main() -> ExitCode {
                 output,
                 base_url,
                 drafts,
-                changes_since,
             };
-            match pipeline::build(&options) {
+            match build(&options, changes_since.as_deref()) {
                 Ok(site) => {
                     print_text(&site.warnings);
                     if timings {
@@ -337,7 +349,7 @@ fn diff(root: &std::path::Path, rev: &str, rev2: Option<&str>, format: Format) -
         .map(|c| &c.book)
         .or(edition2.as_ref().map(|e| &e.compiled.book))
         .expect("one of the two");
-    let changes = git::compare(&old.compiled.book, new, &old.label, &label);
+    let changes = crate::analyse::changes::compare(&old.compiled.book, new, &old.label, &label);
     match format {
         Format::Text => print!("{}", git::to_text(&changes)),
         Format::Json => println!(

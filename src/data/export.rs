@@ -100,7 +100,8 @@ pub fn exports(
     history: &crate::read::history::History,
 ) -> Vec<OutputFile> {
     let json = book_json(book, resolved, history);
-    let mut bytes = json_for_html(&serde_json::to_vec_pretty(&json).expect("the book serializes"));
+    let mut bytes =
+        crate::text::json_for_html(&serde_json::to_vec_pretty(&json).expect("the book serializes"));
     bytes.push(b'\n');
     vec![
         OutputFile {
@@ -112,25 +113,6 @@ pub fn exports(
             bytes: facts_csv(&json.facts),
         },
     ]
-}
-
-/// JSON with `<`, `>` and `&` written as `\u003c`, `\u003e`, `\u0026`: the same values to any
-/// JSON reader, and inert if the text is ever embedded in HTML (a `</script>` in a title
-/// cannot close a script element). These characters only occur inside JSON strings.
-pub fn json_for_html(json: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(json.len());
-    let mut copied = 0;
-    for at in memchr::memchr3_iter(b'<', b'>', b'&', json) {
-        out.extend_from_slice(&json[copied..at]);
-        out.extend_from_slice(match json[at] {
-            b'<' => b"\\u003c",
-            b'>' => b"\\u003e",
-            _ => b"\\u0026",
-        });
-        copied = at + 1;
-    }
-    out.extend_from_slice(&json[copied..]);
-    out
 }
 
 fn book_json<'a>(

@@ -56,7 +56,7 @@ pub fn index(book: &Book, scans: &[Arc<Scan>]) -> OutputFile {
                 claims.join("\n"),
                 &scan.text,
             );
-            crate::data::export::json_for_html(&serde_json::to_vec(&row).expect("a row serializes"))
+            crate::text::json_for_html(&serde_json::to_vec(&row).expect("a row serializes"))
         })
         .collect();
     let mut bytes = Vec::with_capacity(rows.iter().map(|r| r.len() + 1).sum::<usize>() + 128);

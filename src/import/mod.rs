@@ -1,16 +1,12 @@
-//! Sources in and out: BibTeX/BibLaTeX and CSL-JSON (what Zotero and other reference managers
-//! export) turned into `[[source]]` tables, and every source of a book exported as CSL-JSON.
+//! The importer: BibTeX/BibLaTeX and CSL-JSON (what Zotero and other reference managers
+//! export) turned into `[[source]]` tables appended to the book's registry.
 
 use std::fmt::Write as _;
 
 use biblatex::{Bibliography, ChunksExt};
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use crate::diagnostic::Diagnostic;
-use crate::model::date::PartialDate;
-use crate::model::Source;
-use crate::read::book::Book;
-use crate::render::OutputFile;
 
 /// A source read from a reference manager's file, ready to be written as a `[[source]]` table.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -29,17 +25,6 @@ pub struct Imported {
     pub superseded_by: Option<String>,
     pub note: Option<String>,
 }
-
-/// Our kinds and the CSL types they correspond to (the first match wins on the way in).
-const KINDS: &[(&str, &str)] = &[
-    ("news", "article-newspaper"),
-    ("report", "report"),
-    ("dataset", "dataset"),
-    ("statement", "speech"),
-    ("interview", "interview"),
-    ("filing", "legal_case"),
-    ("other", "document"),
-];
 
 /// Reads BibTeX or BibLaTeX; each entry needs a title and a date (or year).
 pub fn from_bibtex(text: &str) -> Result<Vec<Imported>, Vec<Diagnostic>> {
@@ -178,7 +163,7 @@ pub fn from_csl_json(text: &str) -> Result<Vec<Imported>, Vec<Diagnostic>> {
         let own = |key: &str| custom.get(key).and_then(Value::as_str).map(str::to_string);
         let csl_type = text("type").unwrap_or_default();
         let kind = own("kind").or_else(|| {
-            KINDS
+            crate::data::csl::KINDS
                 .iter()
                 .find(|(_, t)| *t == csl_type)
                 .map(|(k, _)| k.to_string())
@@ -286,64 +271,6 @@ fn toml_string(s: &str) -> String {
     }
     out.push('"');
     out
-}
-
-/// `data/sources.json`: every source as a CSL-JSON item, sorted by id.
-pub fn csl_json(book: &Book) -> OutputFile {
-    let items: Vec<Value> = book.sources.values().map(csl_item).collect();
-    let mut bytes = crate::data::export::json_for_html(
-        &serde_json::to_vec_pretty(&items).expect("sources serialize"),
-    );
-    bytes.push(b'\n');
-    OutputFile {
-        path: "data/sources.json".into(),
-        bytes,
-    }
-}
-
-fn csl_item(s: &Source) -> Value {
-    let csl_type = KINDS
-        .iter()
-        .find(|(k, _)| *k == s.kind)
-        .map_or("document", |(_, t)| t);
-    let mut item =
-        json!({"id": s.id, "type": csl_type, "title": s.title, "issued": date_parts(s.date)});
-    if !s.authors.is_empty() {
-        item["author"] = s.authors.iter().map(|a| json!({"literal": a})).collect();
-    }
-    if let Some(p) = &s.publisher {
-        item["publisher"] = json!(p);
-    }
-    if let Some(u) = &s.url {
-        item["URL"] = json!(u);
-    }
-    if let Some(a) = s.accessed {
-        item["accessed"] = date_parts(a);
-    }
-    if let Some(n) = &s.note {
-        item["note"] = json!(n);
-    }
-    let mut own = json!({"kind": s.kind, "status": s.status});
-    if let Some(r) = &s.reliability {
-        own["reliability"] = json!(r);
-    }
-    if let Some(next) = &s.superseded_by {
-        own["superseded_by"] = json!(next.value);
-    }
-    if let Some(a) = &s.archived_url {
-        own["archived_url"] = json!(a);
-    }
-    item["custom"] = json!({"briefbook": own});
-    item
-}
-
-fn date_parts(date: PartialDate) -> Value {
-    let parts: Vec<i64> = date
-        .to_string()
-        .split('-')
-        .filter_map(|p| p.parse().ok())
-        .collect();
-    json!({"date-parts": [parts]})
 }
 
 /// `briefbook import`: reads `file` (`.bib`, `.bibtex`, `.biblatex` or `.json`) and appends its

@@ -21,18 +21,6 @@ fn themes() -> &'static ThemeSet {
     SET.get_or_init(ThemeSet::load_defaults)
 }
 
-/// The themes syntect ships, which `highlight_theme` accepts besides "css". A constant, so that
-/// checking site.toml does not load the theme set (a test keeps it equal to syntect's list).
-pub const THEME_NAMES: &[&str] = &[
-    "InspiredGitHub",
-    "Solarized (dark)",
-    "Solarized (light)",
-    "base16-eighties.dark",
-    "base16-mocha.dark",
-    "base16-ocean.dark",
-    "base16-ocean.light",
-];
-
 /// Highlights fenced code in one chosen style: inline colours of a theme, or CSS classes.
 /// Each block is highlighted once per build (the print edition reuses the pages' HTML).
 #[derive(Debug)]
@@ -265,7 +253,7 @@ mod tests {
             ),
             ("sh", "for f in *.md; do echo \"$f\"; done\n"),
         ];
-        for theme in THEME_NAMES {
+        for theme in crate::read::config::THEME_NAMES {
             let ours = Highlighter::new(theme);
             for (language, code) in samples {
                 let syntax = syntaxes().find_syntax_by_token(language).unwrap();
@@ -289,7 +277,7 @@ mod tests {
     #[test]
     fn theme_names_match_syntect() {
         let shipped: Vec<&str> = themes().themes.keys().map(String::as_str).collect();
-        assert_eq!(shipped, THEME_NAMES);
+        assert_eq!(shipped, crate::read::config::THEME_NAMES);
     }
 
     #[test]

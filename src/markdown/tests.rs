@@ -1,3 +1,5 @@
+//! Tests of the Markdown pass: citations, heading ids, links, quoted facts, highlighting.
+
 use std::collections::HashMap;
 use std::sync::Arc;
 

@@ -255,3 +255,11 @@ mod tests {
         assert_eq!(FactValue::Text("3-4 years".into()).display(), "3-4 years");
     }
 }
+
+/// `fact-<id>`, or `fact-<n>` (1-based) for a fact without an id.
+pub fn fact_anchor(fact: &Fact, index: usize) -> String {
+    match &fact.id {
+        Some(id) => format!("fact-{id}"),
+        None => format!("fact-{}", index + 1),
+    }
+}

@@ -80,7 +80,7 @@ pub fn parse(file: &Arc<SourceFile>) -> (Option<Config>, Vec<Diagnostic>) {
     {
         if let Some(n) = markdown.get("highlight_theme") {
             if let Some(name) = d.string(n) {
-                let known = crate::markdown::highlight::THEME_NAMES;
+                let known = THEME_NAMES;
                 if name == "css" || known.contains(&name.as_str()) {
                     highlight_theme = name;
                 } else {
@@ -191,3 +191,15 @@ mod tests {
         );
     }
 }
+
+/// The themes syntect ships, which `highlight_theme` accepts besides "css". A constant, so that
+/// checking site.toml does not load the theme set (a test keeps it equal to syntect's list).
+pub const THEME_NAMES: &[&str] = &[
+    "InspiredGitHub",
+    "Solarized (dark)",
+    "Solarized (light)",
+    "base16-eighties.dark",
+    "base16-mocha.dark",
+    "base16-ocean.dark",
+    "base16-ocean.light",
+];

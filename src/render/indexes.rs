@@ -11,6 +11,7 @@ use serde::Serialize;
 
 use crate::analyse::conflicts::FactRef;
 use crate::diagnostic::Diagnostic;
+use crate::model::fact_anchor;
 use crate::model::CLAIM_STATUSES;
 use crate::read::book::Book;
 use crate::render::splice::Holes;

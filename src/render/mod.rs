@@ -1,6 +1,7 @@
 //! Rendering pages with Tera: views in, (relative path, bytes) handed to a sink. Writes nothing itself.
 
 pub mod indexes;
+pub mod json_ld;
 pub mod print;
 pub mod splice;
 pub mod theme;
@@ -16,6 +17,7 @@ use tera::{Context, Tera};
 use crate::analyse::resolve::Resolved;
 use crate::diagnostic::Diagnostic;
 use crate::markdown::{self, Scan};
+use crate::model::fact_anchor;
 use crate::read::book::{Book, BookBrief};
 use crate::render::views::*;
 
@@ -128,7 +130,7 @@ pub struct Inputs<'a> {
     pub markdown: markdown::Context<'a>,
     pub highlight_css: bool,
     pub history: &'a crate::read::history::History,
-    pub changes: Option<&'a crate::git::Changes>,
+    pub changes: Option<&'a crate::analyse::changes::Changes>,
 }
 
 impl Inputs<'_> {
@@ -460,7 +462,7 @@ pub(crate) fn brief_view<'a>(inputs: &'a Inputs, i: usize, html: &'a str) -> Bri
         linked_from: links(&inputs.resolved.linked_from[i]),
         previous: i.checked_sub(1).map(|j| brief_link(&book.briefs[j])),
         next: book.briefs.get(i + 1).map(brief_link),
-        json_ld: crate::data::feeds::json_ld(book, b, &inputs.resolved.cites[i]),
+        json_ld: crate::render::json_ld::json_ld(book, b, &inputs.resolved.cites[i]),
         revisions: inputs
             .history
             .revisions

@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use crate::markdown::Heading;
 use crate::model::date::PartialDate;
-use crate::model::{Claim, Fact, Source};
+use crate::model::{fact_anchor, Claim, Fact, Source};
 
 #[derive(Serialize)]
 pub struct SiteView<'a> {
@@ -298,14 +298,6 @@ impl<'a> FactView<'a> {
             subject_anchor: format!("subject-{}", crate::text::slugify(&fact.subject)),
             conflicts_with,
         }
-    }
-}
-
-/// `fact-<id>`, or `fact-<n>` (1-based) for a fact without an id.
-pub fn fact_anchor(fact: &Fact, index: usize) -> String {
-    match &fact.id {
-        Some(id) => format!("fact-{id}"),
-        None => format!("fact-{}", index + 1),
     }
 }
 

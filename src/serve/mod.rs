@@ -57,7 +57,6 @@ async fn serve(options: ServeOptions) -> Result<(), String> {
         output: None,
         base_url: Some(url.clone()),
         drafts: options.drafts,
-        changes_since: None,
     };
     let (sender, receiver) = channel::channel(Arc::new(Snapshot::default()));
     say(format!(
