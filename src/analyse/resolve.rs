@@ -5,7 +5,7 @@ use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::analyse::conflicts::Conflicts;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::markdown::Scan;
 use crate::read::book::Book;
 
@@ -123,7 +123,7 @@ fn check_links(
             if !known.contains(&anchor.as_str()) {
                 known.sort_unstable();
                 let d = Diagnostic::error(
-                    "broken-anchor",
+                    Code::BrokenAnchor,
                     format!("`@/{}` has no anchor `#{anchor}`", link.path),
                 )
                 .at(file, link.offset)
@@ -148,7 +148,7 @@ fn collect_related(book: &Book, failed: &[String], r: &mut Resolved) {
                 None if failed.iter().any(|f| f == path) => {}
                 None => {
                     let d = Diagnostic::error(
-                        "broken-link",
+                        Code::BrokenLink,
                         format!(
                             "related brief `{}` is not a brief of this book",
                             related.value
@@ -193,7 +193,7 @@ fn check_source_ids(book: &Book, r: &mut Resolved) {
                 .filter(|(source, _, _)| !known(&source.value))
                 .map(|(source, what, name)| {
                     Diagnostic::error(
-                        "unknown-source",
+                        Code::UnknownSource,
                         format!(
                             "the {what} `{name}` names the unknown source `{}`",
                             source.value

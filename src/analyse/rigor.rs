@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::model::{Claim, Source};
 use crate::read::book::Book;
 
@@ -84,7 +84,7 @@ pub fn check(book: &Book) -> Vec<Diagnostic> {
             if !book.sources.contains_key(&next.value) {
                 out.push(
                     Diagnostic::error(
-                        "unknown-source",
+                        Code::UnknownSource,
                         format!("`superseded_by` names the unknown source `{}`", next.value),
                     )
                     .at(&source.origin.file, next.offset)
@@ -105,7 +105,7 @@ pub fn check(book: &Book) -> Vec<Diagnostic> {
             for source in sources.iter().filter(|s| withdrawn(s)) {
                 out.push(
                     Diagnostic::warning(
-                        "withdrawn-source",
+                        Code::WithdrawnSource,
                         format!(
                             "the claim `{}` rests on the {} source `{}`",
                             claim.id, source.status, source.id
@@ -121,7 +121,7 @@ pub fn check(book: &Book) -> Vec<Diagnostic> {
             {
                 out.push(
                     Diagnostic::error(
-                        "retracted-support",
+                        Code::RetractedSupport,
                         format!(
                             "every source of the claim `{}` is retracted, but the claim is not",
                             claim.id
@@ -133,7 +133,7 @@ pub fn check(book: &Book) -> Vec<Diagnostic> {
             }
             if claim.confidence.as_deref() == Some("high") && weak(&sources) {
                 out.push(
-                    Diagnostic::warning("weak-support", format!("the claim `{}` is held with high confidence on weak support", claim.id))
+                    Diagnostic::warning(Code::WeakSupport, format!("the claim `{}` is held with high confidence on weak support", claim.id))
                         .at(&brief.file, claim.offset)
                         .with_help("high confidence needs more than one source graded E or F, or ungraded sources: add a source or lower the confidence"),
                 );
@@ -157,7 +157,7 @@ pub fn check(book: &Book) -> Vec<Diagnostic> {
             {
                 out.push(
                     Diagnostic::warning(
-                        "withdrawn-source",
+                        Code::WithdrawnSource,
                         format!(
                             "the fact `{} / {}` rests on the {} source `{}`",
                             fact.subject, fact.metric, source.status, source.id
@@ -171,7 +171,7 @@ pub fn check(book: &Book) -> Vec<Diagnostic> {
     }
     if let (Some(one), Some(two)) = (vocabularies.get(&1), vocabularies.get(&2)) {
         out.push(
-            Diagnostic::warning("mixed-likelihood", format!("the book mixes both likelihood vocabularies: {one} and {two}"))
+            Diagnostic::warning(Code::MixedLikelihood, format!("the book mixes both likelihood vocabularies: {one} and {two}"))
                 .in_file("content/")
                 .with_help("use one vocabulary throughout: `likely` or `probable`, not both (see the method page)"),
         );

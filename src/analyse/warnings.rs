@@ -5,7 +5,7 @@ use rayon::prelude::*;
 
 use crate::analyse::conflicts::{Conflicts, FactRef};
 use crate::analyse::resolve::Resolved;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::read::book::{Book, BookBrief};
 
 /// Every warning the book deserves, measured against `today` for staleness.
@@ -16,7 +16,7 @@ pub fn warnings(book: &Book, resolved: &Resolved, today: Date) -> Vec<Diagnostic
             out.push(
                 source.origin.locate(
                     Diagnostic::warning(
-                        "uncited-source",
+                        Code::UncitedSource,
                         format!("the source `{}` is not cited by any brief", source.id),
                     )
                     .with_help(
@@ -55,7 +55,7 @@ fn brief_warnings(book: &Book, b: &BookBrief, today: Date) -> Vec<Diagnostic> {
         .is_none_or(|s| s.trim().is_empty())
     {
         out.push(
-            Diagnostic::warning("missing-summary", "the brief has no summary")
+            Diagnostic::warning(Code::MissingSummary, "the brief has no summary")
                 .at(&brief.file, 0)
                 .with_help("add `summary = \"...\"`: one or two sentences with the bottom line"),
         );
@@ -65,7 +65,7 @@ fn brief_warnings(book: &Book, b: &BookBrief, today: Date) -> Vec<Diagnostic> {
     if age > book.config.stale_after_days {
         out.push(
             Diagnostic::warning(
-                "stale",
+                Code::Stale,
                 format!(
                     "the brief was last revised {age} days ago ({as_of}), more than {} days",
                     book.config.stale_after_days
@@ -107,7 +107,7 @@ fn conflict_warning(book: &Book, conflicts: &Conflicts, (b, f): FactRef) -> Diag
         fact.value.display(),
         join_and(&places)
     );
-    Diagnostic::warning("fact-conflict", message).at(&brief.file, fact.offset)
+    Diagnostic::warning(Code::FactConflict, message).at(&brief.file, fact.offset)
 }
 
 /// "a", "a and b", "a, b and c".

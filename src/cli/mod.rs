@@ -390,7 +390,7 @@ fn summary(problems: &Diagnostics) -> String {
 fn exit_code(problems: &Diagnostics, deny_warnings: bool) -> ExitCode {
     let usage = problems
         .iter()
-        .any(|d| d.is_error() && matches!(d.code, "io" | "output-dir"));
+        .any(|d| d.is_error() && d.code.exit_status() == 2);
     if usage {
         ExitCode::from(2)
     } else if problems.has_errors() || (deny_warnings && !problems.is_empty()) {

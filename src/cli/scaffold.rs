@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::text::slugify;
 
 /// A file to create, relative to the book root.
@@ -19,7 +19,7 @@ pub fn new_brief(
     title: Option<&str>,
     today: &str,
 ) -> Result<Vec<NewFile>, Diagnostic> {
-    let usage = |message: String| Diagnostic::error("usage", message);
+    let usage = |message: String| Diagnostic::error(Code::Usage, message);
     let (chapter, slug) = target.trim_matches('/').rsplit_once('/').ok_or_else(|| {
         usage(format!(
             "`{target}` is not <chapter>/<slug>; for example `chips/h20-demand`"
@@ -140,7 +140,7 @@ pub fn write_new(root: &Path, files: &[NewFile]) -> Result<Vec<PathBuf>, Diagnos
         let path = root.join(&f.path);
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).map_err(|e| {
-                Diagnostic::error("io", format!("cannot create {}: {e}", dir.display()))
+                Diagnostic::error(Code::Io, format!("cannot create {}: {e}", dir.display()))
             })?;
         }
         // create_new: a file that appeared since we looked is still never overwritten.
@@ -149,10 +149,10 @@ pub fn write_new(root: &Path, files: &[NewFile]) -> Result<Vec<PathBuf>, Diagnos
             .create_new(true)
             .open(&path)
             .map_err(|e| {
-                Diagnostic::error("io", format!("cannot create {}: {e}", path.display()))
+                Diagnostic::error(Code::Io, format!("cannot create {}: {e}", path.display()))
             })?;
         std::io::Write::write_all(&mut out, f.text.as_bytes()).map_err(|e| {
-            Diagnostic::error("io", format!("cannot write {}: {e}", path.display()))
+            Diagnostic::error(Code::Io, format!("cannot write {}: {e}", path.display()))
         })?;
         written.push(f.path.clone());
     }

@@ -5,7 +5,7 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 
 use crate::analyse::changes::{Changes, FactState};
-use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::pipeline::{self, Compiled, Options};
 use crate::read::book::Book;
 use crate::read::history::git;
@@ -23,7 +23,7 @@ pub type Failure = (Vec<Diagnostic>, bool);
 
 /// Reads the book at `root` as it was at `rev`.
 pub fn edition_at(root: &Path, rev: &str) -> Result<Edition, Failure> {
-    let usage = |message: String| (vec![Diagnostic::error("git", message)], false);
+    let usage = |message: String| (vec![Diagnostic::error(Code::Git, message)], false);
     let top = git(root, &["rev-parse", "--show-toplevel"])
         .map_err(|_| usage(format!("{} is not in a git repository", root.display())))?;
     let prefix = git(root, &["rev-parse", "--show-prefix"])
@@ -59,7 +59,7 @@ pub fn edition_at(root: &Path, rev: &str) -> Result<Edition, Failure> {
         let mut all: Vec<Diagnostic> = problems.into_iter().filter(|d| d.is_error()).collect();
         all.insert(
             0,
-            Diagnostic::error("diff", format!("the book at `{rev}` does not build")),
+            Diagnostic::error(Code::Diff, format!("the book at `{rev}` does not build")),
         );
         (all, true)
     })?;

@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use biblatex::{Bibliography, ChunksExt};
 use serde_json::Value;
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 
 /// A source read from a reference manager's file, ready to be written as a `[[source]]` table.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -28,8 +28,12 @@ pub struct Imported {
 
 /// Reads BibTeX or BibLaTeX; each entry needs a title and a date (or year).
 pub fn from_bibtex(text: &str) -> Result<Vec<Imported>, Vec<Diagnostic>> {
-    let bibliography = Bibliography::parse(text)
-        .map_err(|e| vec![Diagnostic::error("syntax", format!("invalid BibTeX: {e}"))])?;
+    let bibliography = Bibliography::parse(text).map_err(|e| {
+        vec![Diagnostic::error(
+            Code::Syntax,
+            format!("invalid BibTeX: {e}"),
+        )]
+    })?;
     let mut problems = Vec::new();
     let mut sources = Vec::new();
     for entry in bibliography.iter() {
@@ -48,7 +52,7 @@ pub fn from_bibtex(text: &str) -> Result<Vec<Imported>, Vec<Diagnostic>> {
         });
         let (Some(title), Some(date)) = (field("title"), date) else {
             problems.push(Diagnostic::error(
-                "import",
+                Code::Import,
                 format!(
                     "the entry `{}` needs a title and a date (or year)",
                     entry.key
@@ -134,7 +138,7 @@ fn clean_id(key: &str) -> String {
 pub fn from_csl_json(text: &str) -> Result<Vec<Imported>, Vec<Diagnostic>> {
     let items: Vec<Value> = serde_json::from_str(text).map_err(|e| {
         vec![Diagnostic::error(
-            "syntax",
+            Code::Syntax,
             format!("invalid CSL-JSON: {e}"),
         )]
     })?;
@@ -154,7 +158,7 @@ pub fn from_csl_json(text: &str) -> Result<Vec<Imported>, Vec<Diagnostic>> {
         };
         let (Some(title), Some(date)) = (text("title"), csl_date(&item["issued"])) else {
             problems.push(Diagnostic::error(
-                "import",
+                Code::Import,
                 format!("item {} (`{id}`) needs a title and an issued date", n + 1),
             ));
             continue;
@@ -282,8 +286,12 @@ pub fn import(
     into: &std::path::Path,
 ) -> Result<Vec<String>, Vec<Diagnostic>> {
     let shown = file.display().to_string();
-    let text = std::fs::read_to_string(file)
-        .map_err(|e| vec![Diagnostic::error("io", format!("cannot read {shown}: {e}"))])?;
+    let text = std::fs::read_to_string(file).map_err(|e| {
+        vec![Diagnostic::error(
+            Code::Io,
+            format!("cannot read {shown}: {e}"),
+        )]
+    })?;
     let extension = file
         .extension()
         .map(|e| e.to_string_lossy().to_ascii_lowercase())
@@ -292,7 +300,7 @@ pub fn import(
         "bib" | "bibtex" | "biblatex" => from_bibtex(&text),
         "json" => from_csl_json(&text),
         _ => Err(vec![Diagnostic::error(
-            "usage",
+            Code::Usage,
             format!("{shown}: import reads .bib (BibTeX, BibLaTeX) or .json (CSL-JSON)"),
         )]),
     };
@@ -309,7 +317,7 @@ pub fn import(
         .filter(|s| existing.contains(&s.id) || !seen.insert(s.id.clone()))
         .map(|s| {
             Diagnostic::error(
-                "duplicate-id",
+                Code::DuplicateId,
                 format!("the source id `{}` is already used in the book", s.id),
             )
             .in_file(shown.clone())
@@ -324,14 +332,14 @@ pub fn import(
     if let Some(dir) = target.parent() {
         std::fs::create_dir_all(dir).map_err(|e| {
             vec![Diagnostic::error(
-                "io",
+                Code::Io,
                 format!("cannot create {}: {e}", dir.display()),
             )]
         })?;
     }
     std::fs::write(&target, content).map_err(|e| {
         vec![Diagnostic::error(
-            "io",
+            Code::Io,
             format!("cannot write {}: {e}", target.display()),
         )]
     })?;

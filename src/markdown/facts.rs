@@ -3,7 +3,7 @@
 use pulldown_cmark::Event;
 
 use super::Pass;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::text::{escape_html, relative_url};
 
 impl<'a> Pass<'a, '_> {
@@ -18,7 +18,7 @@ impl<'a> Pass<'a, '_> {
             let Some((length, id)) = parse_fact_call(call) else {
                 if call[2..].trim_start().starts_with("fact") {
                     self.error(
-                        "invalid-fact-quote",
+                        Code::InvalidFactQuote,
                         offset + start,
                         "a fact quotation reads `{{ fact(id=\"x\") }}`".to_string(),
                     );
@@ -58,7 +58,7 @@ impl<'a> Pass<'a, '_> {
                 .map(|(_, f)| f.clone())
                 .collect();
             let d = Diagnostic::error(
-                "unknown-fact",
+                Code::UnknownFact,
                 format!(
                     "`{id}` is not a fact with an id in {}",
                     if path == self.cx.page_path {

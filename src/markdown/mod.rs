@@ -11,7 +11,7 @@ use pulldown_cmark::{
     BrokenLink, CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd,
 };
 
-use crate::diagnostic::{Diagnostic, SourceFile};
+use crate::diagnostic::{Code, Diagnostic, SourceFile};
 use crate::markdown::highlight::Highlighter;
 use crate::model::Source;
 use crate::text::{escape_html, is_safe_url, relative_url, IdAllocator};
@@ -188,7 +188,7 @@ impl<'a> Pass<'a, '_> {
                         Some(explicit) if self.ids.reserve(&explicit) => explicit.to_string(),
                         Some(explicit) => {
                             self.error(
-                                "duplicate-id",
+                                Code::DuplicateId,
                                 range.start,
                                 format!("the heading id `{explicit}` is used twice on this page"),
                             );
@@ -323,7 +323,7 @@ impl<'a> Pass<'a, '_> {
         out
     }
 
-    fn error(&mut self, code: &'static str, at: usize, message: String) -> &mut Diagnostic {
+    fn error(&mut self, code: Code, at: usize, message: String) -> &mut Diagnostic {
         self.out
             .diagnostics
             .push(Diagnostic::error(code, message).at(self.file, self.body_offset + at));
@@ -355,7 +355,7 @@ impl<'a> Pass<'a, '_> {
     /// A link or image URL with a scheme that could run script: dropped, with a warning.
     fn unsafe_url(&mut self, url: &str, at: usize) {
         let shown: String = url.chars().take(40).collect();
-        let d = Diagnostic::warning("unsafe-url", format!("the link `{shown}` was dropped: only http, https, mailto and relative links are allowed"))
+        let d = Diagnostic::warning(Code::UnsafeUrl, format!("the link `{shown}` was dropped: only http, https, mailto and relative links are allowed"))
             .at(self.file, self.body_offset + at);
         self.out.diagnostics.push(d);
     }
@@ -367,7 +367,7 @@ impl<'a> Pass<'a, '_> {
             let part = part.trim();
             let Some(rest) = part.strip_prefix('@') else {
                 self.error(
-                    "invalid-citation",
+                    Code::InvalidCitation,
                     at,
                     format!("`{part}` in a citation does not start with `@`"),
                 )
@@ -382,7 +382,7 @@ impl<'a> Pass<'a, '_> {
             };
             if !self.cx.sources.contains_key(id) {
                 let d = Diagnostic::error(
-                    "unknown-source",
+                    Code::UnknownSource,
                     format!("citation of unknown source `{id}`"),
                 )
                 .at(self.file, self.body_offset + at)
@@ -435,7 +435,7 @@ impl<'a> Pass<'a, '_> {
         };
         let Some(url) = self.cx.urls.get(path) else {
             let d = Diagnostic::error(
-                "broken-link",
+                Code::BrokenLink,
                 format!("link to `@/{path}`, which is not a page of this book"),
             )
             .at(self.file, self.body_offset + at)

@@ -13,7 +13,7 @@ use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::output::fingerprint::{Fingerprints, Stamp};
 use crate::render::OutputFile;
 
@@ -29,7 +29,7 @@ pub fn check_output_dir(root: &Path, out: &Path) -> Result<(), Diagnostic> {
     let out = absolute(out);
     let refuse = |what: &str| {
         Err(Diagnostic::error(
-            "output-dir",
+            Code::OutputDir,
             format!("refusing to write the site to {}: it {what}", out.display()),
         )
         .in_file("site.toml")
@@ -93,7 +93,7 @@ pub struct Staging {
 }
 
 fn io_error(what: &str, path: &Path, err: io::Error) -> Diagnostic {
-    Diagnostic::error("io", format!("cannot {what} {}: {err}", path.display()))
+    Diagnostic::error(Code::Io, format!("cannot {what} {}: {err}", path.display()))
 }
 
 impl Staging {

@@ -1,6 +1,6 @@
 //! The book assembled: chapters in a tree, briefs in reading order with URLs, the source registry.
 
-use crate::diagnostic::{Diagnostic, SourceFile};
+use crate::diagnostic::{Code, Diagnostic, SourceFile};
 use crate::model::{Brief, PageHeader, Section, Source};
 use crate::read::config::Config;
 use crate::read::load::FileRef;
@@ -199,7 +199,7 @@ fn build_chapters(sections: Vec<Section>, diagnostics: &mut Vec<Diagnostic>) -> 
         if chapters[i].depth == 0 && RESERVED.contains(&chapters[i].url.trim_end_matches('/')) {
             diagnostics.push(
                 Diagnostic::error(
-                    "reserved-url",
+                    Code::ReservedUrl,
                     format!(
                         "the chapter folder `{dir}` would overwrite the book's own `{}` pages",
                         chapters[i].url
@@ -218,7 +218,7 @@ fn build_chapters(sections: Vec<Section>, diagnostics: &mut Vec<Diagnostic>) -> 
 
 fn missing_chapter(dir: &str, needed_by: &str) -> Diagnostic {
     Diagnostic::error(
-        "missing-chapter",
+        Code::MissingChapter,
         format!("content/{dir}/ has no _index.md, so it is not a chapter"),
     )
     .in_file(needed_by.to_string())
@@ -240,7 +240,7 @@ fn place_briefs(
         let dir = brief_dir(&brief.path);
         let Some(&chapter) = index.get(dir) else {
             diagnostics.push(if dir.is_empty() {
-                Diagnostic::error("no-chapter", "a brief must be inside a chapter folder")
+                Diagnostic::error(Code::NoChapter, "a brief must be inside a chapter folder")
                     .in_file(brief.file.path.clone())
                     .with_help(format!("move it to content/<chapter>/{}", brief.path))
             } else {
@@ -366,7 +366,7 @@ fn check_urls(chapters: &[Chapter], briefs: &[BookBrief], diagnostics: &mut Vec<
         if let Some(first) = seen.insert(url, file) {
             diagnostics.push(
                 Diagnostic::error(
-                    "url-collision",
+                    Code::UrlCollision,
                     format!("this page and {first} would both be written to {url}"),
                 )
                 .in_file(file.to_string())
@@ -397,7 +397,7 @@ fn registry(
             Some(first) => diagnostics.push(
                 source.origin.locate(
                     Diagnostic::error(
-                        "source-conflict",
+                        Code::SourceConflict,
                         format!(
                             "the source `{}` is defined differently at {}",
                             source.id,

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use jiff::civil::Date;
 
-use crate::diagnostic::{Diagnostic, SourceFile};
+use crate::diagnostic::{Code, Diagnostic, SourceFile};
 use crate::read::decode::Decoder;
 use crate::read::frontmatter::{self, Format};
 
@@ -51,7 +51,7 @@ pub fn parse(file: &Arc<SourceFile>) -> (Option<Config>, Vec<Diagnostic>) {
     let node = match frontmatter::parse(Format::Toml, &file.text, 0) {
         Ok(node) => node,
         Err((message, at)) => {
-            d.error("syntax", at, format!("invalid TOML: {message}"));
+            d.error(Code::Syntax, at, format!("invalid TOML: {message}"));
             return (None, d.diagnostics);
         }
     };
@@ -85,7 +85,7 @@ pub fn parse(file: &Arc<SourceFile>) -> (Option<Config>, Vec<Diagnostic>) {
                     highlight_theme = name;
                 } else {
                     let diagnostic = Diagnostic::error(
-                        "invalid-value",
+                        Code::InvalidValue,
                         format!("unknown highlight theme `{name}`"),
                     )
                     .at(file, n.span.start)

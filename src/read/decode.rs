@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use crate::diagnostic::{Diagnostic, SourceFile};
+use crate::diagnostic::{Code, Diagnostic, SourceFile};
 use crate::model::date::PartialDate;
 use crate::read::frontmatter::{Key, Node, Value};
 
@@ -41,12 +41,7 @@ impl<'a> Decoder<'a> {
         }
     }
 
-    pub fn error(
-        &mut self,
-        code: &'static str,
-        at: usize,
-        message: impl Into<String>,
-    ) -> &mut Diagnostic {
+    pub fn error(&mut self, code: Code, at: usize, message: impl Into<String>) -> &mut Diagnostic {
         self.diagnostics
             .push(Diagnostic::error(code, message).at(self.file, at));
         self.diagnostics.last_mut().expect("just pushed")
@@ -54,7 +49,7 @@ impl<'a> Decoder<'a> {
 
     fn wrong_type(&mut self, node: &Node, expected: &str) {
         self.error(
-            "invalid-type",
+            Code::InvalidType,
             node.span.start,
             format!("expected {expected}, found {}", node.value.kind()),
         );
@@ -74,7 +69,7 @@ impl<'a> Decoder<'a> {
         for (key, _) in entries {
             if !known.contains(&key.name.as_str()) {
                 let mut d = Diagnostic::error(
-                    "unknown-field",
+                    Code::UnknownField,
                     format!("unknown field `{}` in {what}", key.name),
                 )
                 .at(self.file, key.span.start)
@@ -97,7 +92,7 @@ impl<'a> Decoder<'a> {
         let node = fields.get(key);
         if node.is_none() {
             self.error(
-                "missing-field",
+                Code::MissingField,
                 fields.at,
                 format!("{} is missing the required field `{key}`", fields.what),
             );
@@ -180,7 +175,7 @@ impl<'a> Decoder<'a> {
         };
         result
             .map_err(|message| {
-                self.error("invalid-date", node.span.start, message).help =
+                self.error(Code::InvalidDate, node.span.start, message).help =
                     Some("write dates as \"2025-08-17\", \"2025-08\" or \"2025\"".into());
             })
             .ok()
@@ -192,9 +187,12 @@ impl<'a> Decoder<'a> {
         if allowed.contains(&value.as_str()) {
             return Some(value);
         }
-        let d = Diagnostic::error("invalid-value", format!("`{value}` is not a valid {what}"))
-            .at(self.file, node.span.start)
-            .suggest(&value, allowed.iter().copied());
+        let d = Diagnostic::error(
+            Code::InvalidValue,
+            format!("`{value}` is not a valid {what}"),
+        )
+        .at(self.file, node.span.start)
+        .suggest(&value, allowed.iter().copied());
         let d = if d.help.is_none() {
             d.with_help(format!("use one of: {}", allowed.join(", ")))
         } else {
@@ -210,7 +208,7 @@ impl<'a> Decoder<'a> {
         if is_valid_id(&value) {
             return Some(value);
         }
-        self.error("invalid-id", node.span.start, format!("`{value}` is not a valid {what} id"))
+        self.error(Code::InvalidId, node.span.start, format!("`{value}` is not a valid {what} id"))
             .help = Some(format!(
             "ids start with a lowercase letter or digit and use only a-z, 0-9, `.`, `_`, `:` and `-`; for example `{}`",
             crate::text::slugify(&value)
@@ -226,7 +224,7 @@ impl<'a> Decoder<'a> {
             return Some(value);
         }
         self.error(
-            "invalid-url",
+            Code::InvalidUrl,
             node.span.start,
             format!("`{value}` is not an http or https URL"),
         )

@@ -8,7 +8,7 @@ use std::process::Command;
 
 use serde::Serialize;
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::model::date::PartialDate;
 
 /// One commit as a revision of a brief.
@@ -41,8 +41,11 @@ const FIELD: char = '\u{1f}';
 /// Reads the history of the book at `root`; `Err` is the one warning to give when git cannot help.
 pub fn read(root: &Path) -> Result<History, Diagnostic> {
     let unavailable = |why: String| {
-        Diagnostic::warning("git", format!("dates come from front matter only: {why}"))
-            .with_help("set `[git] enabled = false` in site.toml to silence this")
+        Diagnostic::warning(
+            Code::GitHistory,
+            format!("dates come from front matter only: {why}"),
+        )
+        .with_help("set `[git] enabled = false` in site.toml to silence this")
     };
     let inside = git(root, &["rev-parse", "--is-inside-work-tree"]).map_err(&unavailable)?;
     if inside.trim() != "true" {

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use walkdir::WalkDir;
 
-use crate::diagnostic::{Diagnostic, SourceFile};
+use crate::diagnostic::{Code, Diagnostic, SourceFile};
 
 /// Everything the build needs from disk, read into memory (static files are only listed).
 #[derive(Clone)]
@@ -44,9 +44,11 @@ pub fn load(root: &Path, config: Arc<SourceFile>, theme: &str) -> Result<BookFil
     let mut warnings = Vec::new();
     let content = root.join("content");
     if !content.is_dir() {
-        return Err(Diagnostic::error("io", "the book has no content/ folder")
-            .in_file("content/")
-            .with_help("create content/_index.md for the cover and a folder per chapter"));
+        return Err(
+            Diagnostic::error(Code::Io, "the book has no content/ folder")
+                .in_file("content/")
+                .with_help("create content/_index.md for the cover and a folder per chapter"),
+        );
     }
     let entries = walk(root, &content, &mut warnings);
     let (markdown, other): (Vec<_>, Vec<_>) =
@@ -146,9 +148,9 @@ fn walk(root: &Path, dir: &Path, warnings: &mut Vec<Diagnostic>) -> Vec<FileRef>
                 warnings.push(
                     Diagnostic::warning(
                         if err.loop_ancestor().is_some() {
-                            "symlink"
+                            Code::Symlink
                         } else {
-                            "io"
+                            Code::Io
                         },
                         message,
                     )
@@ -174,7 +176,7 @@ fn walk(root: &Path, dir: &Path, warnings: &mut Vec<Diagnostic>) -> Vec<FileRef>
     for path in outside {
         warnings.push(
             Diagnostic::warning(
-                "symlink",
+                Code::Symlink,
                 "symbolic link leads outside the book; not followed",
             )
             .in_file(shown(&path)),
@@ -191,11 +193,11 @@ pub(crate) fn read_text(root: &Path, path: &Path) -> Result<Arc<SourceFile>, Dia
         .to_string_lossy()
         .replace('\\', "/");
     let bytes = std::fs::read(path).map_err(|err| {
-        Diagnostic::error("io", format!("cannot read the file: {err}")).in_file(display.clone())
+        Diagnostic::error(Code::Io, format!("cannot read the file: {err}")).in_file(display.clone())
     })?;
     let text = String::from_utf8(bytes).map_err(|err| {
         Diagnostic::error(
-            "encoding",
+            Code::Encoding,
             format!(
                 "the file is not UTF-8 text (invalid byte at offset {})",
                 err.utf8_error().valid_up_to()

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use crate::diagnostic::{Diagnostic, SourceFile};
+use crate::diagnostic::{Code, Diagnostic, SourceFile};
 use crate::model::*;
 use crate::read::decode::{Decoder, Fields};
 use crate::read::frontmatter::{self, Format, Node, Value};
@@ -120,7 +120,7 @@ pub fn parse_sources_file(file: Arc<SourceFile>) -> Parsed<Vec<Source>> {
             .fields(&node, "sources.toml", &["source"])
             .map(|f| tables(&mut d, f.get("source"), parse_source)),
         Err((message, at)) => {
-            d.error("syntax", at, format!("invalid TOML: {message}"));
+            d.error(Code::Syntax, at, format!("invalid TOML: {message}"));
             None
         }
     };
@@ -138,7 +138,7 @@ fn with_front_matter<T>(
     let mut d = Decoder::new(file);
     let value = match frontmatter::split(&file.text) {
         Err(err) => {
-            d.error("front-matter", err.offset, err.message).help = Some(err.help);
+            d.error(Code::FrontMatter, err.offset, err.message).help = Some(err.help);
             None
         }
         Ok(split) => match frontmatter::parse(split.format, split.matter, split.matter_offset) {
@@ -149,7 +149,7 @@ fn with_front_matter<T>(
                     "YAML"
                 };
                 d.error(
-                    "syntax",
+                    Code::Syntax,
                     at,
                     format!("invalid {language} front matter: {message}"),
                 );
@@ -174,7 +174,7 @@ fn header(d: &mut Decoder, f: &Fields, body_offset: usize) -> Option<PageHeader>
         .map_or(serde_json::Value::Object(Default::default()), |n| {
             if !matches!(n.value, Value::Map(_)) {
                 d.error(
-                    "invalid-type",
+                    Code::InvalidType,
                     n.span.start,
                     format!("expected `extra` to be a table, found {}", n.value.kind()),
                 );
@@ -195,7 +195,7 @@ fn nonempty(d: &mut Decoder, node: &Node, what: &str) -> Option<String> {
     let s = d.string(node)?;
     if s.trim().is_empty() {
         d.error(
-            "invalid-value",
+            Code::InvalidValue,
             node.span.start,
             format!("`{what}` must not be empty"),
         );
@@ -209,7 +209,7 @@ fn slug(d: &mut Decoder, node: &Node) -> Option<String> {
     let clean = crate::text::slugify(&s);
     if clean != s {
         d.error(
-            "invalid-slug",
+            Code::InvalidSlug,
             node.span.start,
             format!("`{s}` is not a valid slug"),
         )
@@ -243,7 +243,7 @@ fn check_unique<'a>(d: &mut Decoder, ids: impl Iterator<Item = (&'a str, usize)>
         if let Some(first) = seen.insert(id, offset) {
             let (line, _) = d.file.position(first);
             d.error(
-                "duplicate-id",
+                Code::DuplicateId,
                 offset,
                 format!("the {what} id `{id}` is already used on line {line} of this brief"),
             );
@@ -312,7 +312,11 @@ fn parse_claim(d: &mut Decoder, node: &Node) -> Option<Claim> {
         .map(|n| (located_strings(d, n), n.span.start));
     if let Some((list, at)) = &sources {
         if list.is_empty() {
-            d.error("missing-source", *at, "a claim needs at least one source");
+            d.error(
+                Code::MissingSource,
+                *at,
+                "a claim needs at least one source",
+            );
         }
     }
     let attributed_to = f.get("attributed_to").and_then(|n| d.string(n));
@@ -328,7 +332,7 @@ fn parse_claim(d: &mut Decoder, node: &Node) -> Option<Claim> {
             Some(value)
         } else {
             d.error(
-                "invalid-value",
+                Code::InvalidValue,
                 n.span.start,
                 format!("credibility {value} is out of range"),
             )
@@ -371,7 +375,7 @@ fn parse_fact(d: &mut Decoder, node: &Node) -> Option<Fact> {
         Value::Str(s) => Some(FactValue::Text(s.clone())),
         other => {
             d.error(
-                "invalid-type",
+                Code::InvalidType,
                 n.span.start,
                 format!("expected a number or a string, found {}", other.kind()),
             );

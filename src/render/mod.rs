@@ -15,7 +15,7 @@ use serde::Serialize;
 use tera::{Context, Tera};
 
 use crate::analyse::resolve::Resolved;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::markdown::{self, Scan};
 use crate::model::fact_anchor;
 use crate::read::book::{Book, BookBrief};
@@ -107,7 +107,7 @@ fn template_error(error: &tera::Error) -> Diagnostic {
         message.push_str(&inner.to_string());
         cause = inner.source();
     }
-    Diagnostic::error("template", message)
+    Diagnostic::error(Code::Template, message)
 }
 
 /// Where rendered files go: the staging folder of a build, or memory for tests and the server.
@@ -375,8 +375,12 @@ pub(crate) fn brief_page_value(
 
 /// A view as the JSON value Tera reads.
 pub(crate) fn view_value<T: Serialize>(view: &T) -> Result<serde_json::Value, Diagnostic> {
-    serde_json::to_value(view)
-        .map_err(|e| Diagnostic::error("template", format!("cannot pass a view to templates: {e}")))
+    serde_json::to_value(view).map_err(|e| {
+        Diagnostic::error(
+            Code::Template,
+            format!("cannot pass a view to templates: {e}"),
+        )
+    })
 }
 
 /// A context holding `value` under `key`, without copying it.

@@ -6,7 +6,7 @@
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::markdown::relocate::{relocate, Move};
 use crate::render::{
     brief_page_value, brief_view, context, context_of, view_value, Inputs, Renderer, Shared, Sink,
@@ -155,7 +155,7 @@ fn frame(
     match (pieces.next(), pieces.next(), pieces.next()) {
         (Some(head), Some(tail), None) => Ok((head.to_string(), tail.to_string())),
         _ => Err(Diagnostic::error(
-            "template",
+            Code::Template,
             "print.html must contain `{{ print_body | safe }}` exactly once",
         )),
     }

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
-use crate::diagnostic::{Diagnostic, Diagnostics, SourceFile};
+use crate::diagnostic::{Code, Diagnostic, Diagnostics, SourceFile};
 use crate::markdown;
 use crate::pipeline::{self, file_copies, Compiled, Options};
 use crate::render::{self, OutputFile, Sink};
@@ -69,7 +69,9 @@ fn whole(compiled: Compiled) -> Result<MemorySite, Diagnostics> {
     let mut errors = Vec::new();
     for (from, rel) in file_copies(&compiled) {
         let copied = std::fs::read(from)
-            .map_err(|e| Diagnostic::error("io", format!("cannot read {}: {e}", from.display())))
+            .map_err(|e| {
+                Diagnostic::error(Code::Io, format!("cannot read {}: {e}", from.display()))
+            })
             .and_then(|bytes| {
                 sink.write(OutputFile {
                     path: rel.to_string(),
@@ -184,7 +186,7 @@ fn finish(
         return Err(all);
     }
     let files = sink.files.into_inner().map_err(|_| {
-        Diagnostics::from_iter([Diagnostic::error("io", "a rendering thread panicked")])
+        Diagnostics::from_iter([Diagnostic::error(Code::Io, "a rendering thread panicked")])
     })?;
     let warnings = compiled.warnings.clone();
     Ok(MemorySite {
@@ -269,11 +271,11 @@ pub fn print_edition(compiled: &Compiled) -> Result<Vec<u8>, Diagnostic> {
     let mut files = sink
         .files
         .into_inner()
-        .map_err(|_| Diagnostic::error("io", "a rendering thread panicked"))?;
+        .map_err(|_| Diagnostic::error(Code::Io, "a rendering thread panicked"))?;
     files
         .remove(PRINT)
         .map(|bytes| Arc::try_unwrap(bytes).unwrap_or_else(|shared| (*shared).clone()))
-        .ok_or_else(|| Diagnostic::error("template", "the print edition was not written"))
+        .ok_or_else(|| Diagnostic::error(Code::Template, "the print edition was not written"))
 }
 
 /// The briefs whose bodies alone changed between two compiles of a book, if that is all that
@@ -334,7 +336,7 @@ impl MemorySink {
     fn files(&self) -> Result<std::sync::MutexGuard<'_, Files>, Diagnostic> {
         self.files
             .lock()
-            .map_err(|_| Diagnostic::error("io", "a rendering thread panicked"))
+            .map_err(|_| Diagnostic::error(Code::Io, "a rendering thread panicked"))
     }
 }
 

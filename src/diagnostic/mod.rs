@@ -5,6 +5,9 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
+mod code;
+pub use code::Code;
+
 /// How bad a problem is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -70,7 +73,7 @@ impl SourceFile {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Diagnostic {
     pub severity: Severity,
-    pub code: &'static str,
+    pub code: Code,
     pub message: String,
     pub file: Option<String>,
     pub line: Option<usize>,
@@ -82,15 +85,23 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn error(code: &'static str, message: impl Into<String>) -> Self {
+    /// An error; `code` must be one the table reports as an error.
+    pub fn error(code: Code, message: impl Into<String>) -> Self {
         Self::new(Severity::Error, code, message.into())
     }
 
-    pub fn warning(code: &'static str, message: impl Into<String>) -> Self {
+    /// A warning; `code` must be one the table reports as a warning.
+    pub fn warning(code: Code, message: impl Into<String>) -> Self {
         Self::new(Severity::Warning, code, message.into())
     }
 
-    fn new(severity: Severity, code: &'static str, message: String) -> Self {
+    fn new(severity: Severity, code: Code, message: String) -> Self {
+        debug_assert_eq!(
+            severity,
+            code.severity(),
+            "{code} is reported as {:?}",
+            code.severity()
+        );
         Diagnostic {
             severity,
             code,
@@ -269,7 +280,7 @@ mod tests {
     #[test]
     fn render_points_at_the_column() {
         let file = SourceFile::new("content/a.md", "+++\ntitel = \"x\"\n+++\n");
-        let d = Diagnostic::error("unknown-field", "unknown field `titel`")
+        let d = Diagnostic::error(Code::UnknownField, "unknown field `titel`")
             .at(&file, 4)
             .suggest("titel", ["title", "date"]);
         assert_eq!(
