@@ -1,6 +1,7 @@
 //! The docs list what the code has: every diagnostic code with its severity and exit status.
 
 use briefbook::diagnostic::{Code, Severity};
+use briefbook::model::index_pages::IndexPage;
 
 fn doc(name: &str) -> String {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -50,4 +51,16 @@ fn commands_md_lists_every_diagnostic_code_as_the_table_has_it() {
         })
         .collect();
     assert_eq!(listed, expected);
+}
+
+#[test]
+fn format_md_lists_every_index_page() {
+    let format = doc("format.md");
+    for page in IndexPage::ALL {
+        let path = format!("`{}index.html`", page.url());
+        assert!(
+            format.contains(&path),
+            "docs/format.md does not list {path}"
+        );
+    }
 }

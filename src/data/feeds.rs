@@ -3,6 +3,7 @@
 use std::fmt::Write as _;
 
 use crate::model::date::PartialDate;
+use crate::model::index_pages::IndexPage;
 use crate::read::book::{Book, BookBrief};
 use crate::render::OutputFile;
 use crate::text::escape_html;
@@ -99,12 +100,10 @@ pub fn sitemap(book: &Book, tag_urls: &[String]) -> OutputFile {
     for b in &book.briefs {
         url(&b.url, Some(b.brief.updated.unwrap_or(b.brief.date)));
     }
-    for page in [
-        "sources/", "claims/", "facts/", "tags/", "method/", "print/",
-    ]
-    .iter()
-    .map(|p| p.to_string())
-    .chain(tag_urls.iter().cloned())
+    let index_pages = IndexPage::ALL.iter().filter(|page| page.in_sitemap());
+    for page in index_pages
+        .map(|page| page.url())
+        .chain(tag_urls.iter().cloned())
     {
         url(&page, None);
     }

@@ -1,6 +1,7 @@
 //! The validated book model: Cover, Chapter, Brief, Source, Claim and Fact. No HTML, no I/O.
 
 pub mod date;
+pub mod index_pages;
 
 use std::sync::Arc;
 

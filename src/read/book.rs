@@ -1,17 +1,13 @@
 //! The book assembled: chapters in a tree, briefs in reading order with URLs, the source registry.
 
 use crate::diagnostic::{Code, Diagnostic, SourceFile};
+use crate::model::index_pages::reserved_folders;
 use crate::model::{Brief, PageHeader, Section, Source};
 use crate::read::config::Config;
 use crate::read::load::FileRef;
 use crate::text::slugify;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
-
-/// URL folders the generator writes itself; a chapter may not take them.
-pub const RESERVED: &[&str] = &[
-    "sources", "claims", "facts", "tags", "search", "print", "data", "method", "changes",
-];
 
 #[derive(Clone)]
 pub struct Chapter {
@@ -196,7 +192,8 @@ fn build_chapters(sections: Vec<Section>, diagnostics: &mut Vec<Diagnostic>) -> 
                 }
             }
         }
-        if chapters[i].depth == 0 && RESERVED.contains(&chapters[i].url.trim_end_matches('/')) {
+        let folder = chapters[i].url.trim_end_matches('/');
+        if chapters[i].depth == 0 && reserved_folders().any(|name| name == folder) {
             diagnostics.push(
                 Diagnostic::error(
                     Code::ReservedUrl,
@@ -208,7 +205,7 @@ fn build_chapters(sections: Vec<Section>, diagnostics: &mut Vec<Diagnostic>) -> 
                 .in_file(chapters[i].section.file.path.clone())
                 .with_help(format!(
                     "rename the folder; these names are reserved: {}",
-                    RESERVED.join(", ")
+                    reserved_folders().collect::<Vec<_>>().join(", ")
                 )),
             );
         }

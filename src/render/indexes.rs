@@ -12,6 +12,7 @@ use serde::Serialize;
 use crate::analyse::conflicts::FactRef;
 use crate::diagnostic::Diagnostic;
 use crate::model::fact_anchor;
+use crate::model::index_pages::IndexPage;
 use crate::model::CLAIM_STATUSES;
 use crate::read::book::Book;
 use crate::render::splice::Holes;
@@ -55,16 +56,15 @@ pub(crate) fn index_pages(
     );
     let plain = |page: Result<OutputFile, Diagnostic>| page.map(|file| (file, Holes::default()));
     let mut out = vec![
-        with_rows(renderer, shared, sources, "sources", "Citation index"),
-        with_rows(renderer, shared, claims, "claims", "Claims"),
-        with_rows(renderer, shared, facts, "facts", "Facts"),
-        plain(index_page(renderer, shared, "tags", "Tags", &list)),
-        plain(index_page(renderer, shared, "search", "Search", &())),
+        with_rows(renderer, shared, sources, IndexPage::Sources),
+        with_rows(renderer, shared, claims, IndexPage::Claims),
+        with_rows(renderer, shared, facts, IndexPage::Facts),
+        plain(index_page(renderer, shared, IndexPage::Tags, &list)),
+        plain(index_page(renderer, shared, IndexPage::Search, &())),
         plain(index_page(
             renderer,
             shared,
-            "method",
-            "Method",
+            IndexPage::Method,
             &MethodView::default(),
         )),
     ];
@@ -72,8 +72,7 @@ pub(crate) fn index_pages(
         out.push(plain(index_page(
             renderer,
             shared,
-            "changes",
-            "What changed",
+            IndexPage::Changes,
             changes,
         )));
     }
@@ -105,25 +104,23 @@ fn with_rows<T: Serialize>(
     renderer: &Renderer,
     shared: &Shared,
     view: Result<(T, Holes), Diagnostic>,
-    name: &str,
-    title: &str,
+    index: IndexPage,
 ) -> Result<Spliced, Diagnostic> {
     let (view, holes) = view?;
-    Ok((index_page(renderer, shared, name, title, &view)?, holes))
+    Ok((index_page(renderer, shared, index, &view)?, holes))
 }
 
-/// A book-wide page named `name`: at `name/`, of kind `name`, rendered by `name.html` with its
-/// view under `name`.
+/// A book-wide page: at its URL, of its kind, rendered by its template with its view under its
+/// name (`IndexPage`).
 fn index_page<T: Serialize>(
     renderer: &Renderer,
     shared: &Shared,
-    name: &str,
-    title: &str,
+    index: IndexPage,
     view: &T,
 ) -> Result<OutputFile, Diagnostic> {
-    let url = format!("{name}/");
-    let cx = context(shared, &url, name, title, "");
-    page(renderer, cx, name, view, &format!("{name}.html"), &url)
+    let (name, url) = (index.name(), index.url());
+    let cx = context(shared, &url, name, index.title(), "");
+    page(renderer, cx, name, view, &index.template(), &url)
 }
 
 #[derive(Serialize)]

@@ -18,6 +18,7 @@ use crate::analyse::resolve::Resolved;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::markdown::{self, Scan};
 use crate::model::fact_anchor;
+use crate::model::index_pages::IndexPage;
 use crate::read::book::{Book, BookBrief};
 use crate::render::views::*;
 
@@ -171,9 +172,11 @@ impl Inputs<'_> {
 pub fn render_pages(renderer: &Renderer, inputs: &Inputs, sink: &dyn Sink) -> Vec<Diagnostic> {
     let site = site_view(inputs);
     let contents = contents(inputs.book);
+    let indexes = index_links();
     let shared = Shared {
         site: &site,
         contents: &contents,
+        indexes: &indexes,
     };
     let emit = |page: Result<OutputFile, Diagnostic>| page.and_then(|file| sink.write(file)).err();
     let book = inputs.book;
@@ -227,9 +230,11 @@ pub fn render_briefs(
 ) -> Vec<Diagnostic> {
     let site = site_view(inputs);
     let contents = contents(inputs.book);
+    let indexes = index_links();
     let shared = Shared {
         site: &site,
         contents: &contents,
+        indexes: &indexes,
     };
     which
         .par_iter()
@@ -251,9 +256,11 @@ pub fn render_print(
 ) -> Result<(), Diagnostic> {
     let site = site_view(inputs);
     let contents = contents(inputs.book);
+    let indexes = index_links();
     let shared = Shared {
         site: &site,
         contents: &contents,
+        indexes: &indexes,
     };
     match crate::render::print::print_edition(renderer, &shared, inputs, sink, false)
         .into_iter()
@@ -267,6 +274,22 @@ pub fn render_print(
 pub(crate) struct Shared<'a> {
     pub site: &'a SiteView<'a>,
     pub contents: &'a [ChapterNav<'a>],
+    /// The index pages the navigation lists.
+    pub indexes: &'a [IndexLink],
+}
+
+/// The index pages the navigation lists, from the table of index pages.
+fn index_links() -> Vec<IndexLink> {
+    IndexPage::ALL
+        .iter()
+        .filter_map(|page| {
+            let label = page.nav_label()?;
+            Some(IndexLink {
+                label,
+                url: format!("{}index.html", page.url()),
+            })
+        })
+        .collect()
 }
 
 /// The context every page shares; `root` is the way back to the site root.
@@ -280,6 +303,7 @@ pub(crate) fn context(
     let mut cx = Context::new();
     cx.insert("config", shared.site);
     cx.insert("contents", shared.contents);
+    cx.insert("indexes", shared.indexes);
     cx.insert("root", &crate::text::root_prefix(url));
     cx.insert("kind", kind);
     cx.insert("page_title", title);

@@ -8,10 +8,12 @@ use serde::Serialize;
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::markdown::relocate::{relocate, Move};
+use crate::model::index_pages::IndexPage;
 use crate::render::{
     brief_page_value, brief_view, context, context_of, view_value, Inputs, Renderer, Shared, Sink,
 };
 
+/// `IndexPage::Print`'s URL, as a constant for the movers of links.
 const URL: &str = "print/";
 const PATH: &str = "print/index.html";
 /// Where `print.html` puts the chapters and briefs (`{{ print_body | safe }}`).
@@ -122,7 +124,7 @@ fn frame(
     let mut cx = context(
         shared,
         URL,
-        "print",
+        IndexPage::Print.name(),
         &book.config.title,
         &book.config.description,
     );
@@ -257,4 +259,15 @@ fn print_item(renderer: &Renderer, item: serde_json::Value) -> Result<Vec<u8>, D
     cx.insert("root", "../");
     cx.extend(context_of("item", item));
     renderer.render_template("print_item.html", &cx)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_print_edition_is_where_the_index_table_puts_it() {
+        assert_eq!(IndexPage::Print.url(), URL);
+        assert_eq!(format!("{URL}index.html"), PATH);
+    }
 }

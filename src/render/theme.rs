@@ -21,6 +21,17 @@ mod tests {
     use super::*;
 
     #[test]
+    fn every_index_page_has_its_template() {
+        for page in crate::model::index_pages::IndexPage::ALL {
+            let template = page.template();
+            assert!(
+                TEMPLATES.iter().any(|(name, _)| *name == template),
+                "{template}"
+            );
+        }
+    }
+
+    #[test]
     fn every_theme_file_is_embedded() {
         for (dir, embedded) in [("templates", TEMPLATES), ("static", STATIC)] {
             let folder = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))

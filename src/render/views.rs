@@ -301,6 +301,13 @@ impl<'a> FactView<'a> {
     }
 }
 
+/// An index page in the navigation: what it is called and where it is, from the site root.
+#[derive(Serialize)]
+pub struct IndexLink {
+    pub label: &'static str,
+    pub url: String,
+}
+
 /// A tag and the URL of its page.
 #[derive(Serialize)]
 pub struct TagLink<'a> {
