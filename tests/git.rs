@@ -264,7 +264,7 @@ fn git_asked_for_outside_a_repository_is_one_warning() {
     let run = briefbook(book.path(), &["build"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(
-        run.stderr.matches("warning[git]").count(),
+        run.stderr.matches("warning[git-history]").count(),
         1,
         "{}",
         run.stderr
@@ -324,7 +324,7 @@ fn odd_file_names_get_their_dates_and_shallow_clones_degrade_with_one_warning() 
     let run = briefbook(&shallow, &["check"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(
-        run.stderr.matches("warning[git]").count(),
+        run.stderr.matches("warning[git-history]").count(),
         1,
         "{}",
         run.stderr

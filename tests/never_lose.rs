@@ -243,7 +243,7 @@ fn a_file_removed_between_loading_and_writing_is_an_io_error_not_a_panic() {
         panic!("writing a vanished file succeeded")
     };
     let error = problems.iter().find(|d| d.is_error()).expect("an error");
-    assert_eq!(error.code, "io");
+    assert_eq!(error.code, briefbook::diagnostic::Code::Io);
     assert!(error.message.contains("chart.png"), "{}", error.message);
     assert_eq!(
         snapshot(&root.join("public")),

@@ -1,6 +1,7 @@
 //! The Markdown pass: pulldown-cmark events rewritten for citations, `@/` links, heading ids,
 //! highlighting and raw-HTML escaping, collecting what later passes check.
 
+pub mod book;
 pub mod highlight;
 pub mod relocate;
 pub mod sanitize;

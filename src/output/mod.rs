@@ -5,6 +5,7 @@
 //! right bytes is left alone, and what the new site lacks is removed before the swap. Creating
 //! and deleting ten thousand files and folders costs more on ext4 than rendering them.
 
+pub mod counted;
 pub mod fingerprint;
 
 use std::collections::HashMap;
@@ -445,6 +446,9 @@ impl crate::render::Sink for Staging {
     }
     fn append(&self, path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
         Staging::append(self, path, bytes)
+    }
+    fn copy(&self, from: &Path, path: &str) -> Result<(), Diagnostic> {
+        Staging::copy(self, from, path)
     }
 }
 

@@ -5,11 +5,13 @@
 use std::collections::HashMap;
 use std::path::Path;
 use std::process::Command;
+use std::sync::Arc;
 
 use serde::Serialize;
 
-use crate::diagnostic::{Code, Diagnostic};
+use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::model::date::PartialDate;
+use crate::read::book::Book;
 
 /// One commit as a revision of a brief.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -37,6 +39,42 @@ pub struct History {
 
 const RECORD: char = '\u{1e}';
 const FIELD: char = '\u{1f}';
+
+/// The book's git history when `[git] enabled` allows it: by default, when the book is in a git
+/// work tree. Anything that stops git from helping is one warning, never an error.
+pub fn read_if_enabled(
+    root: &Path,
+    enabled: Option<bool>,
+    diagnostics: &mut Diagnostics,
+) -> History {
+    let in_a_repository = || {
+        let start = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+        start.ancestors().any(|dir| dir.join(".git").exists())
+    };
+    if enabled == Some(false) || (enabled.is_none() && !in_a_repository()) {
+        return History::default();
+    }
+    read(root).unwrap_or_else(|warning| {
+        diagnostics.push(warning.in_file("site.toml"));
+        History::default()
+    })
+}
+
+/// A brief without `updated` takes the date of the last commit that touched its file.
+pub fn date_briefs(book: &mut Book, history: &History) {
+    for b in &mut book.briefs {
+        if b.brief.updated.is_none() {
+            if let Some(last) = history
+                .revisions
+                .get(&b.brief.file.path)
+                .and_then(|r| r.first())
+            {
+                let date = b.brief.date;
+                Arc::make_mut(&mut b.brief).updated = Some(last.date).filter(|d| *d > date);
+            }
+        }
+    }
+}
 
 /// Reads the history of the book at `root`; `Err` is the one warning to give when git cannot help.
 pub fn read(root: &Path) -> Result<History, Diagnostic> {

@@ -8,3 +8,4 @@ pub mod frontmatter;
 pub mod history;
 pub mod load;
 pub mod page;
+pub mod parts;

@@ -16,6 +16,7 @@ use tera::{Context, Tera};
 
 use crate::analyse::resolve::Resolved;
 use crate::diagnostic::{Code, Diagnostic};
+use crate::markdown::highlight::Highlighter;
 use crate::markdown::{self, Scan};
 use crate::model::fact_anchor;
 use crate::model::index_pages::IndexPage;
@@ -55,15 +56,7 @@ impl Renderer {
         Ok(Renderer { tera })
     }
 
-    pub(crate) fn render_template(
-        &self,
-        template: &str,
-        context: &Context,
-    ) -> Result<Vec<u8>, Diagnostic> {
-        self.render(template, context)
-    }
-
-    fn render(&self, template: &str, context: &Context) -> Result<Vec<u8>, Diagnostic> {
+    pub(crate) fn render(&self, template: &str, context: &Context) -> Result<Vec<u8>, Diagnostic> {
         // Rendered into a buffer sized for a typical page: Tera's own starts at 2 KB and is
         // copied as it doubles, and it checks as UTF-8 what only Strings were written into.
         let mut bytes = Vec::with_capacity(PAGE_SIZE_HINT);
@@ -71,6 +64,44 @@ impl Renderer {
             .render_to(template, context, &mut bytes)
             .map_err(|e| template_error(&e))?;
         Ok(bytes)
+    }
+}
+
+/// What rendering keeps from one compile of a book to the next: the compiled templates and the
+/// highlighter (with the styles it has matched). A build makes its own; the server keeps one
+/// across edits and makes a new one only when the templates or the highlight theme change.
+pub struct RenderCache {
+    pub renderer: Renderer,
+    pub highlighter: Highlighter,
+    /// What the cache was made from, to tell whether it still serves.
+    templates: Vec<(String, String)>,
+    highlight_theme: String,
+}
+
+impl RenderCache {
+    pub fn new(templates: &[(String, String)], highlight_theme: &str) -> Result<Self, Diagnostic> {
+        Ok(RenderCache {
+            renderer: Renderer::new(templates)?,
+            highlighter: Highlighter::new(highlight_theme),
+            templates: templates.to_vec(),
+            highlight_theme: highlight_theme.to_string(),
+        })
+    }
+
+    /// `kept` when it was made from the same templates and highlight theme; else a new cache.
+    pub fn kept_or_new(
+        kept: Option<&Arc<RenderCache>>,
+        templates: &[(String, String)],
+        highlight_theme: &str,
+    ) -> Result<Arc<RenderCache>, Diagnostic> {
+        match kept {
+            Some(cache)
+                if cache.templates == templates && cache.highlight_theme == highlight_theme =>
+            {
+                Ok(cache.clone())
+            }
+            _ => Ok(Arc::new(RenderCache::new(templates, highlight_theme)?)),
+        }
     }
 }
 
@@ -119,6 +150,17 @@ pub trait Sink: Sync {
     /// Adds to the end of a file, creating it if needed: for pages written in parts so that
     /// they are never whole in memory (the print edition of a large book).
     fn append(&self, path: &str, bytes: &[u8]) -> Result<(), Diagnostic>;
+    /// Copies a file of the book (a static or co-located file) to `path`: read and written
+    /// whole, unless the sink can have the system copy it.
+    fn copy(&self, from: &std::path::Path, path: &str) -> Result<(), Diagnostic> {
+        let bytes = std::fs::read(from).map_err(|e| {
+            Diagnostic::error(Code::Io, format!("cannot read {}: {e}", from.display()))
+        })?;
+        self.write(OutputFile {
+            path: path.to_string(),
+            bytes,
+        })
+    }
 }
 
 /// What the renderer needs besides the templates.
@@ -168,32 +210,35 @@ impl Inputs<'_> {
     }
 }
 
-/// Renders every page into `sink`, pages in parallel; returns the errors (none when all went well).
-pub fn render_pages(renderer: &Renderer, inputs: &Inputs, sink: &dyn Sink) -> Vec<Diagnostic> {
-    let site = site_view(inputs);
-    let contents = contents(inputs.book);
-    let indexes = index_links();
-    let shared = Shared {
-        site: &site,
-        contents: &contents,
-        indexes: &indexes,
-    };
+/// Every page of the site into `sink`, in parallel: each brief's page with the print edition
+/// (one pass over the bodies), the chapters, the index pages and tag pages, the cover and the
+/// 404 page. Returns the errors (none when all went well).
+pub fn pages(renderer: &Renderer, inputs: &Inputs, sink: &dyn Sink) -> Vec<Diagnostic> {
+    with_shared(inputs, |shared| all_pages(renderer, shared, inputs, sink))
+}
+
+fn all_pages(
+    renderer: &Renderer,
+    shared: &Shared,
+    inputs: &Inputs,
+    sink: &dyn Sink,
+) -> Vec<Diagnostic> {
     let emit = |page: Result<OutputFile, Diagnostic>| page.and_then(|file| sink.write(file)).err();
     let book = inputs.book;
-    // Brief pages are made with the print edition, from the same rendering of each body; the
-    // other pages alongside, to keep both cores busy while the print edition's parts are joined.
+    // The brief pages and the print edition are the largest part; the other pages are made
+    // alongside, to keep both cores busy while the print edition's parts are joined.
     let (mut errors, others) = rayon::join(
-        || crate::render::print::print_edition(renderer, &shared, inputs, sink, true),
+        || print::brief_pages_with_print_edition(renderer, shared, inputs, sink),
         || {
             let chapters = (0..book.chapters.len())
                 .into_par_iter()
-                .filter_map(|i| emit(chapter_page(renderer, &shared, inputs, i)));
-            let indexes = crate::render::indexes::index_pages(renderer, &shared, inputs)
+                .filter_map(|i| emit(chapter_page(renderer, shared, inputs, i)));
+            let indexes = indexes::index_pages(renderer, shared, inputs)
                 .into_par_iter()
                 .filter_map(|page| page.and_then(|(file, holes)| holes.write(sink, file)).err());
             let more = [
-                cover_page(renderer, &shared, inputs),
-                not_found_page(renderer, &shared, inputs),
+                cover_page(renderer, shared, inputs),
+                not_found_page(renderer, shared, inputs),
             ]
             .into_par_iter()
             .filter_map(emit);
@@ -221,54 +266,57 @@ fn site_view<'a>(inputs: &Inputs<'a>) -> SiteView<'a> {
     }
 }
 
-/// Only the pages of the briefs `which` (for a rebuild after edits to their bodies).
-pub fn render_briefs(
+/// Only the pages of the briefs `which` (the server's rebuild after edits to them).
+pub fn brief_pages(
     renderer: &Renderer,
     inputs: &Inputs,
     which: &[usize],
     sink: &dyn Sink,
 ) -> Vec<Diagnostic> {
-    let site = site_view(inputs);
-    let contents = contents(inputs.book);
-    let indexes = index_links();
-    let shared = Shared {
-        site: &site,
-        contents: &contents,
-        indexes: &indexes,
-    };
+    with_shared(inputs, |shared| {
+        brief_pages_of(renderer, shared, inputs, which, sink)
+    })
+}
+
+fn brief_pages_of(
+    renderer: &Renderer,
+    shared: &Shared,
+    inputs: &Inputs,
+    which: &[usize],
+    sink: &dyn Sink,
+) -> Vec<Diagnostic> {
     which
         .par_iter()
         .filter_map(|&i| {
             let b = &inputs.book.briefs[i];
             let html = inputs.body_html(&b.brief.file, &b.brief.header, (&b.url, &b.brief.path));
-            brief_page(renderer, &shared, &brief_view(inputs, i, &html), &b.url)
+            brief_page(renderer, shared, &brief_view(inputs, i, &html), &b.url)
                 .and_then(|file| sink.write(file))
                 .err()
         })
         .collect()
 }
 
-/// Only the print edition.
-pub fn render_print(
+/// Only the print edition (the server makes it when it is asked for).
+pub fn print_edition(
     renderer: &Renderer,
     inputs: &Inputs,
     sink: &dyn Sink,
 ) -> Result<(), Diagnostic> {
-    let site = site_view(inputs);
-    let contents = contents(inputs.book);
-    let indexes = index_links();
-    let shared = Shared {
+    let errors = with_shared(inputs, |shared| {
+        print::print_edition_alone(renderer, shared, inputs, sink)
+    });
+    errors.into_iter().next().map_or(Ok(()), Err)
+}
+
+/// Runs `work` with the values every page shares.
+fn with_shared<T>(inputs: &Inputs, work: impl FnOnce(&Shared) -> T) -> T {
+    let (site, contents, indexes) = (site_view(inputs), contents(inputs.book), index_links());
+    work(&Shared {
         site: &site,
         contents: &contents,
         indexes: &indexes,
-    };
-    match crate::render::print::print_edition(renderer, &shared, inputs, sink, false)
-        .into_iter()
-        .next()
-    {
-        Some(error) => Err(error),
-        None => Ok(()),
-    }
+    })
 }
 
 pub(crate) struct Shared<'a> {

@@ -54,9 +54,29 @@ enum Part {
     Brief(usize),
 }
 
-/// Writes the print edition and, with `pages`, every brief's own page: both from one rendering
-/// of each body and one view of each brief. Returns every error (none when all went well).
-pub(crate) fn print_edition(
+/// Every brief's own page and the print edition, from one rendering of each body and one view of
+/// each brief: the costliest pass of a build, made once for both. Returns every error.
+pub(crate) fn brief_pages_with_print_edition(
+    renderer: &Renderer,
+    shared: &Shared,
+    inputs: &Inputs,
+    sink: &dyn Sink,
+) -> Vec<Diagnostic> {
+    one_pass(renderer, shared, inputs, sink, true)
+}
+
+/// The print edition alone.
+pub(crate) fn print_edition_alone(
+    renderer: &Renderer,
+    shared: &Shared,
+    inputs: &Inputs,
+    sink: &dyn Sink,
+) -> Vec<Diagnostic> {
+    one_pass(renderer, shared, inputs, sink, false)
+}
+
+/// Writes the print edition and, with `pages`, every brief's own page.
+fn one_pass(
     renderer: &Renderer,
     shared: &Shared,
     inputs: &Inputs,
@@ -152,7 +172,7 @@ fn frame(
     );
     cx.insert("print_contents", &contents);
     cx.insert("print_body", BODY_MARK);
-    let page = String::from_utf8(renderer.render_template("print.html", &cx)?).unwrap_or_default();
+    let page = String::from_utf8(renderer.render("print.html", &cx)?).unwrap_or_default();
     let mut pieces = page.split(BODY_MARK);
     match (pieces.next(), pieces.next(), pieces.next()) {
         (Some(head), Some(tail), None) => Ok((head.to_string(), tail.to_string())),
@@ -258,7 +278,7 @@ fn print_item(renderer: &Renderer, item: serde_json::Value) -> Result<Vec<u8>, D
     let mut cx = tera::Context::new();
     cx.insert("root", "../");
     cx.extend(context_of("item", item));
-    renderer.render_template("print_item.html", &cx)
+    renderer.render("print_item.html", &cx)
 }
 
 #[cfg(test)]

@@ -1,7 +1,9 @@
-//! The site in memory, for the development server: built whole; after an edit confined to the
-//! bodies of some briefs, only their pages again (every other page is shared with the last
-//! build, and the print edition is made when asked for); after an edit to their front matter,
-//! first their pages from a recompiled book, for the server to show while it builds the rest.
+//! The site in memory, for the development server. Every rebuild is one `compile_with` that
+//! takes over what the last one worked out (its loaded files, parses, scans, history); then
+//! only what the edit can have changed is rendered: after an edit confined to some briefs'
+//! bodies, their pages (every other page is shared with the last build, and the print edition
+//! is made when asked for); after an edit to their front matter, first their pages, for the
+//! server to show while it builds the rest; anything else, the whole site.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -9,9 +11,9 @@ use std::sync::{Arc, Mutex};
 
 use crate::diagnostic::{Code, Diagnostic, Diagnostics, SourceFile};
 use crate::markdown;
-use crate::pipeline::{self, file_copies, Compiled, Options};
-use crate::render::{self, OutputFile, Sink};
-use crate::serve::recompile::Recompiled;
+use crate::pipeline::{self, Compiled, Options, Reuse, What};
+use crate::read::load::BookFiles;
+use crate::render::{OutputFile, RenderCache, Sink};
 
 /// A site's files by path, shared between builds.
 pub type Files = HashMap<String, Arc<Vec<u8>>>;
@@ -22,9 +24,11 @@ pub const PRINT: &str = "print/index.html";
 pub struct MemorySite {
     pub files: Files,
     pub warnings: Diagnostics,
-    /// What it was built from: the base of the next partial rebuild, and of the print edition.
+    /// What it was built from: the base of the next rebuild, and of the print edition.
     pub compiled: Arc<Compiled>,
-    /// How many brief pages were rendered again, for a partial rebuild.
+    /// The templates and highlighter it was rendered with, kept while they stay the same.
+    pub cache: Arc<RenderCache>,
+    /// How many brief pages were rendered again, for a rebuild in part.
     pub partial: Option<usize>,
     /// Whether every page is up to date. Not after an edit to front matter, where only the
     /// edited briefs' pages are: other pages may show them (titles, tags, conflicts), and a
@@ -34,79 +38,72 @@ pub struct MemorySite {
 
 /// Builds the site into memory, never touching the output folder.
 pub fn build(options: &Options) -> Result<MemorySite, Diagnostics> {
-    rebuild(options, None, &[])
+    let compiled = pipeline::compile(options)?;
+    whole(compiled, None)
 }
 
-/// Builds again after a change. `edited` are the files the change touched, when known. If they
-/// are all briefs whose bodies alone changed, the last compile is patched and only their pages
-/// are rendered (the result is `complete` when the last site was). If they are all briefs of
-/// the last book with new front matter, the book is recompiled from the last one and only their
-/// pages are rendered: the result is not `complete`, and a full build should follow. Anything
-/// else builds everything.
+/// Builds again after a change to the files `edited`. When they are all pages of the last
+/// build (or the sources registry), only they are read again; otherwise the book is loaded
+/// from disk. Either way the book is compiled and checked whole, reusing what did not change.
+/// Then: if only some briefs' bodies changed, and not what other pages show of them, only
+/// their pages are rendered (the result is `complete` when the last site was); if only some
+/// briefs changed, their pages first (not `complete`: a full build should follow); else all.
 pub fn rebuild(
     options: &Options,
     previous: Option<&MemorySite>,
     edited: &[PathBuf],
 ) -> Result<MemorySite, Diagnostics> {
-    if let Some(previous) = previous {
-        if let Some(patched) = patch(previous, options, edited) {
-            return patched;
-        }
-        if let Some(first) = first_pages(previous, options, edited) {
-            return first;
-        }
+    let Some(previous) = previous else {
+        return build(options);
+    };
+    let last = &previous.compiled;
+    let edits = read_edits(last, options, edited);
+    let reuse = Reuse {
+        files: edits.as_ref().map(|edits| files_with(&last.files, edits)),
+        history: Some(last.history.clone()),
+        earlier: Some(last),
+    };
+    let compiled = pipeline::compile_with(options, reuse)?;
+    if let Some(changed) = changed_bodies(last, &compiled) {
+        return partial(compiled, previous, &changed);
     }
-    let compiled = pipeline::compile(options)?;
-    let changed = previous.and_then(|p| changed_bodies(&p.compiled, &compiled).map(|c| (p, c)));
-    match changed {
-        Some((previous, changed)) => partial(compiled, previous, &changed),
-        None => whole(compiled),
+    match edits.and_then(|edits| edited_briefs(last, &compiled, &edits)) {
+        Some(briefs) => first_pages(compiled, previous, &briefs),
+        None => whole(compiled, Some(previous)),
     }
 }
 
-fn whole(compiled: Compiled) -> Result<MemorySite, Diagnostics> {
+fn whole(compiled: Compiled, previous: Option<&MemorySite>) -> Result<MemorySite, Diagnostics> {
+    let cache = render_cache(&compiled, previous)?;
     let sink = MemorySink::default();
-    let mut errors = Vec::new();
-    for (from, rel) in file_copies(&compiled) {
-        let copied = std::fs::read(from)
-            .map_err(|e| {
-                Diagnostic::error(Code::Io, format!("cannot read {}: {e}", from.display()))
-            })
-            .and_then(|bytes| {
-                sink.write(OutputFile {
-                    path: rel.to_string(),
-                    bytes,
-                })
-            });
-        errors.extend(copied.err());
-    }
-    errors.extend(pipeline::render_site(&compiled, &sink));
-    finish(compiled, sink, errors, None, true)
+    let errors = pipeline::render(&compiled, &cache, What::Site, &sink);
+    finish(compiled, cache, sink, errors, None, true)
 }
 
+/// The last site with the pages of the briefs `changed` rendered again.
 fn partial(
     compiled: Compiled,
     previous: &MemorySite,
     changed: &[usize],
 ) -> Result<MemorySite, Diagnostics> {
-    let sink = MemorySink {
-        files: Mutex::new(previous.files.clone()),
-    };
-    let errors = pipeline::with_renderer(&compiled, |renderer, inputs| {
-        let mut errors = render::render_briefs(renderer, inputs, changed, &sink);
-        errors.extend(
-            sink.write(crate::data::search::index(inputs.book, inputs.scans))
-                .err(),
-        );
-        errors
-    })
-    .unwrap_or_else(|e| vec![e]);
-    if let Ok(mut files) = sink.files.lock() {
-        files.remove(PRINT);
+    if changed.is_empty() {
+        // Saved without a change: the last site stands.
+        let mut site = finish(
+            compiled,
+            previous.cache.clone(),
+            MemorySink::default(),
+            Vec::new(),
+            Some(0),
+            previous.complete,
+        )?;
+        site.files = previous.files.clone();
+        return Ok(site);
     }
+    let (sink, errors) = over_the_last_site(&compiled, previous, changed)?;
     // Pages left out of date by an earlier edit to front matter stay so.
     finish(
         compiled,
+        previous.cache.clone(),
         sink,
         errors,
         Some(changed.len()),
@@ -114,67 +111,131 @@ fn partial(
     )
 }
 
-/// After an edit to some briefs' front matter: the book recompiled from the last one and only
-/// the edited briefs' pages rendered, over the last site's other pages (which may now be out
-/// of date: `complete` is false). `None` when the edit is not only that or the recompile does
-/// not apply (`recompile`).
+/// After an edit to some briefs' front matter: only their pages rendered, over the last
+/// site's other pages (which may now be out of date: `complete` is false).
 fn first_pages(
+    compiled: Compiled,
     previous: &MemorySite,
-    options: &Options,
-    edited: &[PathBuf],
-) -> Option<Result<MemorySite, Diagnostics>> {
-    let edits = read_edits(&previous.compiled, options, edited)?;
-    if edits.is_empty() {
-        return None;
-    }
-    let edits: Vec<(usize, Arc<SourceFile>)> =
-        edits.into_iter().map(|e| (e.index, e.file)).collect();
-    let Recompiled { compiled, edited } =
-        crate::serve::recompile::recompile(&previous.compiled, &edits, options.drafts)?;
+    briefs: &[usize],
+) -> Result<MemorySite, Diagnostics> {
+    let (sink, errors) = over_the_last_site(&compiled, previous, briefs)?;
+    finish(
+        compiled,
+        previous.cache.clone(),
+        sink,
+        errors,
+        Some(briefs.len()),
+        false,
+    )
+}
+
+/// The last site's files with the pages of `briefs` (and the search index) rendered again; the
+/// print edition is dropped, to be made again when asked for.
+fn over_the_last_site(
+    compiled: &Compiled,
+    previous: &MemorySite,
+    briefs: &[usize],
+) -> Result<(MemorySink, Vec<Diagnostic>), Diagnostics> {
+    let cache = render_cache(compiled, Some(previous))?;
     let sink = MemorySink {
         files: Mutex::new(previous.files.clone()),
     };
-    let errors = pipeline::with_renderer(&compiled, |renderer, inputs| {
-        render::render_briefs(renderer, inputs, &edited, &sink)
-    })
-    .unwrap_or_else(|e| vec![e]);
+    let errors = pipeline::render(compiled, &cache, What::Briefs(briefs), &sink);
     if let Ok(mut files) = sink.files.lock() {
         files.remove(PRINT);
     }
-    Some(finish(compiled, sink, errors, Some(edited.len()), false))
+    Ok((sink, errors))
 }
 
-/// An edited brief file, read again.
+/// The last site's templates and highlighter while the book's templates and highlight theme
+/// are the same; new ones otherwise.
+fn render_cache(
+    compiled: &Compiled,
+    previous: Option<&MemorySite>,
+) -> Result<Arc<RenderCache>, Diagnostics> {
+    let kept = previous.map(|p| &p.cache);
+    RenderCache::kept_or_new(
+        kept,
+        &compiled.files.templates,
+        &compiled.book.config.highlight_theme,
+    )
+    .map_err(|error| {
+        let mut all = compiled.warnings.clone();
+        all.push(error);
+        all
+    })
+}
+
+/// An edited page of the last build, read again.
 struct Edit {
-    /// The brief's index in the last compile's book.
-    index: usize,
+    /// Its path relative to `content/`.
+    path: String,
     file: Arc<SourceFile>,
 }
 
-/// The edited files, read as the loader reads them (UTF-8 checked, named from the book root),
-/// leaving out those saved without a change. `None` unless every one is a brief of the last
-/// compile that can be read: anything else takes the whole path, which reports it.
-fn read_edits(old: &Compiled, options: &Options, edited: &[PathBuf]) -> Option<Vec<Edit>> {
+/// The edited files, read as the loader reads them (UTF-8 checked, named from the book root).
+/// `None` unless every one is a page or the sources registry of the last build and can be read:
+/// anything else (a new or removed file, a template, site.toml) loads the book from disk.
+fn read_edits(last: &Compiled, options: &Options, edited: &[PathBuf]) -> Option<Vec<Edit>> {
     let root = options
         .root
         .canonicalize()
         .unwrap_or_else(|_| options.root.clone());
+    let loaded = |path: &str| {
+        last.files.pages.iter().any(|(p, _)| p == path)
+            || last
+                .files
+                .sources_file
+                .as_ref()
+                .is_some_and(|f| f.path == format!("content/{path}"))
+    };
     let mut edits = Vec::new();
     for path in edited {
         let file = crate::read::load::read_text(&root, path).ok()?;
-        let &index = old
-            .book
-            .brief_index
-            .get(file.path.strip_prefix("content/")?)?;
-        if file.text != old.book.briefs[index].brief.file.text {
-            edits.push(Edit { index, file });
+        let path = file.path.strip_prefix("content/")?.to_string();
+        if !loaded(&path) {
+            return None;
         }
+        edits.push(Edit { path, file });
     }
     Some(edits)
 }
 
+/// The last build's loaded files with the edited ones' new text.
+fn files_with(files: &BookFiles, edits: &[Edit]) -> BookFiles {
+    let mut files = files.clone();
+    for edit in edits {
+        if let Some(page) = files.pages.iter_mut().find(|(p, _)| *p == edit.path) {
+            page.1 = edit.file.clone();
+        } else if let Some(registry) = files.sources_file.as_mut() {
+            *registry = edit.file.clone();
+        }
+    }
+    files
+}
+
+/// The indexes in the new book of the edited briefs, when every edit is a brief that keeps its
+/// URL: their pages are the ones to show first. `None` for anything else.
+fn edited_briefs(last: &Compiled, new: &Compiled, edits: &[Edit]) -> Option<Vec<usize>> {
+    let mut briefs = Vec::new();
+    for edit in edits {
+        let (&now, &was) = (
+            new.book.brief_index.get(&edit.path)?,
+            last.book.brief_index.get(&edit.path)?,
+        );
+        if new.book.briefs[now].url != last.book.briefs[was].url {
+            return None;
+        }
+        briefs.push(now);
+    }
+    briefs.sort_unstable();
+    briefs.dedup();
+    (!briefs.is_empty()).then_some(briefs)
+}
+
 fn finish(
     compiled: Compiled,
+    cache: Arc<RenderCache>,
     sink: MemorySink,
     errors: Vec<Diagnostic>,
     partial: Option<usize>,
@@ -193,81 +254,19 @@ fn finish(
         files,
         warnings,
         compiled: Arc::new(compiled),
+        cache,
         partial,
         complete,
     })
 }
 
-/// The last compile with the edited briefs' bodies swapped in, rendered in part; `None` when the
-/// edit reaches beyond bodies (front matter, headings, links, citations, an error, another file).
-fn patch(
-    previous: &MemorySite,
-    options: &Options,
-    edited: &[PathBuf],
-) -> Option<Result<MemorySite, Diagnostics>> {
-    let old = &previous.compiled;
-    let book = &old.book;
-    let derived = old.derived().ok()?;
-    let base =
-        pipeline::markdown_context(book, &derived.urls, &derived.highlighter, &derived.facts);
-    let mut edits = Vec::new();
-    for Edit { index: i, file } in read_edits(old, options, edited)? {
-        let brief = &book.briefs[i].brief;
-        let offset = brief.header.body_offset;
-        if file.text.get(..offset)? != &brief.file.text[..offset] {
-            return None;
-        }
-        let cx = markdown::Context {
-            page_url: &book.briefs[i].url,
-            page_path: &brief.path,
-            ..base
-        };
-        let scan = markdown::scan(&file, &file.text[offset..], offset, &cx);
-        if !same_interface(&scan, &old.scans[i])
-            || scan.diagnostics.iter().any(Diagnostic::is_error)
-        {
-            return None;
-        }
-        edits.push((i, file, scan));
-    }
-    if edits.is_empty() {
-        // Saved without a change: the last site stands, no copy needed.
-        let site = MemorySite {
-            files: previous.files.clone(),
-            warnings: Diagnostics::default(),
-            compiled: old.clone(),
-            partial: Some(0),
-            complete: previous.complete,
-        };
-        return Some(Ok(site));
-    }
-    let mut compiled = (**old).clone();
-    let changed: Vec<usize> = edits.iter().map(|(i, _, _)| *i).collect();
-    for (i, file, scan) in edits {
-        // Only this brief is copied; the rest stay shared with the last compile.
-        let brief = Arc::make_mut(&mut compiled.book.briefs[i].brief);
-        // The body's own warnings (an unsafe link, say) are replaced by the new scan's.
-        let body_line = file.position(brief.header.body_offset).0;
-        let path = file.path.clone();
-        compiled.warnings = std::mem::take(&mut compiled.warnings)
-            .into_iter()
-            .filter(|d| {
-                d.file.as_deref() != Some(&path) || d.line.is_none_or(|line| line < body_line)
-            })
-            .chain(scan.diagnostics.iter().cloned())
-            .collect();
-        brief.file = file;
-        compiled.scans[i] = Arc::new(scan);
-    }
-    Some(partial(compiled, previous, &changed))
-}
-
-/// The print edition of a compiled book.
-pub fn print_edition(compiled: &Compiled) -> Result<Vec<u8>, Diagnostic> {
+/// The print edition of a site built in memory.
+pub fn print_edition(compiled: &Compiled, cache: &RenderCache) -> Result<Vec<u8>, Diagnostic> {
     let sink = MemorySink::default();
-    pipeline::with_renderer(compiled, |renderer, inputs| {
-        render::render_print(renderer, inputs, &sink)
-    })??;
+    let errors = pipeline::render(compiled, cache, What::PrintEdition, &sink);
+    if let Some(error) = errors.into_iter().next() {
+        return Err(error);
+    }
     let mut files = sink
         .files
         .into_inner()

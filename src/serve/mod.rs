@@ -2,7 +2,6 @@
 //! reloads open pages; a failed rebuild keeps the last good site and shows the errors over it.
 
 pub mod memory;
-pub mod recompile;
 
 mod site;
 mod watch;
@@ -155,7 +154,7 @@ fn publish(
             let snapshot = Snapshot {
                 files: Arc::new(site.files.clone()),
                 errors: None,
-                compiled: Some(site.compiled.clone()),
+                compiled: Some((site.compiled.clone(), site.cache.clone())),
                 print: Default::default(),
             };
             *last = Some(site);
@@ -359,7 +358,8 @@ fn print_on_request(snapshot: &Snapshot) -> Option<Response> {
     let bytes = tokio::task::block_in_place(|| {
         snapshot.print.get_or_init(|| {
             Arc::new(
-                memory::print_edition(compiled).unwrap_or_else(|e| site::errors_page(&e.render())),
+                memory::print_edition(&compiled.0, &compiled.1)
+                    .unwrap_or_else(|e| site::errors_page(&e.render())),
             )
         })
     });

@@ -13,8 +13,12 @@ pub struct Snapshot {
     pub files: Arc<crate::serve::memory::Files>,
     /// The problems of the latest build, as text, when it failed.
     pub errors: Option<String>,
-    /// What the site was built from, for the print edition on request.
-    pub compiled: Option<Arc<crate::pipeline::Compiled>>,
+    /// What the site was built from, and the templates it was rendered with: for the print
+    /// edition on request.
+    pub compiled: Option<(
+        Arc<crate::pipeline::Compiled>,
+        Arc<crate::render::RenderCache>,
+    )>,
     /// The print edition, once made for this snapshot.
     pub print: std::sync::OnceLock<Arc<Vec<u8>>>,
 }
