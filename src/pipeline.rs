@@ -12,6 +12,7 @@ use rayon::prelude::*;
 use crate::analyse::changes::Changes;
 use crate::analyse::resolve::{self, Resolved};
 use crate::diagnostic::{Diagnostic, Diagnostics, SourceFile};
+use crate::markdown::book::Scanned;
 use crate::markdown::{self, FactIndex, Scan};
 use crate::output::counted::Counted;
 use crate::output::Staging;
@@ -52,7 +53,8 @@ pub struct Compiled {
     pub book: Book,
     /// The scan of each brief's body, by brief index.
     pub scans: Vec<Arc<Scan>>,
-    pub resolved: Arc<Resolved>,
+    /// Cross-references resolved, and the book-wide checks.
+    pub analysis: Arc<Analysis>,
     pub history: History,
     /// Content path to URL for every page `@/` links may name.
     pub urls: Arc<HashMap<String, String>>,
@@ -63,6 +65,81 @@ pub struct Compiled {
     pub output_dir: PathBuf,
     pub warnings: Diagnostics,
     pub timings: Timings,
+}
+
+/// What analysing a book found: its links, citations and conflicts resolved (with the errors
+/// that resolving met), and the editorial warnings and rigor checks, for the day it was made.
+pub struct Analysis {
+    pub resolved: Resolved,
+    pub checks: Vec<Diagnostic>,
+    pub today: jiff::civil::Date,
+}
+
+/// Resolves the book and runs every book-wide check.
+fn analyse(
+    book: &Book,
+    scanned: &Scanned,
+    failed: &[String],
+    today: jiff::civil::Date,
+) -> Analysis {
+    let resolved = resolve::resolve(book, &scanned.briefs, &scanned.section_anchors, failed);
+    let (mut checks, rigor) = rayon::join(
+        || crate::analyse::warnings::warnings(book, &resolved, today),
+        || crate::analyse::rigor::check(book),
+    );
+    checks.extend(rigor);
+    Analysis {
+        resolved,
+        checks,
+        today,
+    }
+}
+
+/// Whether an earlier compile's analysis holds for this one: the same day, settings, registry
+/// and chapters, the same briefs in the same order with the same front matter, and bodies that
+/// show other pages the same headings, citations and links. Analysis reads nothing else.
+fn analysis_stands(
+    old: &Compiled,
+    files: &BookFiles,
+    book: &Book,
+    scans: &[Arc<Scan>],
+    today: jiff::civil::Date,
+) -> bool {
+    let same_settings = old.analysis.today == today
+        && old.files.config.text == files.config.text
+        && old.book.config.base_url == book.config.base_url
+        && text_of(&old.files.sources_file) == text_of(&files.sources_file);
+    let same_sections = old.book.chapters.len() == book.chapters.len()
+        && old.book.cover.file.text == book.cover.file.text
+        && old.book.chapters.iter().zip(&book.chapters).all(|(a, b)| {
+            a.section.path == b.section.path && a.section.file.text == b.section.file.text
+        });
+    same_settings
+        && same_sections
+        && old.book.briefs.len() == book.briefs.len()
+        && (0..book.briefs.len()).all(|i| {
+            let (was, now) = (&old.book.briefs[i], &book.briefs[i]);
+            let same_brief = Arc::ptr_eq(&was.brief, &now.brief)
+                || (was.brief.path == now.brief.path
+                    && was.url == now.url
+                    && front_matter(&was.brief) == front_matter(&now.brief));
+            let same_body =
+                Arc::ptr_eq(&old.scans[i], &scans[i]) || old.scans[i].shows_the_same(&scans[i]);
+            same_brief && same_body
+        })
+}
+
+fn text_of(file: &Option<Arc<SourceFile>>) -> Option<&str> {
+    file.as_ref().map(|f| f.text.as_str())
+}
+
+/// A brief's front matter as written.
+fn front_matter(brief: &crate::model::Brief) -> &str {
+    brief
+        .file
+        .text
+        .get(..brief.header.body_offset)
+        .unwrap_or("")
 }
 
 /// What a compile may take over from an earlier compile of the same book instead of working it
@@ -154,18 +231,18 @@ pub fn compile_with(options: &Options, reuse: Reuse) -> Result<Compiled, Diagnos
     let scanned = markdown::book::scan(&book, &urls, &facts, &kept, &mut diagnostics);
     timings.lap("markdown scan", &mut clock);
 
-    let resolved = resolve::resolve(&book, &scanned.briefs, &scanned.section_anchors, &failed);
-    diagnostics.extend(resolved.diagnostics.iter().cloned());
     let today = book
         .config
         .reference_date
         .unwrap_or_else(|| jiff::ZonedDateTime::now().date());
-    let (warnings, rigor) = rayon::join(
-        || crate::analyse::warnings::warnings(&book, &resolved, today),
-        || crate::analyse::rigor::check(&book),
-    );
-    diagnostics.extend(warnings);
-    diagnostics.extend(rigor);
+    let analysis = match earlier_compile.filter(|old| {
+        failed.is_empty() && analysis_stands(old, &files, &book, &scanned.briefs, today)
+    }) {
+        Some(old) => old.analysis.clone(),
+        None => Arc::new(analyse(&book, &scanned, &failed, today)),
+    };
+    diagnostics.extend(analysis.resolved.diagnostics.iter().cloned());
+    diagnostics.extend(analysis.checks.iter().cloned());
     timings.lap("resolve", &mut clock);
 
     if diagnostics.has_errors() {
@@ -175,7 +252,7 @@ pub fn compile_with(options: &Options, reuse: Reuse) -> Result<Compiled, Diagnos
         files,
         book,
         scans: scanned.briefs,
-        resolved: Arc::new(resolved),
+        analysis,
         history,
         urls: Arc::new(urls),
         facts: Arc::new(facts),
@@ -297,7 +374,7 @@ pub fn render(
     let inputs = render::Inputs {
         book,
         scans,
-        resolved: &compiled.resolved,
+        resolved: &compiled.analysis.resolved,
         markdown: markdown::book::context(
             book,
             &compiled.urls,
@@ -345,7 +422,7 @@ fn site(
         tags.into_iter().map(|t| t.url).collect()
     };
     let data_files: [&(dyn Fn() -> Vec<OutputFile> + Sync); 5] = [
-        &|| crate::data::export::exports(book, &compiled.resolved, &compiled.history),
+        &|| crate::data::export::exports(book, &compiled.analysis.resolved, &compiled.history),
         &|| vec![crate::data::feeds::atom(book)],
         &|| vec![crate::data::search::index(book, scans)],
         &|| vec![crate::data::csl::csl_json(book)],

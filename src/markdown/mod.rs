@@ -100,6 +100,22 @@ pub fn options() -> Options {
         | Options::ENABLE_HEADING_ATTRIBUTES
 }
 
+impl Scan {
+    /// Whether two scans of a body show other pages the same: its headings (anchors), its
+    /// citations and their markers (reference lists, the citation index) and where it links
+    /// (backlinks).
+    pub fn shows_the_same(&self, other: &Scan) -> bool {
+        self.headings == other.headings
+            && self.cited == other.cited
+            && self.markers == other.markers
+            && self
+                .links
+                .iter()
+                .map(|l| (&l.path, &l.anchor))
+                .eq(other.links.iter().map(|l| (&l.path, &l.anchor)))
+    }
+}
+
 /// Scans a body that starts at byte `body_offset` of `file`, without making HTML or
 /// highlighting code: cheap enough for `check` and for the whole book before rendering.
 pub fn scan(file: &SourceFile, body: &str, body_offset: usize, cx: &Context) -> Scan {

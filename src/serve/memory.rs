@@ -10,7 +10,6 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use crate::diagnostic::{Code, Diagnostic, Diagnostics, SourceFile};
-use crate::markdown;
 use crate::pipeline::{self, Compiled, Options, Reuse, What};
 use crate::read::load::BookFiles;
 use crate::render::{OutputFile, RenderCache, Sink};
@@ -312,7 +311,7 @@ pub fn changed_bodies(old: &Compiled, new: &Compiled) -> Option<Vec<usize>> {
             return None;
         }
         if fx != fy {
-            if !same_interface(&old.scans[i], &new.scans[i]) {
+            if !old.scans[i].shows_the_same(&new.scans[i]) {
                 return None;
             }
             changed.push(i);
@@ -350,16 +349,4 @@ impl Sink for MemorySink {
         Arc::make_mut(entry).extend_from_slice(bytes);
         Ok(())
     }
-}
-
-/// Whether two scans of a body show other pages the same: its headings (anchors), its citations
-/// and their markers (reference lists, the citation index) and where it links (backlinks).
-fn same_interface(a: &markdown::Scan, b: &markdown::Scan) -> bool {
-    a.headings == b.headings
-        && a.cited == b.cited
-        && a.markers == b.markers
-        && a.links
-            .iter()
-            .map(|l| (&l.path, &l.anchor))
-            .eq(b.links.iter().map(|l| (&l.path, &l.anchor)))
 }
