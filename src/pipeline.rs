@@ -13,7 +13,7 @@ use crate::analyse::changes::Changes;
 use crate::analyse::resolve::{self, Resolved};
 use crate::diagnostic::{Diagnostic, Diagnostics, SourceFile};
 use crate::markdown::book::Scanned;
-use crate::markdown::{self, FactIndex, Scan};
+use crate::markdown::{self, FactIndex, RowIds, Scan};
 use crate::output::counted::Counted;
 use crate::output::Staging;
 use crate::read::book::{Book, BookBrief};
@@ -60,6 +60,8 @@ pub struct Compiled {
     pub urls: Arc<HashMap<String, String>>,
     /// The facts prose may quote.
     pub facts: Arc<FactIndex>,
+    /// The ids of each brief's rows, which its headings may not take.
+    pub row_ids: Arc<RowIds>,
     /// What changed since `--changes-since`, when asked for (`git::changes_since`).
     pub changes: Option<Changes>,
     pub output_dir: PathBuf,
@@ -227,8 +229,9 @@ pub fn compile_with(options: &Options, reuse: Reuse) -> Result<Compiled, Diagnos
     history::date_briefs(&mut book, &history);
     let urls = markdown::book::page_urls(&book, &failed);
     let facts = markdown::book::fact_index(&book);
-    let kept = kept_scans(earlier_compile, &book, &urls, &facts);
-    let scanned = markdown::book::scan(&book, &urls, &facts, &kept, &mut diagnostics);
+    let row_ids = markdown::book::row_ids(&book);
+    let kept = kept_scans(earlier_compile, &book, &urls, &facts, &row_ids);
+    let scanned = markdown::book::scan(&book, &urls, &facts, &row_ids, &kept, &mut diagnostics);
     timings.lap("markdown scan", &mut clock);
 
     let today = book
@@ -256,6 +259,7 @@ pub fn compile_with(options: &Options, reuse: Reuse) -> Result<Compiled, Diagnos
         history,
         urls: Arc::new(urls),
         facts: Arc::new(facts),
+        row_ids: Arc::new(row_ids),
         changes: None,
         output_dir,
         warnings: diagnostics,
@@ -285,15 +289,20 @@ fn read_config(file: &Arc<SourceFile>, options: &Options, diagnostics: &mut Diag
 }
 
 /// Which briefs keep their scan from `earlier`: those whose parse was kept (the same text),
-/// while what a body is scanned against (page URLs, quotable facts, sources) is unchanged.
+/// while what a body is scanned against (page URLs, quotable facts, row ids, sources) is
+/// unchanged.
 fn kept_scans<'a>(
     earlier: Option<&'a Compiled>,
     book: &Book,
     urls: &HashMap<String, String>,
     facts: &FactIndex,
+    row_ids: &RowIds,
 ) -> impl Fn(&BookBrief) -> Option<Arc<Scan>> + Sync + 'a {
     let earlier = earlier.filter(|old| {
-        *old.urls == *urls && *old.facts == *facts && same_sources(&book.sources, &old.book.sources)
+        *old.urls == *urls
+            && *old.facts == *facts
+            && *old.row_ids == *row_ids
+            && same_sources(&book.sources, &old.book.sources)
     });
     move |b: &BookBrief| {
         let old = earlier?;
@@ -379,6 +388,7 @@ pub fn render(
             book,
             &compiled.urls,
             &compiled.facts,
+            &compiled.row_ids,
             &cache.highlighter,
         ),
         highlight_css: book.config.highlight_theme == "css",

@@ -64,3 +64,29 @@ fn format_md_lists_every_index_page() {
         );
     }
 }
+
+#[test]
+fn templates_md_lists_every_template_and_every_kind() {
+    let templates = doc("templates.md");
+    let folder = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/templates");
+    for entry in std::fs::read_dir(folder).expect("the default theme's templates") {
+        let name = entry.expect("a readable entry").file_name();
+        let name = format!("`{}`", name.to_string_lossy());
+        assert!(
+            templates.contains(&name),
+            "docs/templates.md does not list {name}"
+        );
+    }
+    let kinds = templates
+        .lines()
+        .find(|line| line.starts_with("| `kind` |"))
+        .expect("a row for `kind`");
+    let page_kinds = ["cover", "chapter", "brief", "tag", "404"];
+    let index_kinds = IndexPage::ALL.iter().map(|page| page.name());
+    for kind in page_kinds.into_iter().chain(index_kinds) {
+        assert!(
+            kinds.contains(&format!("`{kind}`")),
+            "the `kind` row lacks {kind}"
+        );
+    }
+}

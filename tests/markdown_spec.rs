@@ -80,6 +80,7 @@ fn check_spec(name: &str) -> usize {
         page_url: "",
         page_path: "",
         facts: &Default::default(),
+        row_ids: &Default::default(),
         highlighter: &highlighter,
         allow_raw_html: true,
         id_prefix: "",

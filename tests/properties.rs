@@ -37,6 +37,7 @@ fn parse_and_render(text: &str) {
             page_url: "c/x/",
             page_path: "",
             facts: &Default::default(),
+            row_ids: &Default::default(),
             highlighter: &highlighter,
             allow_raw_html: raw,
             id_prefix: "",

@@ -8,7 +8,7 @@ use rayon::prelude::*;
 
 use crate::diagnostic::Diagnostics;
 use crate::markdown::highlight::Highlighter;
-use crate::markdown::{self, Context, FactIndex, QuotedFact, Scan};
+use crate::markdown::{self, Context, FactIndex, QuotedFact, RowIds, Scan};
 use crate::model::Section;
 use crate::read::book::{Book, BookBrief};
 
@@ -51,12 +51,26 @@ pub fn fact_index(book: &Book) -> FactIndex {
     index
 }
 
+/// The ids each brief's page gives its claims' and facts' rows, by content path.
+pub fn row_ids(book: &Book) -> RowIds {
+    book.briefs
+        .iter()
+        .map(|b| {
+            let claims = b.brief.claims.iter().map(|c| format!("claim-{}", c.id));
+            let facts = b.brief.facts.iter().enumerate();
+            let facts = facts.map(|(k, f)| crate::model::fact_anchor(f, k));
+            (b.brief.path.clone(), claims.chain(facts).collect())
+        })
+        .collect()
+}
+
 /// The context every body of `book` is scanned and rendered in; `page_url` and `page_path` are
 /// set per page.
 pub fn context<'a>(
     book: &'a Book,
     urls: &'a HashMap<String, String>,
     facts: &'a FactIndex,
+    row_ids: &'a RowIds,
     highlighter: &'a Highlighter,
 ) -> Context<'a> {
     Context {
@@ -65,6 +79,7 @@ pub fn context<'a>(
         page_url: "",
         page_path: "",
         facts,
+        row_ids,
         highlighter,
         allow_raw_html: book.config.allow_raw_html,
         id_prefix: "",
@@ -85,12 +100,13 @@ pub fn scan(
     book: &Book,
     urls: &HashMap<String, String>,
     facts: &FactIndex,
+    row_ids: &RowIds,
     kept: &(dyn Fn(&BookBrief) -> Option<Arc<Scan>> + Sync),
     diagnostics: &mut Diagnostics,
 ) -> Scanned {
     // Scanning makes no HTML, so it highlights nothing: this highlighter is never used.
     let highlighter = Highlighter::new(&book.config.highlight_theme);
-    let base = context(book, urls, facts, &highlighter);
+    let base = context(book, urls, facts, row_ids, &highlighter);
     let briefs: Vec<Arc<Scan>> = book
         .briefs
         .par_iter()

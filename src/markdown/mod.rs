@@ -40,6 +40,10 @@ pub struct QuotedFact {
 /// Quotable facts by (brief path, fact id).
 pub type FactIndex = HashMap<(String, String), QuotedFact>;
 
+/// The ids each brief's page gives its own rows (`claim-<id>`, `fact-<id>`), by content path:
+/// a heading of that page may not take them.
+pub type RowIds = HashMap<String, std::collections::HashSet<String>>;
+
 /// What one body needs from the rest of the book.
 #[derive(Clone, Copy)]
 pub struct Context<'a> {
@@ -50,6 +54,7 @@ pub struct Context<'a> {
     /// The body's own content path (`chips/h20.md`), for quoting its facts by bare id.
     pub page_path: &'a str,
     pub facts: &'a FactIndex,
+    pub row_ids: &'a RowIds,
     pub highlighter: &'a Highlighter,
     pub allow_raw_html: bool,
     /// Put before every id the body defines (headings, citation markers, footnotes), so several
@@ -202,6 +207,17 @@ impl<'a> Pass<'a, '_> {
                     }
                     let text = plain_text(&inner);
                     let id = match id {
+                        Some(explicit) if is_row_id(self.cx, &explicit) => {
+                            self.error(
+                                Code::DuplicateId,
+                                range.start,
+                                format!(
+                                    "the heading id `{explicit}` is the id of a row on this page"
+                                ),
+                            )
+                            .help = Some("choose another id for the heading".into());
+                            explicit.to_string()
+                        }
                         Some(explicit) if self.ids.reserve(&explicit) => explicit.to_string(),
                         Some(explicit) => {
                             self.error(
@@ -211,7 +227,11 @@ impl<'a> Pass<'a, '_> {
                             );
                             explicit.to_string()
                         }
-                        None => self.ids.unique(&crate::text::slugify(&text)),
+                        None => {
+                            let slug = crate::text::slugify(&text);
+                            let cx = self.cx;
+                            self.ids.unique_unless(&slug, |id| is_row_id(cx, id))
+                        }
                     };
                     let shown = format!("{}{id}", self.cx.id_prefix);
                     let level = HeadingLevel::try_from(
@@ -475,6 +495,23 @@ impl<'a> Pass<'a, '_> {
 }
 
 /// The text of a heading's events, for its slug.
+/// Whether the page gives `id` to one of its own rows or markers: a claim's or fact's row
+/// (`claim-<id>`, `fact-<id>`), a reference (`ref-<source>`) or a citation marker
+/// (`cite-<source>-<n>`). Headings may not take those ids.
+fn is_row_id(cx: &Context, id: &str) -> bool {
+    let source = |s: &str| cx.sources.contains_key(s);
+    let own_row = cx
+        .row_ids
+        .get(cx.page_path)
+        .is_some_and(|ids| ids.contains(id));
+    let reference = id.strip_prefix("ref-").is_some_and(source);
+    let marker = id
+        .strip_prefix("cite-")
+        .and_then(|rest| rest.rsplit_once('-'))
+        .is_some_and(|(s, n)| source(s) && n.bytes().all(|b| b.is_ascii_digit()));
+    own_row || reference || marker
+}
+
 fn plain_text(events: &[(Event<'_>, std::ops::Range<usize>)]) -> String {
     let mut text = String::new();
     for (e, _) in events {
