@@ -158,9 +158,6 @@ pub fn tag_length(html: &str) -> Option<usize> {
     None
 }
 
-/// The character that opens a row marker (`splice`), in UTF-8.
-const ROW_MARK_UTF8: &[u8] = "\u{E000}".as_bytes();
-
 /// Escapes text for HTML element content and attribute values.
 pub fn escape_html(text: &str) -> String {
     let bytes = text.as_bytes();
@@ -174,9 +171,6 @@ pub fn escape_html(text: &str) -> String {
             b'>' => ("&gt;", 1),
             b'"' => ("&quot;", 1),
             b'\'' => ("&#39;", 1),
-            // U+E000 opens the markers that stand for rows (`splice`): as an entity, no text a
-            // template shows can pose as one. Browsers show the same character.
-            0xEE if bytes[at..].starts_with(ROW_MARK_UTF8) => ("&#xE000;", ROW_MARK_UTF8.len()),
             _ => continue,
         };
         out.push_str(&text[copied..at]);
@@ -199,7 +193,6 @@ mod tests {
         );
         assert_eq!(escape_html(""), "");
         assert_eq!(escape_html("plain"), "plain");
-        assert_eq!(escape_html("a\u{E000}b\u{E001}"), "a&#xE000;b\u{E001}");
     }
 
     #[test]

@@ -1,8 +1,7 @@
 //! The book-wide index pages: the citation index, claims, facts and tags.
 //!
 //! Their long lists (tens of thousands of rows in a large book) go through row templates in
-//! chunks (`render_rows`) and are spliced into the page as it is written (`splice`), so memory
-//! stays bounded whatever the size of the book.
+//! chunks (`render_rows`), so no template context holds a whole list.
 
 use std::collections::BTreeMap;
 
@@ -15,7 +14,6 @@ use crate::model::fact_anchor;
 use crate::model::index_pages::IndexPage;
 use crate::model::CLAIM_STATUSES;
 use crate::read::book::Book;
-use crate::render::splice::Holes;
 use crate::render::views::*;
 use crate::render::{
     brief_link, context, fact_link, page, render_rows, Inputs, OutputFile, Renderer, Shared,
@@ -25,15 +23,12 @@ use crate::text::slugify;
 /// Index pages sit one folder below the root.
 const ROOT: &str = "../";
 
-/// A page, with the rows its markers stand for.
-pub(crate) type Spliced = (OutputFile, Holes);
-
 /// Every index page, each a result so one broken template does not hide the others' errors.
 pub(crate) fn index_pages(
     renderer: &Renderer,
     shared: &Shared,
     inputs: &Inputs,
-) -> Vec<Result<Spliced, Diagnostic>> {
+) -> Vec<Result<OutputFile, Diagnostic>> {
     let book = inputs.book;
     let tags = tags(book);
     let list: Vec<TagView> = tags
@@ -54,27 +49,16 @@ pub(crate) fn index_pages(
             )
         },
     );
-    let plain = |page: Result<OutputFile, Diagnostic>| page.map(|file| (file, Holes::default()));
     let mut out = vec![
         with_rows(renderer, shared, sources, IndexPage::Sources),
         with_rows(renderer, shared, claims, IndexPage::Claims),
         with_rows(renderer, shared, facts, IndexPage::Facts),
-        plain(index_page(renderer, shared, IndexPage::Tags, &list)),
-        plain(index_page(renderer, shared, IndexPage::Search, &())),
-        plain(index_page(
-            renderer,
-            shared,
-            IndexPage::Method,
-            &MethodView::default(),
-        )),
+        index_page(renderer, shared, IndexPage::Tags, &list),
+        index_page(renderer, shared, IndexPage::Search, &()),
+        index_page(renderer, shared, IndexPage::Method, &MethodView::default()),
     ];
     if let Some(changes) = inputs.changes {
-        out.push(plain(index_page(
-            renderer,
-            shared,
-            IndexPage::Changes,
-            changes,
-        )));
+        out.push(index_page(renderer, shared, IndexPage::Changes, changes));
     }
     out.par_extend(tags.par_iter().map(|tag| {
         let briefs = tag
@@ -87,27 +71,26 @@ pub(crate) fn index_pages(
             briefs,
         };
         let title = format!("Tag: {}", tag.name);
-        plain(page(
+        page(
             renderer,
             context(shared, &tag.url, "tag", &title, ""),
             "tag",
             &view,
             "tag.html",
             &tag.url,
-        ))
+        )
     }));
     out
 }
 
-/// A book-wide page whose view holds markers, with the rows they stand for.
+/// A book-wide page whose view (with its rows rendered) may have failed.
 fn with_rows<T: Serialize>(
     renderer: &Renderer,
     shared: &Shared,
-    view: Result<(T, Holes), Diagnostic>,
+    view: Result<T, Diagnostic>,
     index: IndexPage,
-) -> Result<Spliced, Diagnostic> {
-    let (view, holes) = view?;
-    Ok((index_page(renderer, shared, index, &view)?, holes))
+) -> Result<OutputFile, Diagnostic> {
+    index_page(renderer, shared, index, &view?)
 }
 
 /// A book-wide page: at its URL, of its kind, rendered by its template with its view under its
@@ -127,7 +110,7 @@ fn index_page<T: Serialize>(
 struct SourcesView<'a> {
     /// How many sources are cited.
     cited_count: usize,
-    /// The marker of the cited sources' entries, rendered by `sources_rows.html`.
+    /// The cited sources' entries as HTML, rendered by `sources_rows.html`.
     cited: String,
     uncited: Vec<ReferenceView<'a>>,
 }
@@ -157,7 +140,7 @@ struct AnchorLink<'a> {
 fn sources_view<'a>(
     renderer: &Renderer,
     inputs: &'a Inputs,
-) -> Result<(SourcesView<'a>, Holes), Diagnostic> {
+) -> Result<SourcesView<'a>, Diagnostic> {
     let book = inputs.book;
     let (cited, uncited): (Vec<_>, Vec<_>) = book
         .sources
@@ -176,16 +159,15 @@ fn sources_view<'a>(
             }
         })
         .collect();
-    let mut holes = Holes::default();
     let view = SourcesView {
         cited_count: entries.len(),
-        cited: holes.keep(render_rows(renderer, "sources_rows.html", ROOT, &entries)?),
+        cited: render_rows(renderer, "sources_rows.html", ROOT, &entries)?,
         uncited: uncited
             .into_iter()
             .map(|s| ReferenceView::new(s, None, Vec::new()))
             .collect(),
     };
-    Ok((view, holes))
+    Ok(view)
 }
 
 fn citing_brief<'a>(
@@ -224,7 +206,7 @@ fn citing_brief<'a>(
 struct ClaimGroup {
     status: &'static str,
     count: usize,
-    /// The marker of the group's rows, rendered by `claims_rows.html`.
+    /// The group's rows as HTML, rendered by `claims_rows.html`.
     rows: String,
 }
 
@@ -236,11 +218,10 @@ struct ClaimEntry<'a> {
 }
 
 /// Claims grouped by status (reported, confirmed, disputed, retracted), each by brief path then id.
-fn claims_view(renderer: &Renderer, book: &Book) -> Result<(Vec<ClaimGroup>, Holes), Diagnostic> {
+fn claims_view(renderer: &Renderer, book: &Book) -> Result<Vec<ClaimGroup>, Diagnostic> {
     let mut by_path: Vec<usize> = (0..book.briefs.len()).collect();
     by_path.sort_by(|&a, &b| book.briefs[a].brief.path.cmp(&book.briefs[b].brief.path));
     let mut groups = Vec::new();
-    let mut holes = Holes::default();
     for &status in CLAIM_STATUSES {
         let mut entries = Vec::new();
         for &i in &by_path {
@@ -271,11 +252,11 @@ fn claims_view(renderer: &Renderer, book: &Book) -> Result<(Vec<ClaimGroup>, Hol
             groups.push(ClaimGroup {
                 status,
                 count: entries.len(),
-                rows: holes.keep(rows),
+                rows,
             });
         }
     }
-    Ok((groups, holes))
+    Ok(groups)
 }
 
 /// A source named on an index page (no citation number there).
@@ -288,7 +269,7 @@ struct SubjectTable<'a> {
     subject: &'a str,
     anchor: String,
     count: usize,
-    /// The marker of the table's rows, rendered by `facts_rows.html`.
+    /// The table's rows as HTML, rendered by `facts_rows.html`.
     rows: String,
 }
 
@@ -317,7 +298,7 @@ fn row_id(book: &Book, (brief, fact): FactRef) -> String {
 fn facts_view<'a>(
     renderer: &Renderer,
     inputs: &'a Inputs,
-) -> Result<(Vec<SubjectTable<'a>>, Holes), Diagnostic> {
+) -> Result<Vec<SubjectTable<'a>>, Diagnostic> {
     let book = inputs.book;
     let mut subjects: BTreeMap<&str, Vec<FactRef>> = BTreeMap::new();
     for (i, b) in book.briefs.iter().enumerate() {
@@ -325,12 +306,11 @@ fn facts_view<'a>(
             subjects.entry(&f.subject).or_default().push((i, k));
         }
     }
-    let mut holes = Holes::default();
     let tables = subjects
         .into_iter()
-        .map(|(subject, facts)| subject_table(renderer, inputs, subject, facts, &mut holes))
+        .map(|(subject, facts)| subject_table(renderer, inputs, subject, facts))
         .collect::<Result<_, _>>()?;
-    Ok((tables, holes))
+    Ok(tables)
 }
 
 fn subject_table<'a>(
@@ -338,7 +318,6 @@ fn subject_table<'a>(
     inputs: &'a Inputs,
     subject: &'a str,
     mut facts: Vec<FactRef>,
-    holes: &mut Holes,
 ) -> Result<SubjectTable<'a>, Diagnostic> {
     let book = inputs.book;
     let fact = |(i, k): FactRef| (&book.briefs[i].brief.facts[k], &book.briefs[i].brief.path);
@@ -377,7 +356,7 @@ fn subject_table<'a>(
         subject,
         anchor: format!("subject-{}", slugify(subject)),
         count: rows.len(),
-        rows: holes.keep(html),
+        rows: html,
     })
 }
 

@@ -3,7 +3,6 @@
 pub mod indexes;
 pub mod json_ld;
 pub mod print;
-pub mod splice;
 pub mod theme;
 pub mod views;
 
@@ -112,23 +111,26 @@ const PAGE_SIZE_HINT: usize = 32 * 1024;
 const ROWS_PER_CHUNK: usize = 256;
 
 /// Renders a long list through a row template (which sees `root` and `rows`) in chunks, in
-/// parallel, and returns the pieces in order: no context holds the whole list, so a 30,000-row
-/// facts table costs a few megabytes of template values rather than hundreds. The pieces go
-/// into their page as it is written (`splice`).
+/// parallel, and returns the rows' HTML: no context holds the whole list, so a 30,000-row
+/// facts table costs a few megabytes of template values rather than hundreds.
 pub(crate) fn render_rows<T: Serialize + Sync>(
     renderer: &Renderer,
     template: &str,
     root: &str,
     rows: &[T],
-) -> Result<Vec<Vec<u8>>, Diagnostic> {
-    rows.par_chunks(ROWS_PER_CHUNK)
+) -> Result<String, Diagnostic> {
+    let pieces: Vec<Vec<u8>> = rows
+        .par_chunks(ROWS_PER_CHUNK)
         .map(|chunk| {
             let mut cx = Context::new();
             cx.insert("root", root);
             cx.insert("rows", chunk);
             renderer.render(template, &cx)
         })
-        .collect()
+        .collect::<Result<_, _>>()?;
+    // Tera writes only strings, so the rows are UTF-8.
+    String::from_utf8(pieces.concat())
+        .map_err(|e| Diagnostic::error(Code::Template, format!("rows that are not UTF-8: {e}")))
 }
 
 fn template_error(error: &tera::Error) -> Diagnostic {
@@ -235,7 +237,7 @@ fn all_pages(
                 .filter_map(|i| emit(chapter_page(renderer, shared, inputs, i)));
             let indexes = indexes::index_pages(renderer, shared, inputs)
                 .into_par_iter()
-                .filter_map(|page| page.and_then(|(file, holes)| holes.write(sink, file)).err());
+                .filter_map(emit);
             let more = [
                 cover_page(renderer, shared, inputs),
                 not_found_page(renderer, shared, inputs),
