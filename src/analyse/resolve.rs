@@ -69,7 +69,7 @@ fn brief_anchors(book: &Book, index: usize, body: &Scan) -> HashSet<String> {
     let brief = &book.briefs[index].brief;
     let mut anchors: HashSet<String> = body.headings.iter().map(|h| h.id.clone()).collect();
     anchors.extend(["references", "claims", "facts", "related", "linked-from"].map(String::from));
-    anchors.extend(brief.claims.iter().map(|c| format!("claim-{}", c.id)));
+    anchors.extend(brief.claims.iter().map(crate::model::claim_anchor));
     anchors.extend(
         brief
             .facts
@@ -77,7 +77,11 @@ fn brief_anchors(book: &Book, index: usize, body: &Scan) -> HashSet<String> {
             .filter_map(|f| f.id.as_ref())
             .map(|id| format!("fact-{id}")),
     );
-    anchors.extend(body.cited.iter().map(|id| format!("ref-{id}")));
+    anchors.extend(
+        body.cited
+            .iter()
+            .map(|id| crate::model::reference_anchor(id)),
+    );
     anchors
 }
 

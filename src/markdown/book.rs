@@ -56,7 +56,7 @@ pub fn row_ids(book: &Book) -> RowIds {
     book.briefs
         .iter()
         .map(|b| {
-            let claims = b.brief.claims.iter().map(|c| format!("claim-{}", c.id));
+            let claims = b.brief.claims.iter().map(crate::model::claim_anchor);
             let facts = b.brief.facts.iter().enumerate();
             let facts = facts.map(|(k, f)| crate::model::fact_anchor(f, k));
             (b.brief.path.clone(), claims.chain(facts).collect())

@@ -257,6 +257,16 @@ mod tests {
     }
 }
 
+/// `claim-<id>`: a claim's row on its brief's page.
+pub fn claim_anchor(claim: &Claim) -> String {
+    format!("claim-{}", claim.id)
+}
+
+/// `ref-<id>`: a source's entry in a brief's references.
+pub fn reference_anchor(source_id: &str) -> String {
+    format!("ref-{source_id}")
+}
+
 /// `fact-<id>`, or `fact-<n>` (1-based) for a fact without an id.
 pub fn fact_anchor(fact: &Fact, index: usize) -> String {
     match &fact.id {

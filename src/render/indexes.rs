@@ -239,7 +239,7 @@ fn claims_view(renderer: &Renderer, book: &Book) -> Result<Vec<ClaimGroup>, Diag
                     .iter()
                     .map(|s| source_ref(book, &s.value))
                     .collect();
-                let url = format!("{}index.html#claim-{}", b.url, c.id);
+                let url = format!("{}index.html#{}", b.url, crate::model::claim_anchor(c));
                 entries.push(ClaimEntry {
                     claim: ClaimView::new(c, sources),
                     brief: brief_link(b),

@@ -56,7 +56,7 @@ pub fn json_ld(book: &Book, brief: &BookBrief, cites: &[String]) -> String {
         }
         graph.push(json!({
             "@type": "ClaimReview",
-            "url": format!("{url}#claim-{}", claim.id),
+            "url": format!("{url}#{}", crate::model::claim_anchor(claim)),
             "claimReviewed": claim.text,
             "author": organization,
             "itemReviewed": item,

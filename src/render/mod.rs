@@ -667,7 +667,11 @@ fn key_judgments(book: &Book) -> Vec<KeyJudgments<'_>> {
                         .filter(|claim| claim.key)
                         .map(move |claim| KeyJudgment {
                             text: &claim.text,
-                            url: format!("{}index.html#claim-{}", b.url, claim.id),
+                            url: format!(
+                                "{}index.html#{}",
+                                b.url,
+                                crate::model::claim_anchor(claim)
+                            ),
                             brief: &b.brief.header.title,
                             likelihood: claim.likelihood.as_deref(),
                             band: claim

@@ -118,6 +118,8 @@ pub struct CoverView<'a> {
 #[derive(Serialize)]
 pub struct ReferenceView<'a> {
     pub id: &'a str,
+    /// Its entry's id in a brief's references: `ref-<id>`.
+    pub anchor: String,
     /// The citation number, for sources cited in the body.
     pub number: Option<usize>,
     pub title: &'a str,
@@ -140,6 +142,7 @@ impl<'a> ReferenceView<'a> {
     pub fn new(source: &'a Source, number: Option<usize>, backlinks: Vec<&'a str>) -> Self {
         ReferenceView {
             id: &source.id,
+            anchor: crate::model::reference_anchor(&source.id),
             number,
             title: &source.title,
             authors: &source.authors,
@@ -195,6 +198,8 @@ impl<'a> SourceRef<'a> {
 #[derive(Serialize)]
 pub struct ClaimView<'a> {
     pub id: &'a str,
+    /// Its row's id on its brief's page: `claim-<id>`.
+    pub anchor: String,
     pub text: &'a str,
     pub attributed_to: Option<&'a str>,
     pub confidence: Option<&'a str>,
@@ -230,6 +235,7 @@ impl<'a> ClaimView<'a> {
         let at_risk = sources.iter().any(SourceRef::withdrawn);
         ClaimView {
             id: &claim.id,
+            anchor: crate::model::claim_anchor(claim),
             text: &claim.text,
             attributed_to: claim.attributed_to.as_deref(),
             confidence: claim.confidence.as_deref(),
