@@ -38,7 +38,10 @@ impl Sink for Memory {
     }
     fn append(&self, path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
         let mut files = self.0.lock().unwrap();
-        files.entry(path.to_string()).or_default().extend_from_slice(bytes);
+        files
+            .entry(path.to_string())
+            .or_default()
+            .extend_from_slice(bytes);
         Ok(())
     }
 }

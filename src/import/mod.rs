@@ -1,29 +1,38 @@
 //! The importer: BibTeX/BibLaTeX and CSL-JSON (what Zotero and other reference managers
 //! export) turned into `[[source]]` tables appended to the book's registry.
 
-use std::fmt::Write as _;
-
 use biblatex::{Bibliography, ChunksExt};
 use serde_json::Value;
 
 use crate::diagnostic::{Code, Diagnostic};
 
-/// A source read from a reference manager's file, ready to be written as a `[[source]]` table.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+/// A source read from a reference manager's file, ready to be written as a `[[source]]` table
+/// (its fields in the order they are written).
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct Imported {
     pub id: String,
     pub title: String,
     pub date: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub publisher: Option<String>,
-    pub authors: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub accessed: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub archived_url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reliability: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub superseded_by: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub authors: Vec<String>,
 }
 
 /// Reads BibTeX or BibLaTeX; each entry needs a title and a date (or year).
@@ -228,53 +237,17 @@ fn csl_date(value: &Value) -> Option<String> {
     value["raw"].as_str().map(str::to_string)
 }
 
-/// `[[source]]` tables for appending to a sources file.
+/// `[[source]]` tables for appending to a sources file, each after a blank line.
 pub fn to_toml(sources: &[Imported]) -> String {
-    let mut out = String::new();
-    for s in sources {
-        let _ = writeln!(out, "\n[[source]]");
-        let mut line = |key: &str, value: Option<&str>| {
-            if let Some(v) = value {
-                let _ = writeln!(out, "{key} = {}", toml_string(v));
-            }
-        };
-        line("id", Some(&s.id));
-        line("title", Some(&s.title));
-        line("date", Some(&s.date));
-        line("publisher", s.publisher.as_deref());
-        line("url", s.url.as_deref());
-        line("accessed", s.accessed.as_deref());
-        line("archived_url", s.archived_url.as_deref());
-        line("kind", s.kind.as_deref());
-        line("reliability", s.reliability.as_deref());
-        line("status", s.status.as_deref());
-        line("superseded_by", s.superseded_by.as_deref());
-        line("note", s.note.as_deref());
-        if !s.authors.is_empty() {
-            let names: Vec<String> = s.authors.iter().map(|a| toml_string(a)).collect();
-            let _ = writeln!(out, "authors = [{}]", names.join(", "));
-        }
+    #[derive(serde::Serialize)]
+    struct Tables<'a> {
+        source: &'a [Imported],
     }
-    out
-}
-
-/// A TOML basic string.
-fn toml_string(s: &str) -> String {
-    let mut out = String::from("\"");
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            c if c.is_control() => {
-                let _ = write!(out, "\\u{:04X}", c as u32);
-            }
-            c => out.push(c),
-        }
+    if sources.is_empty() {
+        return String::new();
     }
-    out.push('"');
-    out
+    let text = toml::to_string(&Tables { source: sources }).expect("sources serialize as TOML");
+    format!("\n{text}")
 }
 
 /// `briefbook import`: reads `file` (`.bib`, `.bibtex`, `.biblatex` or `.json`) and appends its
@@ -404,7 +377,22 @@ mod tests {
     }
 
     #[test]
-    fn toml_strings_are_escaped() {
-        assert_eq!(toml_string("a \"b\" \\ c\n"), "\"a \\\"b\\\" \\\\ c\\n\"");
+    fn written_tables_read_back_as_written_whatever_the_text() {
+        let awkward = "a \"b\" \\ c\n'd'\t\u{7}";
+        let source = Imported {
+            id: "x".into(),
+            title: awkward.into(),
+            date: "2025".into(),
+            note: Some(awkward.into()),
+            authors: vec![awkward.into()],
+            ..Imported::default()
+        };
+        let text = to_toml(std::slice::from_ref(&source));
+        assert!(text.starts_with("\n[[source]]\nid = \"x\"\n"), "{text}");
+        let read: toml::Table = toml::from_str(&text).unwrap();
+        let table = &read["source"][0];
+        assert_eq!(table["title"].as_str(), Some(awkward));
+        assert_eq!(table["note"].as_str(), Some(awkward));
+        assert_eq!(table["authors"][0].as_str(), Some(awkward));
     }
 }
