@@ -29,7 +29,7 @@ fn edit(edits: &[(&str, String)]) -> (MemorySite, MemorySite) {
         write(&root, path, text.as_bytes());
     }
     let edited: Vec<PathBuf> = edits.iter().map(|(p, _)| root.join(p)).collect();
-    let after = memory::rebuild(&options, Some(&before), &edited).expect("the edit builds");
+    let after = memory::rebuild(&options, Some(&before), Some(&edited)).expect("the edit builds");
     let full = memory::build(&options).expect("the edited book builds");
     (after, full)
 }
@@ -127,7 +127,7 @@ fn an_error_in_edited_front_matter_is_reported_as_a_full_build_reports_it() {
     let broken = H20.replace("sources = [\"cnn-2025\"]", "sources = [\"cnn-2052\"]");
     write(&root, "content/chips/h20.md", broken.as_bytes());
     let edited = [root.join("content/chips/h20.md")];
-    let Err(problems) = memory::rebuild(&options, Some(&before), &edited) else {
+    let Err(problems) = memory::rebuild(&options, Some(&before), Some(&edited)) else {
         panic!("a claim citing an unknown source must fail the rebuild");
     };
     let text: String = problems.iter().map(|d| d.render()).collect();
@@ -160,7 +160,7 @@ fn removing_a_fact_another_body_quotes_is_reported() {
         H20.replace("id = \"shipments\"\n", "").as_bytes(),
     );
     let edited = [root.join("content/chips/h20.md")];
-    let Err(problems) = memory::rebuild(&options, Some(&before), &edited) else {
+    let Err(problems) = memory::rebuild(&options, Some(&before), Some(&edited)) else {
         panic!("a quote of a fact that is gone must fail the rebuild");
     };
     let text: String = problems.iter().map(|d| d.render()).collect();
@@ -189,7 +189,7 @@ fn briefs_alike_in_every_key_keep_the_order_a_full_build_gives_them() {
         twin("One, edited.").as_bytes(),
     );
     let edited = [root.join("content/chips/a-c.md")];
-    let after = memory::rebuild(&options, Some(&before), &edited).expect("the edit builds");
+    let after = memory::rebuild(&options, Some(&before), Some(&edited)).expect("the edit builds");
     let full = memory::build(&options).expect("the edited book builds");
     assert_eq!((after.partial, after.complete), (Some(1), false));
     let path = "chips/a-c/index.html";

@@ -81,6 +81,7 @@ codes! {
     OutputDir, "output-dir", Error, 2, "a refused output folder";
     Io, "io", Error, 2, "a file that cannot be read or written";
     Usage, "usage", Error, 2, "a command used wrongly (a bad path or name given to `new` or `import`)";
+    Internal, "internal", Error, 2, "briefbook itself failed (a bug): please report it";
     Git, "git", Error, 2, "git cannot give what `diff` asks for: no repository, an unknown revision";
     GitHistory, "git-history", Warning, 1, "the book's git history cannot be read; dates come from front matter alone";
     UncitedSource, "uncited-source", Warning, 1, "a source nothing cites";

@@ -41,32 +41,40 @@ pub fn build(options: &Options) -> Result<MemorySite, Diagnostics> {
     whole(compiled, None)
 }
 
-/// Builds again after a change to the files `edited`. When they are all pages of the last
-/// build (or the sources registry), only they are read again; otherwise the book is loaded
-/// from disk. Either way the book is compiled and checked whole, reusing what did not change.
-/// Then: if only some briefs' bodies changed, and not what other pages show of them, only
-/// their pages are rendered (the result is `complete` when the last site was); if only some
-/// briefs changed, their pages first (not `complete`: a full build should follow); else all.
+/// Builds again after a change. `edited` names the changed files when they are known: when they
+/// are all pages of the last build (or the sources registry), only they are read again;
+/// otherwise (or with `None`: not known, as after a failed build) the book is loaded from disk.
+/// Either way the book is compiled and checked whole, reusing what did not change. Then: if
+/// only some briefs' bodies changed, and not what other pages show of them, only their pages
+/// are rendered (the result is `complete` when the last site was); if only some briefs
+/// changed, their pages first (not `complete`: a full build should follow); else all.
 pub fn rebuild(
     options: &Options,
     previous: Option<&MemorySite>,
-    edited: &[PathBuf],
+    edited: Option<&[PathBuf]>,
 ) -> Result<MemorySite, Diagnostics> {
     let Some(previous) = previous else {
         return build(options);
     };
     let last = &previous.compiled;
-    let edits = read_edits(last, options, edited);
+    let edits = edited.and_then(|edited| read_edits(last, options, edited));
+    // A change to files other than pages (site.toml, templates, a new file) may change what
+    // git history is read: then nothing of the last compile is taken over but its templates.
     let reuse = Reuse {
         files: edits.as_ref().map(|edits| files_with(&last.files, edits)),
-        history: Some(last.history.clone()),
+        history: edits.as_ref().map(|_| last.history.clone()),
         earlier: Some(last),
     };
     let compiled = pipeline::compile_with(options, reuse)?;
+    // Only when the changed files are known pages can the rest of the last site stand: a
+    // static file or an image may have changed without the compile seeing it.
+    let Some(edits) = edits else {
+        return whole(compiled, Some(previous));
+    };
     if let Some(changed) = changed_bodies(last, &compiled) {
         return partial(compiled, previous, &changed);
     }
-    match edits.and_then(|edits| edited_briefs(last, &compiled, &edits)) {
+    match edited_briefs(last, &compiled, &edits) {
         Some(briefs) => first_pages(compiled, previous, &briefs),
         None => whole(compiled, Some(previous)),
     }

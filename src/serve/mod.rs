@@ -1,7 +1,9 @@
 //! `briefbook serve`: builds the book in memory, serves it on loopback, rebuilds on change and
 //! reloads open pages; a failed rebuild keeps the last good site and shows the errors over it.
 
+pub mod http;
 pub mod memory;
+pub mod session;
 
 mod site;
 mod watch;
@@ -26,6 +28,7 @@ use tokio_stream::StreamExt;
 use crate::diagnostic::Diagnostics;
 use crate::pipeline::Options;
 use crate::serve::memory::MemorySite;
+use crate::serve::session::Session;
 pub use site::{lookup, Lookup, Snapshot};
 
 /// What `serve` was asked for.
@@ -65,10 +68,10 @@ async fn serve(options: ServeOptions) -> Result<(), String> {
     let builds = Arc::new(Builds {
         options: build_options,
         sender,
-        last: Mutex::new(None),
+        session: Mutex::new(Session::default()),
         changes: AtomicU64::new(0),
     });
-    rebuild(&builds, &mut builds.last(), None);
+    rebuild(&builds, &mut builds.session(), None);
     if options.open {
         let _ = std::process::Command::new("xdg-open").arg(&url).spawn();
     }
@@ -77,60 +80,47 @@ async fn serve(options: ServeOptions) -> Result<(), String> {
         .route(site::LIVE_PATH, get(live))
         .fallback(file)
         .with_state(receiver);
-    axum::serve(listener, app)
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await
-        .map_err(|e| format!("the server stopped: {e}"))
+    let stop = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    http::serve(listener, app, stop).await
 }
 
 /// What the watcher and the builder of complete sites share.
 struct Builds {
     options: Options,
     sender: channel::Sender<Arc<Snapshot>>,
-    /// The last site that built: the base of the next rebuild in part.
-    last: Mutex<Option<MemorySite>>,
+    /// The last site that built, the base of the next rebuild, and whether a build failed since.
+    session: Mutex<Session>,
     /// How many changes the watcher has taken up; a complete build started at one count
     /// publishes only if it is still the count when it ends.
     changes: AtomicU64,
 }
 
 impl Builds {
-    fn last(&self) -> std::sync::MutexGuard<'_, Option<MemorySite>> {
+    fn session(&self) -> std::sync::MutexGuard<'_, Session> {
         // A panic while building leaves the last site as it was: still worth serving.
-        self.last
+        self.session
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 
 /// Builds in memory and publishes the result: a new site, or the old one with the errors.
-/// `last` is the last site that built, the base of a rebuild in part. `edited` names the files
-/// that changed when they are all briefs (a rebuild in part may do). Returns whether it built.
-fn rebuild(
-    builds: &Builds,
-    last: &mut Option<MemorySite>,
-    edited: Option<&[std::path::PathBuf]>,
-) -> bool {
+/// `edited` names the files that changed, when known. Returns whether it built.
+fn rebuild(builds: &Builds, session: &mut Session, edited: Option<&[std::path::PathBuf]>) -> bool {
     let start = Instant::now();
-    let base = last.as_ref().filter(|_| edited.is_some());
-    let result = memory::rebuild(&builds.options, base, edited.unwrap_or_default());
-    publish(builds, last, result, start)
+    let result = session.rebuild(&builds.options, edited);
+    publish(builds, result, start)
 }
 
-/// Publishes a build's result, logs it, and keeps a site that built as the next base. Returns
-/// whether it built.
-fn publish(
-    builds: &Builds,
-    last: &mut Option<MemorySite>,
-    result: Result<MemorySite, Diagnostics>,
-    start: Instant,
-) -> bool {
+/// Publishes a build's result and logs it. Returns whether it built.
+fn publish(builds: &Builds, result: Result<&MemorySite, Diagnostics>, start: Instant) -> bool {
     let built = result.is_ok();
     let elapsed = start.elapsed().as_millis();
+    let showing_errors = builds.sender.borrow().errors.is_some();
     let snapshot = match result {
-        Ok(site) if site.partial == Some(0) => {
+        Ok(site) if site.partial == Some(0) && !showing_errors => {
             // Saved without a change: nothing to publish, no page to reload.
             say(format!("no change ({elapsed} ms)"));
             return true;
@@ -157,7 +147,6 @@ fn publish(
                 compiled: Some((site.compiled.clone(), site.cache.clone())),
                 print: Default::default(),
             };
-            *last = Some(site);
             snapshot
         }
         Err(problems) => {
@@ -197,14 +186,15 @@ fn build_completely(builds: Arc<Builds>, requests: std::sync::mpsc::Receiver<u64
             continue;
         }
         let start = Instant::now();
-        let build = || memory::build(&builds.options);
+        let build = || session::guarded(|| memory::build(&builds.options));
         let result = match &pool {
             Ok(pool) => pool.install(build),
             Err(_) => build(),
         };
-        let mut last = builds.last();
+        let mut session = builds.session();
         if builds.changes.load(Ordering::SeqCst) == change {
-            publish(&builds, &mut last, result, start);
+            let result = session.settle(result);
+            publish(&builds, result, start);
         }
     }
 }
@@ -272,16 +262,10 @@ fn watch_book(builds: Arc<Builds>) -> Result<impl Drop, String> {
                 continue;
             }
             let change = builds.changes.fetch_add(1, Ordering::SeqCst) + 1;
-            // Only edits to briefs may be rebuilt in part; any other file rebuilds all.
-            let briefs_only = changed.iter().all(|p| watch::is_brief(&root, p));
-            let mut last = builds.last();
-            let built = rebuild(
-                &builds,
-                &mut last,
-                briefs_only.then_some(changed.as_slice()),
-            );
+            let mut session = builds.session();
+            let built = rebuild(&builds, &mut session, Some(changed.as_slice()));
             // After a failure the errors stand until the next edit, which asks again.
-            if built && last.as_ref().is_some_and(|site| !site.complete) {
+            if built && session.last.as_ref().is_some_and(|site| !site.complete) {
                 let _ = requests.send(change);
             }
         }

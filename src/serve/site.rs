@@ -91,7 +91,7 @@ const RELOAD_SCRIPT: &str = "<script>(function(){var s=null;function open(){s=ne
 
 fn overlay(errors: &str) -> String {
     format!(
-        "<div id=\"briefbook-errors\" role=\"alert\" style=\"position:fixed;left:0;right:0;bottom:0;max-height:60vh;overflow:auto;z-index:2147483647;background:#fff1f0;color:#5c0011;border-top:4px solid #a40e26;padding:1rem 1.25rem;font:14px/1.45 ui-monospace,Menlo,Consolas,monospace\"><strong>The last change does not build; this is the last good version.</strong><pre style=\"white-space:pre-wrap;margin:.5rem 0 0\">{}</pre></div>",
+        "<div id=\"briefbook-errors\" role=\"alert\" style=\"position:fixed;left:0;right:0;bottom:0;max-height:60vh;overflow:auto;z-index:2147483647;background:#fff1f0;color:#5c0011;border-top:4px solid #a40e26;padding:1rem 1.25rem;font:14px/1.45 ui-monospace,Menlo,Consolas,monospace\"><button type=\"button\" aria-label=\"Close\" onclick=\"this.parentNode.remove()\" style=\"float:right;font:inherit;background:none;border:1px solid currentColor;border-radius:3px;color:inherit;cursor:pointer\">Close</button><strong>The last change does not build; this is the last good version.</strong><pre style=\"white-space:pre-wrap;margin:.5rem 0 0\">{}</pre></div>",
         escape_html(errors)
     )
 }
@@ -178,6 +178,10 @@ mod tests {
         let page = String::from_utf8(page).unwrap();
         assert!(page.contains("EventSource(\"/__briefbook/live\")"));
         assert!(page.contains("a.md:1:1: &lt;b&gt;bad&lt;/b&gt;"));
+        assert!(
+            page.contains("onclick=\"this.parentNode.remove()\""),
+            "a close button"
+        );
         assert!(page.ends_with("</body></html>"));
     }
 }

@@ -30,15 +30,6 @@ pub fn matters(root: &Path, output_dir: &Path, path: &Path) -> bool {
     watched && !hidden && !is_editor_temp(&name)
 }
 
-/// Whether `path` is a brief (a Markdown file under content/ other than a chapter's `_index.md`):
-/// the only kind of change a rebuild may take in part.
-pub fn is_brief(root: &Path, path: &Path) -> bool {
-    path.strip_prefix(root)
-        .is_ok_and(|rel| rel.starts_with("content"))
-        && path.extension().is_some_and(|e| e == "md")
-        && path.file_name().is_some_and(|n| n != "_index.md")
-}
-
 /// Swap, backup and lock files of common editors (Vim, Emacs, JetBrains, gedit), and the file
 /// Vim writes to test that a folder is writable.
 fn is_editor_temp(name: &str) -> bool {
@@ -83,9 +74,5 @@ mod tests {
             assert!(!matters(root, out, &root.join(no)), "{no}");
         }
         assert!(!matters(root, out, Path::new("/elsewhere/content/a.md")));
-        assert!(is_brief(root, &root.join("content/a/b.md")));
-        assert!(!is_brief(root, &root.join("content/a/_index.md")));
-        assert!(!is_brief(root, &root.join("static/x.css")));
-        assert!(!is_brief(root, &root.join("content/sources.toml")));
     }
 }
