@@ -86,7 +86,7 @@ fn analyse(
 ) -> Analysis {
     let resolved = resolve::resolve(book, &scanned.briefs, &scanned.section_anchors, failed);
     let (mut checks, rigor) = rayon::join(
-        || crate::analyse::warnings::warnings(book, &resolved, today),
+        || crate::analyse::warnings::warnings(book, &resolved, today, failed.is_empty()),
         || crate::analyse::rigor::check(book),
     );
     checks.extend(rigor);

@@ -8,10 +8,13 @@ use crate::analyse::resolve::Resolved;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::read::book::{Book, BookBrief};
 
-/// Every warning the book deserves, measured against `today` for staleness.
-pub fn warnings(book: &Book, resolved: &Resolved, today: Date) -> Vec<Diagnostic> {
+/// Every warning the book deserves, measured against `today` for staleness. `whole` says
+/// whether every page parsed: a page that failed is missing from the book, and whatever only it
+/// cites would look uncited (advice to remove a source in use), so that check waits for it.
+pub fn warnings(book: &Book, resolved: &Resolved, today: Date, whole: bool) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    for source in book.sources.values() {
+    let sources = book.sources.values().filter(|_| whole);
+    for source in sources {
         if !resolved.cited_by.contains_key(&source.id) {
             out.push(
                 source.origin.locate(
