@@ -20,6 +20,7 @@ pub mod render;
 pub mod data;
 pub mod output;
 pub mod pipeline;
+pub mod links;
 pub mod git;
 pub mod import;
 pub mod serve;

@@ -17,6 +17,7 @@ const STAGES: &[&str] = &[
     "data",
     "output",
     "pipeline",
+    "links",
     "git",
     "import",
     "serve",

@@ -109,6 +109,15 @@ enum Command {
         deny_warnings: bool,
         #[arg(long)]
         drafts: bool,
+        /// Also check every external URL over HTTP(S) (sources and links in bodies).
+        #[arg(long)]
+        links: bool,
+        /// With --links: how many hours an earlier result stands (kept in .briefbook-cache/).
+        #[arg(long, default_value_t = 24, requires = "links")]
+        links_max_age: u64,
+        /// With --links: seconds to wait for one answer.
+        #[arg(long, default_value_t = 10, requires = "links")]
+        link_timeout: u64,
     },
 }
 
@@ -116,6 +125,23 @@ enum Command {
 enum Format {
     Text,
     Json,
+}
+
+/// Every problem of the book; with `links`, also its external URLs' (when it compiles).
+fn check(options: &Options, links: Option<&crate::links::LinkOptions>) -> Diagnostics {
+    let compiled = match pipeline::compile(options) {
+        Ok(compiled) => compiled,
+        Err(problems) => return problems,
+    };
+    let mut problems = compiled.warnings.clone();
+    if let Some(links) = links {
+        problems.extend(crate::links::check(
+            &compiled.book,
+            &compiled.files.root,
+            links,
+        ));
+    }
+    problems
 }
 
 /// The build, with the changes page when `--changes-since` names a revision.
@@ -238,13 +264,22 @@ pub fn main() -> ExitCode {
             format,
             deny_warnings,
             drafts,
+            links,
+            links_max_age,
+            link_timeout,
         } => {
             let options = Options {
                 root: pipeline::root_or_current(root.as_deref()),
                 drafts,
                 ..Options::default()
             };
-            let problems = pipeline::check(&options);
+            let links = links.then(|| {
+                let mut links = crate::links::LinkOptions::default();
+                links.max_age = std::time::Duration::from_secs(links_max_age * 3600);
+                links.settings.timeout = std::time::Duration::from_secs(link_timeout.max(1));
+                links
+            });
+            let problems = check(&options, links.as_ref());
             match format {
                 Format::Json => println!("{}", json(&problems)),
                 Format::Text => {

@@ -92,6 +92,9 @@ codes! {
     Symlink, "symlink", Warning, 1, "a symbolic link leading outside the book or looping, not followed";
     WithdrawnSource, "withdrawn-source", Warning, 1, "a claim or fact resting on a retracted or superseded source";
     WeakSupport, "weak-support", Warning, 1, "high confidence on a single E or F source, or on ungraded sources only";
+    DeadLink, "dead-link", Warning, 1, "with `check --links`: an external URL that does not answer, or answers with an error";
+    MovedLink, "moved-link", Warning, 1, "with `check --links`: an external URL that redirects permanently (the help gives the new URL)";
+    LinkCache, "link-cache", Warning, 1, "with `check --links`: the results could not be kept in `.briefbook-cache/`";
     MixedLikelihood, "mixed-likelihood", Warning, 1, "both ICD 203 likelihood vocabularies in one book";
 }
 

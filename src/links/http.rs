@@ -1,0 +1,184 @@
+//! URLs checked over HTTP(S): HEAD, then GET where a server does not answer HEAD; redirects
+//! followed one hop at a time so that a permanent move is seen; one retry for what may pass (no
+//! answer, a server error); a few requests to one host at a time, so no site is hammered.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+use std::time::Duration;
+
+use reqwest::{header, redirect, Client, Response, StatusCode};
+use serde::{Deserialize, Serialize};
+use tokio::sync::Semaphore;
+
+/// How the checks are made.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// For one request, from connecting to the end of the response head.
+    pub timeout: Duration,
+    /// Requests to one host at once.
+    pub per_host: usize,
+    /// Requests at once in all.
+    pub at_once: usize,
+}
+
+/// What checking a URL found.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "kebab-case")]
+pub enum Outcome {
+    Alive,
+    /// The first answer was a permanent redirect (301 or 308); `to` is where the redirects end,
+    /// which answers.
+    Moved {
+        to: String,
+    },
+    Dead {
+        why: String,
+    },
+}
+
+/// Redirects followed before a URL counts as dead.
+const MAX_HOPS: usize = 10;
+
+/// Checks every URL; the result has one outcome for each.
+pub fn check_all(urls: Vec<String>, settings: &Settings) -> BTreeMap<String, Outcome> {
+    if urls.is_empty() {
+        return BTreeMap::new();
+    }
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            let why = format!("cannot start the checker: {e}");
+            return urls
+                .into_iter()
+                .map(|u| (u, Outcome::Dead { why: why.clone() }))
+                .collect();
+        }
+    };
+    runtime.block_on(check_concurrently(urls, settings))
+}
+
+async fn check_concurrently(urls: Vec<String>, settings: &Settings) -> BTreeMap<String, Outcome> {
+    let client = match client(settings) {
+        Ok(client) => client,
+        Err(why) => {
+            return urls
+                .into_iter()
+                .map(|u| (u, Outcome::Dead { why: why.clone() }))
+                .collect()
+        }
+    };
+    let all = Arc::new(Semaphore::new(settings.at_once.max(1)));
+    let mut hosts: HashMap<String, Arc<Semaphore>> = HashMap::new();
+    let mut tasks = tokio::task::JoinSet::new();
+    for url in urls {
+        let host = reqwest::Url::parse(&url)
+            .ok()
+            .and_then(|u| u.host_str().map(str::to_string))
+            .unwrap_or_default();
+        let per_host = settings.per_host.max(1);
+        let host = hosts
+            .entry(host)
+            .or_insert_with(|| Arc::new(Semaphore::new(per_host)));
+        let (host, all, client) = (host.clone(), all.clone(), client.clone());
+        tasks.spawn(async move {
+            let _host = host.acquire_owned().await;
+            let _slot = all.acquire_owned().await;
+            let outcome = check_one(&client, &url).await;
+            (url, outcome)
+        });
+    }
+    let mut out = BTreeMap::new();
+    while let Some(done) = tasks.join_next().await {
+        if let Ok((url, outcome)) = done {
+            out.insert(url, outcome);
+        }
+    }
+    out
+}
+
+fn client(settings: &Settings) -> Result<Client, String> {
+    Client::builder()
+        .redirect(redirect::Policy::none())
+        .timeout(settings.timeout)
+        .connect_timeout(settings.timeout)
+        .user_agent(concat!("briefbook-link-check/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .map_err(|e| format!("cannot make an HTTP client: {e}"))
+}
+
+/// Checks a URL, once more when the first try may have met a passing fault.
+async fn check_one(client: &Client, url: &str) -> Outcome {
+    match follow(client, url).await {
+        Ok(outcome) => outcome,
+        Err(_) => follow(client, url)
+            .await
+            .unwrap_or_else(|why| Outcome::Dead { why }),
+    }
+}
+
+/// Follows a URL's redirects to an answer. `Err` is a fault that a retry may not meet again.
+async fn follow(client: &Client, url: &str) -> Result<Outcome, String> {
+    let mut current = url.to_string();
+    let mut moved = false;
+    for hop in 0..MAX_HOPS {
+        let response = request(client, &current).await?;
+        let status = response.status();
+        if status.is_redirection() {
+            let Some(next) = location(&response, &current) else {
+                return Ok(Outcome::Dead {
+                    why: format!("{status} without a valid Location"),
+                });
+            };
+            moved |= hop == 0 && matches!(status.as_u16(), 301 | 308);
+            current = next;
+            continue;
+        }
+        if status.is_success() {
+            return Ok(if moved {
+                Outcome::Moved { to: current }
+            } else {
+                Outcome::Alive
+            });
+        }
+        if status.is_server_error() || status == StatusCode::TOO_MANY_REQUESTS {
+            return Err(status.to_string());
+        }
+        return Ok(Outcome::Dead {
+            why: status.to_string(),
+        });
+    }
+    Ok(Outcome::Dead {
+        why: format!("more than {MAX_HOPS} redirects"),
+    })
+}
+
+/// HEAD, or GET where HEAD gets no good answer: many servers refuse or fail HEAD alone.
+async fn request(client: &Client, url: &str) -> Result<Response, String> {
+    if let Ok(response) = client.head(url).send().await {
+        let status = response.status();
+        if status.is_success() || status.is_redirection() {
+            return Ok(response);
+        }
+    }
+    client.get(url).send().await.map_err(|e| describe(&e))
+}
+
+/// Where a redirect leads, resolved against the URL that answered.
+fn location(response: &Response, from: &str) -> Option<String> {
+    let value = response.headers().get(header::LOCATION)?.to_str().ok()?;
+    let base = reqwest::Url::parse(from).ok()?;
+    base.join(value).ok().map(String::from)
+}
+
+fn describe(error: &reqwest::Error) -> String {
+    if error.is_timeout() {
+        "no answer in time".into()
+    } else if error.is_connect() {
+        "cannot connect".into()
+    } else {
+        format!("the request failed ({error})")
+    }
+}

@@ -1,0 +1,95 @@
+//! `check --links`: every external URL of the book (sources' `url` and `archived_url`, links
+//! and images in bodies) checked over HTTP(S). Dead ones and permanent redirects are warnings
+//! at the place they are written; results are kept for a while beside the book. Without
+//! `--links`, `check` stays offline.
+
+pub mod cache;
+pub mod collect;
+pub mod http;
+
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use crate::diagnostic::{Code, Diagnostic};
+use crate::links::collect::{Role, Target};
+use crate::links::http::Outcome;
+use crate::read::book::Book;
+
+/// How links are checked.
+#[derive(Clone, Debug)]
+pub struct LinkOptions {
+    /// How long an earlier result stands before the URL is asked again.
+    pub max_age: Duration,
+    pub settings: http::Settings,
+}
+
+impl Default for LinkOptions {
+    fn default() -> Self {
+        LinkOptions {
+            max_age: Duration::from_secs(24 * 60 * 60),
+            settings: http::Settings {
+                timeout: Duration::from_secs(10),
+                per_host: 2,
+                at_once: 16,
+            },
+        }
+    }
+}
+
+/// Checks every external URL of `book` (whose root is `root`, where the cache is kept) and
+/// returns a warning for each dead or permanently moved one, at each place it is written.
+pub fn check(book: &Book, root: &Path, options: &LinkOptions) -> Vec<Diagnostic> {
+    let targets = collect::targets(book);
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let max_age = options.max_age.as_secs();
+    let mut cache = cache::Cache::load(root);
+    let stale: BTreeSet<String> = targets
+        .iter()
+        .filter(|t| cache.fresh(&t.url, max_age, now).is_none())
+        .map(|t| t.url.clone())
+        .collect();
+    for (url, outcome) in http::check_all(stale.into_iter().collect(), &options.settings) {
+        cache.store(url, outcome, now);
+    }
+    let mut out: Vec<Diagnostic> = Vec::new();
+    if let Err(why) = cache.save(root) {
+        let warning =
+            Diagnostic::warning(Code::LinkCache, format!("cannot keep the results: {why}"))
+                .with_help("every link is checked again next time");
+        out.push(warning);
+    }
+    for target in &targets {
+        let outcome = cache.fresh(&target.url, u64::MAX, now);
+        out.extend(outcome.and_then(|outcome| warning(target, outcome)));
+    }
+    out
+}
+
+/// The warning a link's outcome deserves, at the place it is written.
+fn warning(target: &Target, outcome: &Outcome) -> Option<Diagnostic> {
+    let url = &target.url;
+    let diagnostic = match (outcome, &target.role) {
+        (Outcome::Alive, _) => return None,
+        (Outcome::Moved { to }, _) => {
+            Diagnostic::warning(Code::MovedLink, format!("`{url}` has moved permanently to `{to}`"))
+                .with_help(format!("write `{to}` instead"))
+        }
+        (Outcome::Dead { why }, Role::SourceUrl(id)) => {
+            Diagnostic::warning(Code::DeadLink, format!("the URL of source `{id}` is dead: {why}"))
+                .with_help("set `archived_url` to an archived copy (web.archive.org, archive.today), or correct `url`")
+        }
+        (Outcome::Dead { why }, Role::ArchivedUrl(id)) => Diagnostic::warning(
+            Code::DeadLink,
+            format!("the archived URL of source `{id}` is dead: {why}"),
+        )
+        .with_help("point `archived_url` at a copy that answers"),
+        (Outcome::Dead { why }, Role::BodyLink) => {
+            Diagnostic::warning(Code::DeadLink, format!("the link to `{url}` is dead: {why}"))
+                .with_help("correct the link, link an archived copy, or remove it")
+        }
+    };
+    Some(diagnostic.at(&target.file, target.offset))
+}
