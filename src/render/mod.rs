@@ -132,8 +132,13 @@ pub(crate) fn render_rows<T: Serialize + Sync>(
             renderer.render(template, &cx)
         })
         .collect::<Result<_, _>>()?;
+    // Each piece is freed as soon as it is copied, so the rows are not held twice.
+    let mut rows = Vec::with_capacity(pieces.iter().map(Vec::len).sum());
+    for piece in pieces {
+        rows.extend_from_slice(&piece);
+    }
     // Tera writes only strings, so the rows are UTF-8.
-    String::from_utf8(pieces.concat())
+    String::from_utf8(rows)
         .map_err(|e| Diagnostic::error(Code::Template, format!("rows that are not UTF-8: {e}")))
 }
 
