@@ -220,3 +220,68 @@ fn private_use_characters_in_a_subject_stay_text_and_rows_stay_in_their_tables()
         assert_eq!(table.matches("<tr id=").count(), 1, "{table}");
     }
 }
+
+#[test]
+fn facts_csv_cells_never_start_a_formula() {
+    let mut files = base_book();
+    files.insert(
+        "content/chips/formulas.md".into(),
+        r#"+++
+title = "Formulas"
+date = "2025"
+summary = "s"
+
+[[facts]]
+subject = "=HYPERLINK(\"https://evil.example\",\"x\")"
+metric = "+1"
+value = "-2+3"
+unit = "@SUM(A1)"
+note = "\tcmd"
+source = "cnn-2025"
+
+[[facts]]
+subject = "\r=1+1"
+metric = "Change"
+value = -5
+source = "cnn-2025"
+
+[[facts]]
+subject = "Plain"
+metric = "Ratio"
+value = -0.5
+note = "- a note"
+source = "cnn-2025"
++++
+x
+"#
+        .into(),
+    );
+    let book = write_book(&files);
+    let run = briefbook(book.path(), &["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let csv = read(book.path(), "public/data/facts.csv");
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    let row = |subject: &str| {
+        rows.iter()
+            .find(|r| &r[0] == subject)
+            .unwrap_or_else(|| panic!("no row {subject:?} in\n{csv}"))
+    };
+    let first = row("'=HYPERLINK(\"https://evil.example\",\"x\")");
+    assert_eq!(
+        (&first[1], &first[2], &first[3], &first[7]),
+        ("'+1", "'-2+3", "'@SUM(A1)", "'\tcmd")
+    );
+    assert_eq!(&row("'\r=1+1")[2], "-5", "a number stays a number");
+    let plain = row("Plain");
+    assert_eq!((&plain[2], &plain[7]), ("-0.5", "'- a note"));
+    for record in &rows {
+        for (column, cell) in record.iter().enumerate() {
+            let number = column == 2 && cell.parse::<f64>().is_ok();
+            assert!(
+                number || !cell.starts_with(['=', '+', '-', '@', '\t', '\r']),
+                "{cell:?} in\n{csv}"
+            );
+        }
+    }
+}

@@ -1,5 +1,7 @@
 //! The machine-readable book: `data/book.json` and `data/facts.csv` (FORMAT section 6).
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 
 use crate::analyse::resolve::Resolved;
@@ -255,6 +257,8 @@ fn fact_json<'a>(book: &Book, brief: &'a str, f: &'a Fact, conflict: bool) -> Fa
 }
 
 /// The facts, in book.json's order, as CSV: subject, metric, value, unit, as_of, source, brief, note, conflict.
+/// Text that a spreadsheet would take for a formula is defused (`defused`); a value that is a
+/// number is written as the number.
 fn facts_csv(facts: &[FactJson]) -> Vec<u8> {
     let mut writer = csv::Writer::from_writer(Vec::new());
     let header = [
@@ -263,23 +267,51 @@ fn facts_csv(facts: &[FactJson]) -> Vec<u8> {
     writer.write_record(header).expect("writing to memory");
     for f in facts {
         let value = match &f.value {
-            serde_json::Value::String(s) => s.clone(),
-            other => other.to_string(),
+            serde_json::Value::String(s) => defused(s),
+            other => Cow::Owned(other.to_string()),
         };
         let as_of = f.as_of.map(|d| d.to_string()).unwrap_or_default();
         let conflict = if f.conflict { "true" } else { "false" };
         let record = [
-            f.subject,
-            f.metric,
-            &value,
-            f.unit.unwrap_or(""),
-            &as_of,
-            f.source,
-            f.brief,
-            f.note.unwrap_or(""),
-            conflict,
+            defused(f.subject),
+            defused(f.metric),
+            value,
+            defused(f.unit.unwrap_or("")),
+            Cow::Owned(as_of),
+            defused(f.source),
+            defused(f.brief),
+            defused(f.note.unwrap_or("")),
+            Cow::Borrowed(conflict),
         ];
-        writer.write_record(record).expect("writing to memory");
+        writer
+            .write_record(record.iter().map(|cell| cell.as_bytes()))
+            .expect("writing to memory");
     }
     writer.into_inner().expect("writing to memory")
+}
+
+/// Text a spreadsheet would run as a formula (it starts with `=`, `+`, `-`, `@`, a tab or a
+/// carriage return) with a `'` before it, which spreadsheets read as "this cell is text"
+/// (OWASP, CSV injection). The csv writer quotes what needs quoting.
+fn defused(text: &str) -> Cow<'_, str> {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        Cow::Owned(format!("'{text}"))
+    } else {
+        Cow::Borrowed(text)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::defused;
+
+    #[test]
+    fn formula_text_is_defused_and_other_text_kept() {
+        for formula in ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx"] {
+            assert_eq!(defused(formula), format!("'{formula}"));
+        }
+        for text in ["", "1", "a=b", " =1", "'=1", "Nvidia H20"] {
+            assert_eq!(defused(text), text);
+        }
+    }
 }
