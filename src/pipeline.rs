@@ -267,23 +267,16 @@ pub fn compile_with(options: &Options, reuse: Reuse) -> Result<Compiled, Diagnos
     })
 }
 
-/// site.toml's settings with `--base-url` applied. When site.toml is broken, content is still
-/// checked with neutral settings.
+/// site.toml's settings with `--base-url` applied (held to site.toml's rules). When site.toml
+/// is broken, content is still checked with what stands of it, or with neutral settings.
 fn read_config(file: &Arc<SourceFile>, options: &Options, diagnostics: &mut Diagnostics) -> Config {
     let (config, problems) = config::parse(file);
     diagnostics.extend(problems);
-    let mut config = config.unwrap_or_else(|| {
-        let stub = SourceFile::new(file.path.clone(), "title = \"\"\nbase_url = \"/\"\n");
-        config::parse(&stub)
-            .0
-            .expect("the fallback configuration is valid")
-    });
+    let mut config = config.unwrap_or_else(Config::neutral);
     if let Some(base_url) = &options.base_url {
-        config.base_url = if base_url.ends_with('/') {
-            base_url.clone()
-        } else {
-            format!("{base_url}/")
-        };
+        if let Err(usage) = config::set_base_url_from_flag(&mut config, base_url) {
+            diagnostics.push(usage);
+        }
     }
     config
 }

@@ -221,6 +221,74 @@ fn private_use_characters_in_a_subject_stay_text_and_rows_stay_in_their_tables()
     }
 }
 
+/// `base_url` values that put script or broken URLs into every absolute link of the site.
+const BAD_BASE_URLS: &[&str] = &[
+    "javascript:console.log(document.domain)//",
+    "not a url",
+    "ftp://example.org/book/",
+    "https://example.org/my book/",
+    "/",
+    "//example.org/book/",
+    "https://example.org/book/?page=1",
+    "https://editor:hunter2@example.org/",
+];
+
+#[test]
+fn base_url_in_site_toml_must_be_an_absolute_web_url() {
+    for bad in BAD_BASE_URLS {
+        let mut files = base_book();
+        files.insert(
+            "site.toml".into(),
+            SITE.replace("https://example.org/book/", bad),
+        );
+        let book = write_book(&files);
+        for command in ["check", "build"] {
+            let run = briefbook(book.path(), &[command]);
+            assert_eq!(run.code, 1, "{bad} ({command}): {}", run.stderr);
+            assert!(
+                run.stderr
+                    .lines()
+                    .any(|l| l.starts_with("site.toml:2:12: error[invalid-url]: ")),
+                "{bad} ({command}): {}",
+                run.stderr
+            );
+        }
+        assert!(!book.path().join("public").exists(), "{bad} built a site");
+    }
+}
+
+#[test]
+fn base_url_flag_must_be_an_absolute_web_url() {
+    let book = write_book(&base_book());
+    for bad in BAD_BASE_URLS {
+        let run = briefbook(book.path(), &["build", "--base-url", bad]);
+        assert_eq!(run.code, 2, "{bad}: {}", run.stderr);
+        assert!(
+            run.stderr
+                .lines()
+                .any(|l| l.starts_with("error[usage]: --base-url ")),
+            "{bad}: {}",
+            run.stderr
+        );
+        assert!(!book.path().join("public").exists(), "{bad} built a site");
+    }
+    // A port, an IPv6 host, no trailing slash and capitals in the scheme and host are fine: the
+    // URL is written in its normal form.
+    let run = briefbook(
+        book.path(),
+        &["build", "--base-url", "HTTPS://Mirror.Example:8443/Book"],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let not_found = read(book.path(), "public/404.html");
+    assert!(
+        not_found.contains("href=\"https://mirror.example:8443/Book/style.css"),
+        "{not_found}"
+    );
+    let run = briefbook(book.path(), &["build", "--base-url", "http://[::1]:1111"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(read(book.path(), "public/404.html").contains("http://[::1]:1111/"));
+}
+
 #[test]
 fn facts_csv_cells_never_start_a_formula() {
     let mut files = base_book();

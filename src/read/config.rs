@@ -6,7 +6,7 @@ use jiff::civil::Date;
 
 use crate::diagnostic::{Code, Diagnostic, SourceFile};
 use crate::read::decode::Decoder;
-use crate::read::frontmatter::{self, Format};
+use crate::read::frontmatter::{self, Format, Node, Value};
 
 const TOP_KEYS: &[&str] = &[
     "title",
@@ -45,7 +45,33 @@ pub struct Config {
     pub extra: serde_json::Value,
 }
 
-/// Parses `site.toml`, reporting every problem in it.
+/// The address a book is checked under when site.toml gives none it can use: a reserved name
+/// (RFC 2606) that resolves nowhere. A book with a broken site.toml is never published.
+pub const NEUTRAL_BASE_URL: &str = "https://example.invalid/";
+
+impl Config {
+    /// The settings content is checked with when site.toml is not a TOML table at all.
+    pub fn neutral() -> Config {
+        Config {
+            title: String::new(),
+            base_url: NEUTRAL_BASE_URL.to_string(),
+            description: String::new(),
+            language: "en".into(),
+            theme: "default".into(),
+            output_dir: "public".into(),
+            highlight_theme: DEFAULT_HIGHLIGHT_THEME.into(),
+            allow_raw_html: false,
+            stale_after_days: 365,
+            reference_date: None,
+            git: None,
+            extra: serde_json::json!({}),
+        }
+    }
+}
+
+/// Parses `site.toml`, reporting every problem in it. While the file is a TOML table, the
+/// settings come back even when some are wrong (those take their defaults), so that the rest
+/// of the book is checked as it is configured; the diagnostics say whether it may be built.
 pub fn parse(file: &Arc<SourceFile>) -> (Option<Config>, Vec<Diagnostic>) {
     let mut d = Decoder::new(file);
     let node = match frontmatter::parse(Format::Toml, &file.text, 0) {
@@ -59,10 +85,7 @@ pub fn parse(file: &Arc<SourceFile>) -> (Option<Config>, Vec<Diagnostic>) {
         return (None, d.diagnostics);
     };
     let title = d.required(&f, "title").and_then(|n| d.string(n));
-    let base_url = d
-        .required(&f, "base_url")
-        .and_then(|n| d.string(n))
-        .map(with_slash);
+    let base_url = d.required(&f, "base_url").and_then(|n| base_url(&mut d, n));
     let text = |d: &mut Decoder, key: &str, default: &str| {
         f.get(key)
             .and_then(|n| d.string(n))
@@ -70,7 +93,10 @@ pub fn parse(file: &Arc<SourceFile>) -> (Option<Config>, Vec<Diagnostic>) {
     };
     let description = text(&mut d, "description", "");
     let language = text(&mut d, "language", "en");
-    let theme = text(&mut d, "theme", "default");
+    let theme = f
+        .get("theme")
+        .and_then(|n| theme_name(&mut d, n))
+        .unwrap_or_else(|| "default".to_string());
     let output_dir = text(&mut d, "output_dir", "public");
     let mut highlight_theme = DEFAULT_HIGHLIGHT_THEME.to_string();
     let mut allow_raw_html = false;
@@ -123,37 +149,204 @@ pub fn parse(file: &Arc<SourceFile>) -> (Option<Config>, Vec<Diagnostic>) {
     let extra = f
         .get("extra")
         .map_or(serde_json::json!({}), |n| n.value.to_json());
-    let config = match (title, base_url) {
-        (Some(title), Some(base_url)) if d.diagnostics.is_empty() => Some(Config {
-            title,
-            base_url,
-            description,
-            language,
-            theme,
-            output_dir,
-            highlight_theme,
-            allow_raw_html,
-            stale_after_days,
-            reference_date,
-            git,
-            extra,
-        }),
-        _ => None,
+    let config = Config {
+        title: title.unwrap_or_default(),
+        base_url: base_url.unwrap_or_else(|| NEUTRAL_BASE_URL.to_string()),
+        description,
+        language,
+        theme,
+        output_dir,
+        highlight_theme,
+        allow_raw_html,
+        stale_after_days,
+        reference_date,
+        git,
+        extra,
     };
-    (config, d.diagnostics)
+    (Some(config), d.diagnostics)
 }
 
-fn with_slash(url: String) -> String {
-    if url.ends_with('/') {
-        url
-    } else {
-        url + "/"
+/// `base_url`, checked (`site_url`) and located when it is wrong.
+fn base_url(d: &mut Decoder, node: &Node) -> Option<String> {
+    let text = d.string(node)?;
+    match site_url(&text) {
+        Ok(url) => Some(url),
+        Err(why) => {
+            d.error(
+                Code::InvalidUrl,
+                node.span.start,
+                format!("`{text}` is not the site's absolute http(s) URL: {why}"),
+            )
+            .help = Some(
+                "write where the site will be published, for example `https://example.org/book/`"
+                    .into(),
+            );
+            None
+        }
     }
 }
+
+/// `base_url` checked and in its normal form, ending in `/`: an absolute `http` or `https` URL
+/// with a host, and without spaces, credentials, query or fragment, since every absolute link,
+/// canonical link, feed id and sitemap entry is this text with a page's path after it. The
+/// `url` crate (the WHATWG URL standard) parses it: hosts (IPv6, international names), ports
+/// and percent-encoding are its business. The error says what is wrong.
+pub fn site_url(text: &str) -> Result<String, String> {
+    if text.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err("it contains a space or a control character".into());
+    }
+    // The standard forgives what we refuse: `https:example.org`, `https:///x`, backslashes.
+    let lower = text.to_ascii_lowercase();
+    let after_scheme = lower
+        .strip_prefix("https://")
+        .or_else(|| lower.strip_prefix("http://"));
+    match after_scheme {
+        None => return Err("it does not start with `https://` or `http://`".into()),
+        Some(rest) if rest.starts_with('/') || rest.contains('\\') => {
+            return Err("it is not written as `http(s)://host/path`".into())
+        }
+        Some(_) => {}
+    }
+    let url = url::Url::parse(text).map_err(|e| format!("it is not a valid URL ({e})"))?;
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err("it holds a user name or password, which every page would publish".into());
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err("it has a query or fragment (`?`, `#`), which page paths cannot follow".into());
+    }
+    let mut url = url.to_string();
+    if !url.ends_with('/') {
+        url.push('/');
+    }
+    Ok(url)
+}
+
+/// `--base-url` in place of site.toml's `base_url`, held to the same rules; a usage error,
+/// naming the flag, when it breaks them.
+pub fn set_base_url_from_flag(config: &mut Config, value: &str) -> Result<(), Diagnostic> {
+    let url = site_url(value).map_err(|why| {
+        Diagnostic::error(
+            Code::Usage,
+            format!("--base-url `{value}` is not an absolute http(s) URL: {why}"),
+        )
+        .with_help(
+            "give the site's address, for example `--base-url https://mirror.example.org/book/`",
+        )
+    })?;
+    config.base_url = url;
+    Ok(())
+}
+
+/// A theme is a folder of `themes/`, named: a path (absolute, `..`, with `/`) would read
+/// templates and static files from outside the book, and a hidden name is never loaded.
+fn theme_name(d: &mut Decoder, node: &Node) -> Option<String> {
+    let name = d.string(node)?;
+    let plain = !name.is_empty()
+        && !name.starts_with('.')
+        && !name.contains(['/', '\\', ':', '\0'])
+        && !std::path::Path::new(&name).is_absolute();
+    if plain {
+        return Some(name);
+    }
+    d.error(
+        Code::InvalidValue,
+        node.span.start,
+        format!("`{name}` is not a theme name: `theme` names a folder of themes/, not a path"),
+    )
+    .help = Some(
+        "write the folder's name (`theme = \"briefing\"` reads themes/briefing/), or leave `theme` out for the built-in theme".into(),
+    );
+    None
+}
+
+/// Where the value of a top-level key of site.toml starts, for problems found after parsing
+/// (a theme folder that does not exist).
+pub fn value_offset(file: &SourceFile, key: &str) -> Option<usize> {
+    let node = frontmatter::parse(Format::Toml, &file.text, 0).ok()?;
+    match node.value {
+        Value::Map(entries) => entries
+            .into_iter()
+            .find(|(k, _)| k.name == key)
+            .map(|(_, v)| v.span.start),
+        _ => None,
+    }
+}
+
+/// The themes syntect ships, which `highlight_theme` accepts besides "css". A constant, so that
+/// checking site.toml does not load the theme set (a test keeps it equal to syntect's list).
+pub const THEME_NAMES: &[&str] = &[
+    "InspiredGitHub",
+    "Solarized (dark)",
+    "Solarized (light)",
+    "base16-eighties.dark",
+    "base16-mocha.dark",
+    "base16-ocean.dark",
+    "base16-ocean.light",
+];
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn base_urls_are_absolute_web_urls_in_normal_form() {
+        for (given, used) in [
+            ("https://x.org/b", "https://x.org/b/"),
+            ("HTTP://X.org:80/B/", "http://x.org/B/"),
+            ("http://127.0.0.1:9/", "http://127.0.0.1:9/"),
+            ("http://[::1]:1111", "http://[::1]:1111/"),
+            (
+                "https://bücher.example/ü",
+                "https://xn--bcher-kva.example/%C3%BC/",
+            ),
+        ] {
+            assert_eq!(site_url(given).as_deref(), Ok(used), "{given}");
+        }
+        for bad in [
+            "javascript:alert(1)//",
+            "/",
+            "",
+            "example.org",
+            "ftp://x.org/",
+            "https:x.org",
+            "https:///x.org",
+            "https:\\\\x.org",
+            "https://x.org/a b",
+            " https://x.org/",
+            "https://x.org/\t",
+            "https://x.org/?a=1",
+            "https://x.org/#top",
+            "https://u:p@x.org/",
+            "https://x.org:99999/",
+            "https://",
+        ] {
+            assert!(site_url(bad).is_err(), "{bad:?} was accepted");
+        }
+    }
+
+    #[test]
+    fn a_broken_base_url_is_located_and_the_rest_stands() {
+        let file = SourceFile::new(
+            "site.toml",
+            "title = \"B\"\nbase_url = \"javascript:alert(1)//\"\ntheme = \"/etc\"\n",
+        );
+        let (config, diags) = parse(&file);
+        let lines: Vec<String> = diags.iter().map(|d| d.headline()).collect();
+        assert!(
+            lines[0].starts_with("site.toml:2:12: error[invalid-url]: "),
+            "{lines:?}"
+        );
+        assert!(
+            lines[1].starts_with("site.toml:3:9: error[invalid-value]: "),
+            "{lines:?}"
+        );
+        let config = config.unwrap();
+        assert_eq!(
+            (config.base_url.as_str(), config.theme.as_str()),
+            (NEUTRAL_BASE_URL, "default")
+        );
+        assert_eq!(value_offset(&file, "theme"), file.text.find("\"/etc\""));
+    }
 
     #[test]
     fn defaults_and_values() {
@@ -174,7 +367,8 @@ mod tests {
             "title = \"B\"\nbase_url = \"https://x.org\"\ntheem = \"x\"\n[markdown]\nhighlight_theme = \"InspiredGithub\"\n",
         );
         let (config, diags) = parse(&file);
-        assert!(config.is_none());
+        // The settings stand as far as they are right: the content is checked with them.
+        assert_eq!(config.unwrap().base_url, "https://x.org/");
         let lines: Vec<String> = diags.iter().map(|d| d.headline()).collect();
         assert_eq!(
             lines[0],
@@ -191,15 +385,3 @@ mod tests {
         );
     }
 }
-
-/// The themes syntect ships, which `highlight_theme` accepts besides "css". A constant, so that
-/// checking site.toml does not load the theme set (a test keeps it equal to syntect's list).
-pub const THEME_NAMES: &[&str] = &[
-    "InspiredGitHub",
-    "Solarized (dark)",
-    "Solarized (light)",
-    "base16-eighties.dark",
-    "base16-mocha.dark",
-    "base16-ocean.dark",
-    "base16-ocean.light",
-];
