@@ -289,6 +289,50 @@ fn base_url_flag_must_be_an_absolute_web_url() {
     assert!(read(book.path(), "public/404.html").contains("http://[::1]:1111/"));
 }
 
+#[cfg(unix)]
+#[test]
+fn links_to_hidden_files_publish_nothing_of_them() {
+    use std::os::unix::fs::symlink;
+    let book = write_book(&base_book());
+    let root = book.path();
+    write(
+        root,
+        ".git/config",
+        b"[core]\n\trepositoryformatversion = 0\n",
+    );
+    write(root, ".env", b"TOKEN=secret\n");
+    write(root, "static/logo.txt", b"logo");
+    symlink("../.git", root.join("static/repo")).unwrap();
+    symlink("../.env", root.join("static/env.txt")).unwrap();
+    symlink("../../.git/config", root.join("content/chips/config.txt")).unwrap();
+    symlink(".git", root.join("templates")).unwrap();
+    symlink("logo.txt", root.join("static/alias.txt")).unwrap();
+    let run = briefbook(root, &["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let site = snapshot(&root.join("public"));
+    for (path, bytes) in &site {
+        let text = String::from_utf8_lossy(bytes);
+        assert!(
+            !text.contains("TOKEN=secret") && !text.contains("repositoryformatversion"),
+            "{path} publishes a hidden file"
+        );
+    }
+    assert_eq!(site.get("alias.txt").map(Vec::as_slice), Some(&b"logo"[..]));
+    for link in [
+        "static/repo",
+        "static/env.txt",
+        "content/chips/config.txt",
+        "templates",
+    ] {
+        let headline = format!("{link}: warning[symlink]: ");
+        assert!(
+            run.stderr.lines().any(|l| l.starts_with(&headline)),
+            "{link}: {}",
+            run.stderr
+        );
+    }
+}
+
 #[test]
 fn facts_csv_cells_never_start_a_formula() {
     let mut files = base_book();

@@ -4,9 +4,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use rayon::prelude::*;
-use walkdir::WalkDir;
 
 use crate::diagnostic::{Code, Diagnostic, SourceFile};
+use crate::read::walk::{shown, Walker};
 
 /// Everything the build needs from disk, read into memory (static files are only listed).
 #[derive(Clone)]
@@ -18,11 +18,13 @@ pub struct BookFiles {
     pub sources_file: Option<Arc<SourceFile>>,
     /// Other files under `content/` (co-located images, PDFs), relative to `content/`.
     pub assets: Vec<FileRef>,
-    /// Files copied to the output root: the theme's `static/`, then the book's `static/`.
+    /// Files copied to the output root: the theme folder's `static/`, then the book's `static/`
+    /// (a book's file replaces its theme's file of the same path).
     pub statics: Vec<FileRef>,
     /// Template overrides: the theme's folder, then the book's `templates/` (later ones win).
     pub templates: Vec<(String, String)>,
-    /// Files that could not be read and links not followed: reported, while the rest builds on.
+    /// What loading met: errors for every input that could not be read (so that nothing is
+    /// published without it), warnings for links not followed.
     pub problems: Vec<Diagnostic>,
 }
 
@@ -31,6 +33,8 @@ pub struct BookFiles {
 pub struct FileRef {
     pub from: PathBuf,
     pub rel: String,
+    /// Its path relative to the book, for messages: `static/logo.png`.
+    pub shown: String,
 }
 
 /// Reads site.toml only: the build needs the theme name before it lists theme files.
@@ -39,9 +43,9 @@ pub fn read_config(root: &Path) -> Result<Arc<SourceFile>, Diagnostic> {
 }
 
 /// Reads the book at `root` with the theme named in its configuration. Only a missing
-/// `content/` fails outright; unreadable files are reported in `problems`.
+/// `content/` fails outright; everything else is reported in `problems`.
 pub fn load(root: &Path, config: Arc<SourceFile>, theme: &str) -> Result<BookFiles, Diagnostic> {
-    let mut warnings = Vec::new();
+    let mut problems = Vec::new();
     let content = root.join("content");
     if !content.is_dir() {
         return Err(
@@ -50,42 +54,33 @@ pub fn load(root: &Path, config: Arc<SourceFile>, theme: &str) -> Result<BookFil
                 .with_help("create content/_index.md for the cover and a folder per chapter"),
         );
     }
-    let entries = walk(root, &content, &mut warnings);
+    let walker = Walker::new(root);
+    let entries = walker.walk(&content, &mut problems);
     let (markdown, other): (Vec<_>, Vec<_>) =
         entries.into_iter().partition(|f| f.rel.ends_with(".md"));
     let read: Vec<Result<(String, Arc<SourceFile>), Diagnostic>> = markdown
         .par_iter()
         .map(|f| read_text(root, &f.from).map(|file| (f.rel.clone(), file)))
         .collect();
-    let mut errors = warnings;
     let mut pages = Vec::new();
     for result in read {
         match result {
             Ok(page) => pages.push(page),
-            Err(e) => errors.push(e),
+            Err(e) => problems.push(e),
         }
     }
     let (sources, assets): (Vec<_>, Vec<_>) =
         other.into_iter().partition(|f| f.rel == "sources.toml");
-    let sources_file = match sources.first() {
-        Some(f) => match read_text(root, &f.from) {
-            Ok(file) => Some(file),
-            Err(e) => {
-                errors.push(e);
-                None
-            }
-        },
-        None => None,
-    };
-    let theme_dir = root.join("themes").join(theme);
-    let mut statics = walk(root, &theme_dir.join("static"), &mut errors);
-    statics.extend(walk(root, &root.join("static"), &mut errors));
+    let sources_file = sources_file(root, sources.first(), &mut problems);
+    let theme_dir = theme_folder(root, &config, theme, &mut problems);
+    let statics = statics(&walker, theme_dir.as_deref(), &mut problems);
     let mut templates = Vec::new();
-    for dir in [theme_dir.join("templates"), root.join("templates")] {
-        for f in walk(root, &dir, &mut errors) {
+    let template_dirs = theme_dir.iter().map(|t| t.join("templates"));
+    for dir in template_dirs.chain([root.join("templates")]) {
+        for f in walker.walk(&dir, &mut problems) {
             match read_text(root, &f.from) {
                 Ok(file) => templates.push((f.rel, file.text.clone())),
-                Err(e) => errors.push(e),
+                Err(e) => problems.push(e),
             }
         }
     }
@@ -97,101 +92,87 @@ pub fn load(root: &Path, config: Arc<SourceFile>, theme: &str) -> Result<BookFil
         assets,
         statics,
         templates,
-        problems: errors,
+        problems,
     })
 }
 
-/// Files below `dir`, sorted, skipping hidden entries and `_x` files other than `_index.md`.
-/// Symbolic links are followed while they stay inside the book (`root`); one that leads out of
-/// it, or loops, is named in a warning and not followed.
-fn walk(root: &Path, dir: &Path, warnings: &mut Vec<Diagnostic>) -> Vec<FileRef> {
-    if !dir.is_dir() {
-        return Vec::new();
-    }
-    let book = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
-    let shown = |path: &Path| {
-        path.strip_prefix(root)
-            .unwrap_or(path)
-            .to_string_lossy()
-            .replace('\\', "/")
-    };
-    let mut outside = Vec::new();
-    let walker = WalkDir::new(dir)
-        .follow_links(true)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| {
-            if e.depth() > 0 && e.file_name().to_string_lossy().starts_with('.') {
-                return false;
-            }
-            let leaves = e.path_is_symlink()
-                && !e
-                    .path()
-                    .canonicalize()
-                    .is_ok_and(|target| target.starts_with(&book));
-            if leaves {
-                outside.push(e.path().to_path_buf());
-            }
-            !leaves
-        });
-    let mut files = Vec::new();
-    for entry in walker {
-        let entry = match entry {
-            Ok(entry) => entry,
-            Err(err) => {
-                let path = err.path().map(shown).unwrap_or_default();
-                let message = if err.loop_ancestor().is_some() {
-                    "symbolic link loops back to a folder above it; not followed".to_string()
-                } else {
-                    format!("cannot read: {err}")
-                };
-                warnings.push(
-                    Diagnostic::warning(
-                        if err.loop_ancestor().is_some() {
-                            Code::Symlink
-                        } else {
-                            Code::Io
-                        },
-                        message,
-                    )
-                    .in_file(path),
-                );
-                continue;
-            }
-        };
-        let name = entry.file_name().to_string_lossy();
-        if entry.file_type().is_file() && !(name.starts_with('_') && name != "_index.md") {
-            let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
-            let rel = rel
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy())
-                .collect::<Vec<_>>()
-                .join("/");
-            files.push(FileRef {
-                from: entry.path().to_path_buf(),
-                rel,
-            });
-        }
-    }
-    for path in outside {
-        warnings.push(
-            Diagnostic::warning(
-                Code::Symlink,
-                "symbolic link leads outside the book; not followed",
-            )
-            .in_file(shown(&path)),
+/// The registry, read; `content/sources.toml` as a folder would otherwise be copied into the
+/// site as if it were a chapter's files, and its sources silently unknown.
+fn sources_file(
+    root: &Path,
+    file: Option<&FileRef>,
+    problems: &mut Vec<Diagnostic>,
+) -> Option<Arc<SourceFile>> {
+    if root.join("content/sources.toml").is_dir() {
+        problems.push(
+            Diagnostic::error(Code::Io, "the source registry is a folder, not a file")
+                .in_file("content/sources.toml")
+                .with_help("make content/sources.toml one file of [[source]] tables"),
         );
     }
-    files
+    match read_text(root, &file?.from) {
+        Ok(file) => Some(file),
+        Err(e) => {
+            problems.push(e);
+            None
+        }
+    }
 }
 
+/// The folder of the theme site.toml names, when it exists; the built-in `default` needs none.
+/// A theme name that is no folder of `themes/` is an error at its line, with the nearest name.
+fn theme_folder(
+    root: &Path,
+    config: &SourceFile,
+    theme: &str,
+    problems: &mut Vec<Diagnostic>,
+) -> Option<PathBuf> {
+    let themes = root.join("themes");
+    let dir = themes.join(theme);
+    if theme == "default" || dir.is_dir() {
+        return Some(dir);
+    }
+    let mut names = vec!["default".to_string()];
+    if let Ok(entries) = std::fs::read_dir(&themes) {
+        let folders = entries.flatten().filter(|e| e.path().is_dir());
+        names.extend(folders.map(|e| e.file_name().to_string_lossy().into_owned()));
+    }
+    names.retain(|n| !n.starts_with('.'));
+    names.sort();
+    names.dedup();
+    let error = Diagnostic::error(
+        Code::InvalidValue,
+        format!("there is no theme `{theme}`: themes/{theme}/ is not a folder"),
+    );
+    let error = match crate::read::config::value_offset(config, "theme") {
+        Some(offset) => error.at(config, offset),
+        None => error.in_file(config.path.clone()),
+    };
+    let error = error.suggest(theme, names.iter().map(String::as_str));
+    problems.push(if error.help.is_some() {
+        error
+    } else {
+        error.with_help(format!("the themes are: {}", names.join(", ")))
+    });
+    None
+}
+
+/// The theme folder's static files, then the book's; a book's file replaces its theme's file
+/// of the same path (both would be copied at once, and either could end up in the site).
+fn statics(walker: &Walker, theme: Option<&Path>, problems: &mut Vec<Diagnostic>) -> Vec<FileRef> {
+    let own = walker.walk(&walker.root.join("static"), problems);
+    let mut statics = match theme {
+        Some(theme) => walker.walk(&theme.join("static"), problems),
+        None => Vec::new(),
+    };
+    let replaced: std::collections::HashSet<&str> = own.iter().map(|f| f.rel.as_str()).collect();
+    statics.retain(|f| !replaced.contains(f.rel.as_str()));
+    statics.extend(own);
+    statics
+}
 /// Reads a UTF-8 text file, naming it (relative to the book root) on failure.
 pub(crate) fn read_text(root: &Path, path: &Path) -> Result<Arc<SourceFile>, Diagnostic> {
-    let display = path
-        .strip_prefix(root)
-        .unwrap_or(path)
-        .to_string_lossy()
-        .replace('\\', "/");
+    let display = shown(root, path);
     let bytes = std::fs::read(path).map_err(|err| {
         Diagnostic::error(Code::Io, format!("cannot read the file: {err}")).in_file(display.clone())
     })?;

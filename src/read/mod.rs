@@ -9,3 +9,4 @@ pub mod history;
 pub mod load;
 pub mod page;
 pub mod parts;
+pub mod walk;
