@@ -289,6 +289,81 @@ fn base_url_flag_must_be_an_absolute_web_url() {
     assert!(read(book.path(), "public/404.html").contains("http://[::1]:1111/"));
 }
 
+#[test]
+fn co_located_files_that_browsers_run_are_refused_unless_raw_html_is_allowed() {
+    let mut files = base_book();
+    let refused = [
+        "content/chips/evil.html",
+        "content/chips/bundle/evil.svg",
+        "content/chips/Evil.XHTML",
+        "content/chips/evil.Js",
+        "content/chips/feed.xml",
+    ];
+    for path in refused {
+        files.insert(
+            path.into(),
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" onload=\"alert(1337)\"/>".into(),
+        );
+    }
+    files.insert(
+        "content/chips/bundle/index.md".into(),
+        "+++\ntitle = \"Bundle\"\ndate = \"2025\"\nsummary = \"s\"\n+++\n![chart](chart.png) [@cnn-2025]\n"
+            .into(),
+    );
+    files.insert("content/chips/bundle/chart.png".into(), "png".into());
+    files.insert(
+        "static/widget.html".into(),
+        "<script>the owner's own</script>".into(),
+    );
+    let book = write_book(&files);
+    for command in ["check", "build"] {
+        let run = briefbook(book.path(), &[command]);
+        assert_eq!(run.code, 1, "{command}: {}", run.stderr);
+        for path in refused {
+            let headline = format!("{path}: error[unsafe-file]: ");
+            assert!(
+                run.stderr.lines().any(|l| l.starts_with(&headline)),
+                "{command}: {path}: {}",
+                run.stderr
+            );
+        }
+        assert_eq!(
+            run.stderr.matches("error[unsafe-file]").count(),
+            refused.len(),
+            "only those: {}",
+            run.stderr
+        );
+    }
+    assert!(!book.path().join("public").exists());
+    // Editors trusted with raw HTML are trusted with these files too.
+    files.insert(
+        "site.toml".into(),
+        format!("{SITE}[markdown]\nallow_raw_html = true\n"),
+    );
+    let book = write_book(&files);
+    let run = briefbook(book.path(), &["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(book.path().join("public/chips/evil.html").is_file());
+    assert!(book.path().join("public/chips/bundle/evil.svg").is_file());
+    assert!(book.path().join("public/widget.html").is_file());
+}
+
+#[test]
+fn static_files_are_the_owners_and_copied_as_they_are() {
+    let mut files = base_book();
+    files.insert(
+        "static/widget.html".into(),
+        "<script>the owner's own</script>".into(),
+    );
+    let book = write_book(&files);
+    let run = briefbook(book.path(), &["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        read(book.path(), "public/widget.html"),
+        "<script>the owner's own</script>"
+    );
+}
+
 #[cfg(unix)]
 #[test]
 fn links_to_hidden_files_publish_nothing_of_them() {

@@ -198,6 +198,105 @@ fn a_theme_outside_themes_is_refused() {
 }
 
 #[test]
+fn files_the_generator_writes_are_not_lost_in_silence() {
+    let mut files = base_book();
+    files.insert(
+        "site.toml".into(),
+        format!("{SITE}[markdown]\nallow_raw_html = true\n"),
+    );
+    files.insert("static/index.html".into(), "<p>my cover</p>".into());
+    files.insert("static/data/book.json".into(), "{}".into());
+    files.insert("content/search.js".into(), "alert(1)".into());
+    files.insert("content/chips/h20/index.html".into(), "<p>mine</p>".into());
+    files.insert("static/chips/chart.png".into(), "one".into());
+    files.insert("content/chips/chart.png".into(), "two".into());
+    // Replacing the theme's own files is how a book restyles: not a collision.
+    files.insert("static/style.css".into(), "body { color: black }".into());
+    let book = write_book(&files);
+    let expected = [
+        ("static/index.html", "`index.html`", "the cover"),
+        (
+            "static/data/book.json",
+            "`data/book.json`",
+            "the book's data",
+        ),
+        ("content/search.js", "`search.js`", "the theme's search.js"),
+        (
+            "content/chips/h20/index.html",
+            "`chips/h20/index.html`",
+            "content/chips/h20.md",
+        ),
+        (
+            "content/chips/chart.png",
+            "`chips/chart.png`",
+            "static/chips/chart.png",
+        ),
+    ];
+    for command in ["check", "build"] {
+        let run = briefbook(book.path(), &[command]);
+        assert_eq!(run.code, 1, "{command}: {}", run.stderr);
+        for (file, at, other) in expected {
+            let line = run
+                .stderr
+                .lines()
+                .find(|l| l.starts_with(&format!("{file}: error[file-collision]: ")))
+                .unwrap_or_else(|| panic!("{command}: {file}: {}", run.stderr));
+            assert!(line.contains(at) && line.contains(other), "{line}");
+        }
+        assert_eq!(
+            run.stderr.matches("error[file-collision]").count(),
+            expected.len(),
+            "{}",
+            run.stderr
+        );
+    }
+    assert!(!book.path().join("public").exists());
+}
+
+#[test]
+fn check_finds_the_names_too_long_to_publish_that_build_would_fail_on() {
+    let long = "中".repeat(80);
+    let brief = "+++\ntitle = \"T\"\ndate = \"2025\"\nsummary = \"s\"\n+++\n[@cnn-2025]\n";
+    let mut files = base_book();
+    // 240 bytes on disk, but its slug ("zhong-zhong-...") is 479.
+    files.insert(format!("content/chips/{long}.md"), brief.into());
+    files.insert(format!("content/{long}/_index.md"), MEMORY.into());
+    files.insert(
+        "content/chips/slug.md".into(),
+        brief.replace(
+            "summary",
+            &format!("slug = \"{}\"\nsummary", "a".repeat(256)),
+        ),
+    );
+    files.insert(
+        "content/chips/tagged.md".into(),
+        brief.replace(
+            "summary",
+            &format!("tags = [\"{}\"]\nsummary", "t".repeat(300)),
+        ),
+    );
+    let book = write_book(&files);
+    let expected = [
+        format!("content/chips/{long}.md: error[invalid-slug]: "),
+        format!("content/{long}/_index.md: error[invalid-slug]: "),
+        "content/chips/slug.md: error[invalid-slug]: ".to_string(),
+        "content/chips/tagged.md: error[invalid-slug]: ".to_string(),
+    ];
+    for command in ["check", "build"] {
+        let run = briefbook(book.path(), &[command]);
+        assert_eq!(run.code, 1, "{command}: {}", run.stderr);
+        for headline in &expected {
+            assert!(
+                has_line(&run, headline),
+                "{command}: {headline}\n{}",
+                run.stderr
+            );
+        }
+    }
+    assert!(!book.path().join("public").exists());
+}
+
+#[test]
 fn a_book_static_file_replaces_its_theme_folders_file() {
     let mut files = with_theme("plain");
     files.insert("themes/plain/static/style.css".into(), "theme".into());
@@ -206,4 +305,64 @@ fn a_book_static_file_replaces_its_theme_folders_file() {
     let run = briefbook(book.path(), &["build"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(read(book.path(), "public/style.css"), "book");
+}
+
+#[test]
+fn check_knows_every_path_build_writes() {
+    use std::collections::BTreeSet;
+    let mut files = base_book();
+    files.insert(
+        "site.toml".into(),
+        format!("{SITE}[markdown]\nhighlight_theme = \"css\"\n"),
+    );
+    files.insert("static/logo.png".into(), "png".into());
+    files.insert("content/chips/bundle/index.md".into(), HBM.into());
+    files.insert("content/chips/bundle/chart.png".into(), "png".into());
+    let book = write_book(&files);
+    let run = briefbook(book.path(), &["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let site: BTreeSet<String> = snapshot(&book.path().join("public")).into_keys().collect();
+
+    let options = briefbook::pipeline::Options {
+        root: book.path().to_path_buf(),
+        ..Default::default()
+    };
+    let compiled = briefbook::pipeline::compile(&options).unwrap_or_else(|d| panic!("{d:?}"));
+    let generated = briefbook::read::published::generated(&compiled.book);
+    let theme: BTreeSet<&str> = briefbook::render::theme::STATIC
+        .iter()
+        .map(|(path, _)| *path)
+        .collect();
+    let listed: BTreeSet<&str> = briefbook::read::published::THEME_FILES
+        .iter()
+        .copied()
+        .collect();
+    assert_eq!(
+        listed, theme,
+        "THEME_FILES is the built-in theme's static files"
+    );
+    let copied = briefbook::pipeline::book_files(&compiled);
+    let known: BTreeSet<&str> = generated
+        .keys()
+        .map(String::as_str)
+        .chain(theme)
+        .chain(copied.iter().map(|(_, path)| *path))
+        .collect();
+    let unknown: Vec<&String> = site
+        .iter()
+        .filter(|p| !known.contains(p.as_str()))
+        .collect();
+    assert!(
+        unknown.is_empty(),
+        "written, but unknown to check: {unknown:?}"
+    );
+    // The changes page is written only with --changes-since.
+    let unwritten: Vec<&String> = generated
+        .keys()
+        .filter(|p| !site.contains(*p) && *p != "changes/index.html")
+        .collect();
+    assert!(
+        unwritten.is_empty(),
+        "known to check, but not written: {unwritten:?}"
+    );
 }

@@ -72,6 +72,8 @@ codes! {
     NoChapter, "no-chapter", Error, 1, "a brief at the top of `content/`, outside every chapter";
     UrlCollision, "url-collision", Error, 1, "two pages written to one URL";
     ReservedUrl, "reserved-url", Error, 1, "a chapter folder named like a page the generator writes";
+    FileCollision, "file-collision", Error, 1, "a static or co-located file published where the generator or another file writes";
+    UnsafeFile, "unsafe-file", Error, 1, "a co-located HTML, SVG, XML or JavaScript file, which browsers run, without `allow_raw_html`";
     RetractedSupport, "retracted-support", Error, 1, "a claim whose every source is retracted, not itself retracted";
     UnknownFact, "unknown-fact", Error, 1, "a `{{ fact(id=\"...\") }}` naming no fact";
     InvalidFactQuote, "invalid-fact-quote", Error, 1, "a fact quote written wrongly";

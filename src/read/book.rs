@@ -52,6 +52,8 @@ pub struct Parts {
     pub briefs: Vec<Arc<Brief>>,
     pub registry_sources: Vec<Source>,
     pub assets: Vec<FileRef>,
+    /// The static files, which co-located files may not land on.
+    pub statics: Vec<FileRef>,
 }
 
 impl Book {
@@ -63,6 +65,7 @@ impl Book {
             briefs,
             registry_sources,
             assets,
+            statics,
         } = parts;
         let mut cover = None;
         let mut chapter_sections = Vec::new();
@@ -99,18 +102,17 @@ impl Book {
             .map(|(i, b)| (b.brief.path.clone(), i))
             .collect();
         let assets = place_assets(assets, &chapters, &briefs);
-        (
-            Book {
-                config,
-                cover,
-                chapters,
-                briefs,
-                sources,
-                brief_index,
-                assets,
-            },
-            diagnostics,
-        )
+        let book = Book {
+            config,
+            cover,
+            chapters,
+            briefs,
+            sources,
+            brief_index,
+            assets,
+        };
+        diagnostics.extend(crate::read::published::check(&book, &statics));
+        (book, diagnostics)
     }
 
     pub fn brief(&self, path: &str) -> Option<&BookBrief> {

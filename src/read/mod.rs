@@ -9,4 +9,5 @@ pub mod history;
 pub mod load;
 pub mod page;
 pub mod parts;
+pub mod published;
 pub mod walk;

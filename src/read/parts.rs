@@ -68,6 +68,7 @@ pub fn parse(
         briefs: Vec::new(),
         registry_sources: Vec::new(),
         assets: files.assets.clone(),
+        statics: files.statics.clone(),
     };
     let mut failed = Vec::new();
     for (path, any) in parsed {
