@@ -150,7 +150,8 @@ fn no_payload_survives_in_any_built_file() {
     assert!(run.stderr.contains("warning[unsafe-url]"), "{}", run.stderr);
     let site = snapshot(&book.path().join("public"));
     assert!(site.len() > 10);
-    // Markup-bearing files; data/facts.csv is text/csv and keeps the editor's text verbatim.
+    // Markup-bearing files; data/facts.csv is text/csv, its formula cells defused
+    // (`facts_csv_cells_never_start_a_formula`).
     for (path, bytes) in site.iter().filter(|(p, _)| {
         [".html", ".js", ".json", ".xml"]
             .iter()
