@@ -405,8 +405,9 @@ pub fn render(
 
 /// Everything a site holds, in the order it is written (a later file wins over an earlier one
 /// of the same path): the book's static and co-located files; every page (briefs with the print
-/// edition, chapters, indexes and tags, cover, 404); the data files (book.json and facts.csv,
-/// the feed, the search index, CSL-JSON, the sitemap); the theme's static files.
+/// edition, chapters, indexes and tags, cover, 404) and the redirects from old URLs; the data
+/// files (book.json and facts.csv, the feed, the search index, CSL-JSON, the sitemap); the
+/// theme's static files.
 fn site(
     compiled: &Compiled,
     renderer: &render::Renderer,
@@ -418,13 +419,14 @@ fn site(
         .par_iter()
         .filter_map(|(from, path)| sink.copy(from, path).err())
         .collect();
-    // The data files are serial jobs: made beside the pages, and each handed to the sink as
+    // The redirects and data files are serial jobs: made beside the pages, and each handed to the sink as
     // soon as it exists, so that none waits in memory for the others.
     let tag_urls = || -> Vec<String> {
         let tags = render::indexes::tags(book);
         tags.into_iter().map(|t| t.url).collect()
     };
-    let data_files: [&(dyn Fn() -> Vec<OutputFile> + Sync); 5] = [
+    let data_files: [&(dyn Fn() -> Vec<OutputFile> + Sync); 6] = [
+        &|| render::redirects::pages(book),
         &|| crate::data::export::exports(book, &compiled.analysis.resolved, &compiled.history),
         &|| vec![crate::data::feeds::atom(book)],
         &|| vec![crate::data::search::index(book, scans)],

@@ -60,7 +60,10 @@ fn tables_fit_phones_and_laptops() {
             session.goto(&format!("file://{}/{page}", site.display()));
             let found = session.execute(MISFITS);
             for line in found.as_array().into_iter().flatten() {
-                misfits.push(format!("{width} px, {page}: {}", line.as_str().unwrap_or("?")));
+                misfits.push(format!(
+                    "{width} px, {page}: {}",
+                    line.as_str().unwrap_or("?")
+                ));
             }
         }
     }

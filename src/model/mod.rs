@@ -215,6 +215,9 @@ pub struct Brief {
     pub authors: Vec<String>,
     pub tags: Vec<String>,
     pub related: Vec<Located<String>>,
+    /// Old site paths (`policy/h20/`, normalised: no leading slash, one trailing slash) at which
+    /// a page redirects to this brief.
+    pub aliases: Vec<Located<String>>,
     pub sources: Vec<Source>,
     pub claims: Vec<Claim>,
     pub facts: Vec<Fact>,

@@ -350,7 +350,8 @@ fn reading_order(chapters: Vec<Chapter>, briefs: Vec<BookBrief>) -> (Vec<Chapter
     (chapters, briefs)
 }
 
-/// Two pages may not land on one URL.
+/// Two pages may not land on one URL, and an alias (an old URL that redirects) may not take a
+/// page's URL, another alias's, or a folder the generator writes.
 fn check_urls(chapters: &[Chapter], briefs: &[BookBrief], diagnostics: &mut Vec<Diagnostic>) {
     let mut seen: HashMap<&str, &str> = HashMap::new();
     let pages = chapters
@@ -371,6 +372,27 @@ fn check_urls(chapters: &[Chapter], briefs: &[BookBrief], diagnostics: &mut Vec<
                 .in_file(file.to_string())
                 .with_help("rename one of the files or give one a different `slug`"),
             );
+        }
+    }
+    for b in briefs {
+        for alias in &b.brief.aliases {
+            let url = alias.value.as_str();
+            let place = |d: Diagnostic| d.at(&b.brief.file, alias.offset);
+            let top = url.split('/').next().unwrap_or_default();
+            if reserved_folders().any(|name| name == top) {
+                let d = Diagnostic::error(
+                    Code::ReservedUrl,
+                    format!("the alias {url} lies in the book's own `{top}/` pages"),
+                );
+                diagnostics
+                    .push(place(d).with_help("aliases name old pages of briefs or chapters"));
+            } else if let Some(first) = seen.insert(url, &b.brief.file.path) {
+                let d = Diagnostic::error(
+                    Code::UrlCollision,
+                    format!("the alias {url} is also the URL or an alias of {first}"),
+                );
+                diagnostics.push(place(d).with_help("an old URL can redirect to one page only"));
+            }
         }
     }
 }

@@ -10,7 +10,7 @@ use crate::read::frontmatter::{self, Format, Node, Value};
 const SECTION_FIELDS: &[&str] = &["title", "summary", "weight", "draft", "extra"];
 const BRIEF_FIELDS: &[&str] = &[
     "title", "date", "summary", "updated", "weight", "slug", "authors", "tags", "draft", "related",
-    "sources", "claims", "facts", "extra",
+    "aliases", "sources", "claims", "facts", "extra",
 ];
 const SOURCE_FIELDS: &[&str] = &[
     "id",
@@ -83,6 +83,7 @@ pub fn parse_brief(path: &str, file: Arc<SourceFile>) -> Parsed<Brief> {
             .get("related")
             .map(|n| located_strings(d, n))
             .unwrap_or_default();
+        let aliases = f.get("aliases").map(|n| aliases(d, n)).unwrap_or_default();
         let sources = tables(d, f.get("sources"), parse_source);
         let claims = tables(d, f.get("claims"), parse_claim);
         let facts = tables(d, f.get("facts"), parse_fact);
@@ -105,6 +106,7 @@ pub fn parse_brief(path: &str, file: Arc<SourceFile>) -> Parsed<Brief> {
             authors,
             tags,
             related,
+            aliases,
             sources,
             claims,
             facts,
@@ -219,6 +221,53 @@ fn slug(d: &mut Decoder, node: &Node) -> Option<String> {
         return None;
     }
     Some(s)
+}
+
+/// A brief's old site paths, each normalised (`/policy/h20` → `policy/h20/`); one that names no
+/// folder of the site is an error at its place.
+fn aliases(d: &mut Decoder, node: &Node) -> Vec<Located<String>> {
+    let mut out = Vec::new();
+    for Located { value, offset } in located_strings(d, node) {
+        match alias_path(&value) {
+            Ok(path) => out.push(Located {
+                value: path,
+                offset,
+            }),
+            Err(why) => {
+                d.error(
+                    Code::InvalidValue,
+                    offset,
+                    format!("`{value}` is not a path of the site: {why}"),
+                )
+                .help = Some(
+                    "write the old page's folder from the site's root, as in `policy/h20/`".into(),
+                );
+            }
+        }
+    }
+    out
+}
+
+/// An old page's folder from the site's root, with one trailing slash.
+pub fn alias_path(raw: &str) -> Result<String, &'static str> {
+    let trimmed = raw.trim_matches('/');
+    if trimmed.is_empty() {
+        return Err("it is the site's root");
+    }
+    if trimmed.contains("://") || trimmed.starts_with("//") {
+        return Err("it is a URL, not a path");
+    }
+    if trimmed.contains(['?', '#', '\\', ' ']) || trimmed.chars().any(char::is_control) {
+        return Err("it holds a character a folder name may not");
+    }
+    let segments: Vec<&str> = trimmed.split('/').collect();
+    if segments.iter().any(|s| s.is_empty() || s.starts_with('.')) {
+        return Err("it has an empty, `.`, `..` or hidden segment");
+    }
+    if segments.iter().any(|s| s.len() > 255) {
+        return Err("a segment is longer than a file name may be");
+    }
+    Ok(format!("{trimmed}/"))
 }
 
 fn located_strings(d: &mut Decoder, node: &Node) -> Vec<Located<String>> {

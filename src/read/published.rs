@@ -184,6 +184,10 @@ pub fn generated(book: &Book) -> HashMap<String, Owner<'_>> {
             let path = format!("tags/{}/index.html", slugify(tag));
             paths.entry(path).or_insert(Owner::Tag(tag));
         }
+        for alias in &b.brief.aliases {
+            let path = format!("{}index.html", alias.value);
+            paths.entry(path).or_insert(Owner::Page(&b.brief.file.path));
+        }
     }
     paths
 }
