@@ -227,6 +227,7 @@ pub fn compile_with(options: &Options, reuse: Reuse) -> Result<Compiled, Diagnos
         history::read_if_enabled(&options.root, book.config.git, &mut diagnostics)
     });
     history::date_briefs(&mut book, &history);
+    history::alias_moves(&mut book, &history);
     let urls = markdown::book::page_urls(&book, &failed);
     let facts = markdown::book::fact_index(&book);
     let row_ids = markdown::book::row_ids(&book);

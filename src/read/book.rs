@@ -151,6 +151,21 @@ fn brief_segment(brief: &Brief) -> String {
     slugify(name.strip_suffix(".md").unwrap_or(name))
 }
 
+/// The URL a brief at `path` (under `content/`) has when it gives no `slug`: its folders and its
+/// file or folder name, slugified. What an old path of a renamed brief was published at.
+pub fn path_url(path: &str) -> String {
+    let dir = brief_dir(path);
+    let path = path.strip_suffix("/index.md").unwrap_or(path);
+    let name = path.rsplit('/').next().unwrap_or(path);
+    let segment = slugify(name.strip_suffix(".md").unwrap_or(name));
+    let folders = if dir.is_empty() {
+        String::new()
+    } else {
+        dir_url(dir)
+    };
+    format!("{folders}{segment}/")
+}
+
 fn dir_url(dir: &str) -> String {
     dir.split('/').map(slugify).map(|s| s + "/").collect()
 }

@@ -22,7 +22,7 @@ const TOP_KEYS: &[&str] = &[
 ];
 const MARKDOWN_KEYS: &[&str] = &["highlight_theme", "allow_raw_html"];
 const CHECK_KEYS: &[&str] = &["stale_after_days", "reference_date"];
-const GIT_KEYS: &[&str] = &["enabled"];
+const GIT_KEYS: &[&str] = &["enabled", "redirects"];
 
 /// The syntect theme used when `site.toml` names none: light, and shipped with syntect.
 pub const DEFAULT_HIGHLIGHT_THEME: &str = "InspiredGitHub";
@@ -42,6 +42,8 @@ pub struct Config {
     pub reference_date: Option<Date>,
     /// `[git] enabled`: `None` means "when the book is in a git work tree".
     pub git: Option<bool>,
+    /// `[git] redirects`: whether a brief renamed in git keeps its old URLs as redirects.
+    pub git_redirects: bool,
     pub extra: serde_json::Value,
 }
 
@@ -64,6 +66,7 @@ impl Config {
             stale_after_days: 365,
             reference_date: None,
             git: None,
+            git_redirects: true,
             extra: serde_json::json!({}),
         }
     }
@@ -142,10 +145,14 @@ pub fn parse(file: &Arc<SourceFile>) -> (Option<Config>, Vec<Diagnostic>) {
             reference_date = d.date(n).map(|date| date.first_day());
         }
     }
-    let git = f
-        .get("git")
-        .and_then(|n| d.fields(n, "[git]", GIT_KEYS))
+    let git_table = f.get("git").and_then(|n| d.fields(n, "[git]", GIT_KEYS));
+    let git = git_table
+        .as_ref()
         .and_then(|g| g.get("enabled").and_then(|n| d.bool(n)));
+    let git_redirects = git_table
+        .as_ref()
+        .and_then(|g| g.get("redirects").and_then(|n| d.bool(n)))
+        .unwrap_or(true);
     let extra = f
         .get("extra")
         .map_or(serde_json::json!({}), |n| n.value.to_json());
@@ -161,6 +168,7 @@ pub fn parse(file: &Arc<SourceFile>) -> (Option<Config>, Vec<Diagnostic>) {
         stale_after_days,
         reference_date,
         git,
+        git_redirects,
         extra,
     };
     (Some(config), d.diagnostics)

@@ -2,7 +2,7 @@
 //! book, as Hugo's enableGitInfo does), and the commit the site is built from. git runs as a
 //! subprocess; a book outside git, a shallow clone or no git at all only cost a warning.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::process::Command;
 use std::sync::Arc;
@@ -11,7 +11,9 @@ use serde::Serialize;
 
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::model::date::PartialDate;
-use crate::read::book::Book;
+use crate::model::index_pages::reserved_folders;
+use crate::model::Located;
+use crate::read::book::{path_url, Book};
 
 /// One commit as a revision of a brief.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -34,6 +36,9 @@ pub struct Head {
 pub struct History {
     /// Revisions by path relative to the book root (`content/chips/h20.md`), newest first.
     pub revisions: HashMap<String, Vec<Revision>>,
+    /// The earlier paths of each file that git saw renamed, by its path now (both relative to
+    /// the book root), newest first.
+    pub renamed_from: HashMap<String, Vec<String>>,
     pub head: Option<Head>,
 }
 
@@ -72,6 +77,43 @@ pub fn date_briefs(book: &mut Book, history: &History) {
                 let date = b.brief.date;
                 Arc::make_mut(&mut b.brief).updated = Some(last.date).filter(|d| *d > date);
             }
+        }
+    }
+}
+
+/// A brief renamed in git keeps its old URLs: each earlier path's URL becomes an alias, unless
+/// the brief has it already, or a page or alias of the book stands there now (an old URL that
+/// a new page took is the new page's), or it lies in the book's own folders. `[git] redirects =
+/// false` turns this off.
+pub fn alias_moves(book: &mut Book, history: &History) {
+    if !book.config.git_redirects || history.renamed_from.is_empty() {
+        return;
+    }
+    let pages = book.chapters.iter().map(|c| c.url.clone());
+    let briefs = book.briefs.iter().map(|b| b.url.clone());
+    let aliases = book
+        .briefs
+        .iter()
+        .flat_map(|b| b.brief.aliases.iter().map(|a| a.value.clone()));
+    let mut taken: HashSet<String> = pages.chain(briefs).chain(aliases).collect();
+    for b in &mut book.briefs {
+        let Some(earlier) = history.renamed_from.get(&b.brief.file.path) else {
+            continue;
+        };
+        for path in earlier {
+            let Some(path) = path.strip_prefix("content/").filter(|p| p.ends_with(".md")) else {
+                continue;
+            };
+            let url = path_url(path);
+            let top = url.split('/').next().unwrap_or_default();
+            if reserved_folders().any(|name| name == top) || !taken.insert(url.clone()) {
+                continue;
+            }
+            let alias = Located {
+                value: url,
+                offset: 0,
+            };
+            Arc::make_mut(&mut b.brief).aliases.push(alias);
         }
     }
 }
@@ -116,6 +158,23 @@ pub fn read(root: &Path) -> Result<History, Diagnostic> {
     )
     .map_err(unavailable)?;
     let revisions = parse_log(&log);
+    let renames = git(
+        root,
+        &[
+            "-c",
+            "core.quotePath=false",
+            "log",
+            "--diff-filter=R",
+            "--find-renames",
+            "--name-status",
+            "--relative",
+            "--format=",
+            "--",
+            ".",
+        ],
+    )
+    .map_err(unavailable)?;
+    let renamed_from = parse_renames(&renames);
     let head = match git(root, &["rev-parse", "HEAD"]) {
         Ok(commit) => {
             let commit = commit.trim().to_string();
@@ -140,7 +199,11 @@ pub fn read(root: &Path) -> Result<History, Diagnostic> {
         }
         Err(_) => None,
     };
-    Ok(History { revisions, head })
+    Ok(History {
+        revisions,
+        renamed_from,
+        head,
+    })
 }
 
 /// `git log` records: a header line of fields, then the files the commit touched.
@@ -170,6 +233,27 @@ fn parse_log(log: &str) -> HashMap<String, Vec<Revision>> {
     by_file
 }
 
+/// `git log --name-status` rename lines (`R100<TAB>old<TAB>new`), newest first, as each file's
+/// earlier paths by its path now: a file renamed twice (a → b → c) is found under c with b and a.
+fn parse_renames(log: &str) -> HashMap<String, Vec<String>> {
+    let mut now_of: HashMap<String, String> = HashMap::new();
+    let mut renamed_from: HashMap<String, Vec<String>> = HashMap::new();
+    for line in log.lines() {
+        let mut fields = line.split('\t');
+        let (Some(status), Some(old), Some(new)) = (fields.next(), fields.next(), fields.next())
+        else {
+            continue;
+        };
+        if !status.starts_with('R') {
+            continue;
+        }
+        let now = now_of.get(new).cloned().unwrap_or_else(|| new.to_string());
+        now_of.insert(old.to_string(), now.clone());
+        renamed_from.entry(now).or_default().push(old.to_string());
+    }
+    renamed_from
+}
+
 /// Runs git in `dir`; its standard output, or why it failed.
 pub fn git(dir: &Path, args: &[&str]) -> Result<String, String> {
     let output = Command::new("git")
@@ -188,6 +272,18 @@ pub fn git(dir: &Path, args: &[&str]) -> Result<String, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn renames_are_followed_back_to_the_first_path() {
+        // Newest first: b.md became c.md, after a.md had become b.md.
+        let log = "R100\tcontent/x/b.md\tcontent/y/c.md\n\nR097\tcontent/x/a.md\tcontent/x/b.md\nM\tcontent/z.md\n";
+        let renamed = parse_renames(log);
+        assert_eq!(
+            renamed["content/y/c.md"],
+            ["content/x/b.md", "content/x/a.md"]
+        );
+        assert_eq!(renamed.len(), 1);
+    }
 
     #[test]
     fn log_records_become_revisions_per_file() {

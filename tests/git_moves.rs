@@ -1,0 +1,112 @@
+//! Moving a brief in git never breaks its old URL: a brief renamed in history gets its earlier
+//! URLs as redirects, unless `[git] redirects = false`. Skipped, saying so, without git; a
+//! failure in CI, where git must be installed.
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+
+use common::*;
+
+fn have_git() -> bool {
+    let found = Command::new("git")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !found {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "git is not installed, and CI needs it"
+        );
+        eprintln!("SKIPPED: git is not installed");
+    }
+    found
+}
+
+fn git(root: &Path, args: &[&str]) {
+    let out = Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args(args)
+        .env("GIT_AUTHOR_NAME", "Editor")
+        .env("GIT_AUTHOR_EMAIL", "editor@example.org")
+        .env("GIT_COMMITTER_NAME", "Editor")
+        .env("GIT_COMMITTER_EMAIL", "editor@example.org")
+        .output()
+        .expect("run git");
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// The base book in git, with the H20 brief moved twice: h20.md → h20-decision.md, then into
+/// a new chapter as policy/h20.md.
+fn moved_book(site: &str) -> tempfile::TempDir {
+    let mut files = base_book();
+    files.insert("site.toml".into(), site.to_string());
+    let book = write_book(&files);
+    let root = book.path();
+    git(root, &["init", "-q"]);
+    git(root, &["add", "-A"]);
+    git(root, &["commit", "-q", "-m", "First edition"]);
+    git(
+        root,
+        &[
+            "mv",
+            "content/chips/h20.md",
+            "content/chips/h20-decision.md",
+        ],
+    );
+    git(root, &["commit", "-q", "-m", "Rename"]);
+    std::fs::create_dir_all(root.join("content/policy")).unwrap();
+    write(
+        root,
+        "content/policy/_index.md",
+        CHAPTER.replace("Chips", "Policy").as_bytes(),
+    );
+    git(
+        root,
+        &[
+            "mv",
+            "content/chips/h20-decision.md",
+            "content/policy/h20.md",
+        ],
+    );
+    // The book's own links follow the move (they are checked); readers' old links are redirected.
+    let supply = SUPPLY.replace("@/chips/h20.md", "@/policy/h20.md");
+    write(root, "content/chips/supply.md", supply.as_bytes());
+    git(root, &["add", "-A"]);
+    git(root, &["commit", "-q", "-m", "Move to policy"]);
+    book
+}
+
+#[test]
+fn every_earlier_url_of_a_moved_brief_redirects_to_it() {
+    if !have_git() {
+        return;
+    }
+    let book = moved_book(SITE);
+    let run = briefbook(book.path(), &["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    for (old, back) in [("chips/h20", "../../"), ("chips/h20-decision", "../../")] {
+        let page = read(book.path(), &format!("public/{old}/index.html"));
+        let target = format!("url={back}policy/h20/index.html");
+        assert!(page.contains(&target), "{old}: {page}");
+    }
+    // The brief itself is at its new URL.
+    assert!(read(book.path(), "public/policy/h20/index.html").contains("The H20 decision"));
+}
+
+#[test]
+fn redirects_from_git_can_be_turned_off() {
+    if !have_git() {
+        return;
+    }
+    let book = moved_book(&format!("{SITE}\n[git]\nredirects = false\n"));
+    let run = briefbook(book.path(), &["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!book.path().join("public/chips/h20/index.html").exists());
+}
