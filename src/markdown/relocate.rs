@@ -83,9 +83,10 @@ fn heading_level(name: &str) -> Option<u8> {
 }
 
 /// A fragment under the prefix; a relative URL rebased from `m.from` to `m.to`; anything else
-/// (absolute, rooted, with a scheme, or climbing above the site root) as it was.
+/// (absolute, rooted, with a scheme, or climbing above the site root, or the bare `#` that a
+/// dropped link points at) as it was.
 fn relocate_url(url: &str, m: &Move, out: &mut String) {
-    if let Some(fragment) = url.strip_prefix('#') {
+    if let Some(fragment) = url.strip_prefix('#').filter(|f| !f.is_empty()) {
         out.push('#');
         out.push_str(m.id_prefix);
         out.push_str(fragment);
@@ -126,6 +127,15 @@ mod tests {
         assert_eq!(
             relocate(html, &TO_PRINT),
             "<h4 id=\"b7-top\">A <code>&lt;h2 id=\"x\"&gt;</code></h4>\n<p><sup class=\"citation\">[<a href=\"#b7-ref-a\" id=\"b7-cite-a-1\" title=\"a &gt; b\">1</a>]</sup></p>\n<h6 id=\"b7-deep\">D</h6><br />"
+        );
+    }
+
+    #[test]
+    fn a_dropped_link_points_nowhere_on_every_page() {
+        let html = "<p><a href=\"#\">unsafe</a> <a href=\"#x\">x</a></p>";
+        assert_eq!(
+            relocate(html, &TO_PRINT),
+            "<p><a href=\"#\">unsafe</a> <a href=\"#b7-x\">x</a></p>"
         );
     }
 
