@@ -271,3 +271,63 @@ fn a_half_written_fingerprints_list_is_cleaned_even_by_a_build_that_fails() {
     assert!(leftovers(root).is_empty(), "{:?}", leftovers(root));
     assert!(snapshot(&root.join("public")) == site);
 }
+
+/// A copy of `dir` made of hard links to its files, as `cp -al` makes it.
+#[cfg(unix)]
+fn hard_linked_copy(dir: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(dir) {
+        let entry = entry.unwrap();
+        let target = to.join(entry.path().strip_prefix(dir).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::hard_link(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_changed_file_is_written_anew_so_hard_linked_copies_keep_their_bytes() {
+    let files = edition(6, "First edition");
+    let book = write_book(&files);
+    let root = book.path();
+    for _ in 0..2 {
+        assert_eq!(briefbook(root, &["build"]).code, 0);
+    }
+    // A snapshot of the published site that shares its files.
+    let snap = tempfile::tempdir().unwrap();
+    hard_linked_copy(&root.join("public"), &snap.path().join("site"));
+    let kept = snapshot(&snap.path().join("site"));
+    let style = std::fs::metadata(root.join("public/style.css")).unwrap();
+    // Editions that change most pages, make the print edition longer and then shorter, so the
+    // builds that reuse the snapshot's files as their spare rewrite, extend and cut them.
+    for (n, files) in [
+        edition(9, "Second edition"),
+        edition(2, "Third edition"),
+        edition(9, "Fourth edition"),
+    ]
+    .iter()
+    .enumerate()
+    {
+        let _ = std::fs::remove_dir_all(root.join("content"));
+        install(root, files);
+        assert_eq!(briefbook(root, &["build"]).code, 0);
+        assert!(
+            snapshot(&root.join("public")) == reference_site(files),
+            "build {n}: not the new site"
+        );
+        assert!(
+            snapshot(&snap.path().join("site")) == kept,
+            "build {n}: a hard-linked copy of an earlier site changed"
+        );
+    }
+    // Unchanged files stay the very files they were.
+    use std::os::unix::fs::MetadataExt;
+    let spare_style = std::fs::metadata(root.join(SPARE).join("style.css")).unwrap();
+    let public_style = std::fs::metadata(root.join("public/style.css")).unwrap();
+    assert!(
+        [spare_style.ino(), public_style.ino()].contains(&style.ino()),
+        "an unchanged file was replaced"
+    );
+}

@@ -47,6 +47,10 @@ enum Command {
         /// Also write changes/index.html: what changed since this git revision.
         #[arg(long, value_name = "REV")]
         changes_since: Option<String>,
+        /// Take over an output folder that briefbook did not write: what it holds is moved
+        /// beside it (.NAME.briefbook-displaced-N), never deleted.
+        #[arg(long)]
+        force: bool,
     },
     /// Serve the book on this machine, rebuilding and reloading as files change.
     Serve {
@@ -167,6 +171,7 @@ pub fn main() -> ExitCode {
             drafts,
             timings,
             changes_since,
+            force,
         } => {
             let options = Options {
                 root: pipeline::root_or_current(root.as_deref()),
@@ -174,7 +179,9 @@ pub fn main() -> ExitCode {
                 base_url,
                 drafts,
             };
-            match build(&options, changes_since.as_deref()) {
+            let built =
+                crate::output::with_take_over(force, || build(&options, changes_since.as_deref()));
+            match built {
                 Ok(site) => {
                     print_text(&site.warnings);
                     if timings {
