@@ -404,6 +404,9 @@ fn diff(root: &std::path::Path, rev: &str, rev2: Option<&str>, format: Format) -
 
 fn refuse(d: Diagnostic) -> ExitCode {
     eprintln!("error: {}", d.message);
+    if let Some(help) = &d.help {
+        eprintln!("  = help: {help}");
+    }
     ExitCode::from(2)
 }
 

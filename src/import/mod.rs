@@ -310,10 +310,11 @@ pub fn import(
             )]
         })?;
     }
-    std::fs::write(&target, content).map_err(|e| {
+    // Written whole and renamed into place: a full disk leaves the registry as it was.
+    crate::output::book_file::replace(&target, content.as_bytes()).map_err(|e| {
         vec![Diagnostic::error(
             Code::Io,
-            format!("cannot write {}: {e}", target.display()),
+            format!("cannot write {}: {e}; it is unchanged", target.display()),
         )]
     })?;
     Ok(sources.into_iter().map(|s| s.id).collect())
