@@ -1,11 +1,12 @@
 //! The example book in a real browser (headless Chromium through chromedriver), from disk and
-//! over HTTP, and every page through the Nu HTML checker. Skipped, saying so, where the tools
-//! are missing; `.ci/run` installs them, so in CI nothing skips.
+//! over HTTP, and every page through the Nu HTML checker. Where the tools are missing these
+//! tests fail in CI (`.ci/run` installs them) and elsewhere say SKIPPED (`common::tools`).
 
 mod common;
 
 use std::path::{Path, PathBuf};
 
+use common::tools;
 use common::webdriver::{browser, Driver, Session};
 use common::*;
 
@@ -40,7 +41,6 @@ fn console_errors(session: &Session) -> Vec<String> {
 #[test]
 fn the_example_book_works_in_a_browser_from_disk_and_over_http() {
     let Some((chromium, chromedriver)) = browser() else {
-        eprintln!("SKIPPED: chromium or chromedriver is not installed (.ci/run installs them)");
         return;
     };
     let (_keep, site) = example_site();
@@ -140,9 +140,13 @@ fn the_example_book_works_in_a_browser_from_disk_and_over_http() {
 #[test]
 fn every_page_of_the_example_book_is_valid_html() {
     let jar = Path::new(env!("CARGO_MANIFEST_DIR")).join("node_modules/vnu-jar/build/dist/vnu.jar");
-    let java = std::process::Command::new("java").arg("-version").output();
-    if !jar.is_file() || java.is_err() {
-        eprintln!("SKIPPED: the Nu HTML checker needs java and node_modules/vnu-jar (.ci/run installs both)");
+    // Both are looked at: outside CI a machine missing both hears of both.
+    let java = tools::command_available("java", &["-version"]);
+    let vnu = tools::available(
+        "vnu-jar not installed (npm ci installs it in node_modules)",
+        jar.is_file(),
+    );
+    if !(java && vnu) {
         return;
     }
     let (_keep, site) = example_site();

@@ -1,11 +1,13 @@
 //! Books in git: dates and revisions from history, the colophon, and `diff` between editions.
-//! Each test makes its own repository with scripted commits; skipped, saying so, without git.
+//! Each test makes its own repository with scripted commits. Without git they fail in CI and
+//! elsewhere say SKIPPED (`common::tools`).
 
 mod common;
 
 use std::path::Path;
 use std::process::Command;
 
+use common::tools;
 use common::*;
 
 /// A brief's entry in the built site's `data/book.json`.
@@ -21,15 +23,9 @@ fn brief_json(root: &Path, path: &str) -> serde_json::Value {
         .unwrap_or_else(|| panic!("no brief {path}"))
 }
 
+/// Whether git is here; in CI its absence fails the test (`common::tools`).
 fn have_git() -> bool {
-    let found = Command::new("git")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !found {
-        eprintln!("SKIPPED: git is not installed");
-    }
-    found
+    tools::command_available("git", &["--version"])
 }
 
 fn git(root: &Path, args: &[&str], date: &str) {

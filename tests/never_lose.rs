@@ -50,7 +50,9 @@ fn a_killed_build_leaves_the_old_site_or_the_new_one_whole() {
     let book = write_book(&editions[0]);
     let root = book.path();
     assert_eq!(briefbook(root, &["build"]).code, 0);
-    // How long a whole build takes here, to spread the kills over it.
+    // How long a whole build takes here, to spread the kills over it. Only a schedule: half the
+    // kills wait instead for the build's staging folder, so that some land while it writes
+    // however fast or loaded the machine is.
     let start = Instant::now();
     assert_eq!(briefbook(root, &["build"]).code, 0);
     let whole = start.elapsed();
@@ -68,11 +70,16 @@ fn a_killed_build_leaves_the_old_site_or_the_new_one_whole() {
             .stderr(std::process::Stdio::null())
             .spawn()
             .unwrap();
-        // Spread over a little more than one build, so some kills land after it finished.
-        std::thread::sleep(whole.mul_f64(1.2 * (step as f64 + 0.5) / steps as f64));
+        if step % 2 == 0 {
+            wait_for_staging_or_exit(root, &mut child);
+        } else {
+            // Spread over a little more than one build, so some kills land after it finished.
+            std::thread::sleep(whole.mul_f64(1.2 * (step as f64 + 0.5) / steps as f64));
+        }
+        let staging = staging_of(&child);
         let _ = child.kill(); // SIGKILL
         let _ = child.wait();
-        if leftovers(root).iter().any(|n| n.contains("staging")) {
+        if leftovers(root).contains(&staging) {
             killed_mid_write += 1;
         }
         let site = snapshot(&root.join("public"));
@@ -97,6 +104,22 @@ fn a_killed_build_leaves_the_old_site_or_the_new_one_whole() {
         "the completed build is not the installed edition"
     );
     assert!(leftovers(root).is_empty(), "{:?}", leftovers(root));
+}
+
+/// The staging folder a build writes into (a killed build's stays until the next build).
+fn staging_of(child: &std::process::Child) -> String {
+    format!(".public.briefbook-staging-{}", child.id())
+}
+
+/// Returns once the build's staging folder appears beside the output folder, or it has exited.
+fn wait_for_staging_or_exit(root: &Path, child: &mut std::process::Child) {
+    let staging = staging_of(child);
+    while !root.join(&staging).exists() {
+        if child.try_wait().unwrap().is_some() {
+            return;
+        }
+        std::thread::yield_now();
+    }
 }
 
 /// What builds left beside the output folder, besides the spare and fingerprints they keep on

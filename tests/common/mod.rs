@@ -1,6 +1,7 @@
 //! Helpers for integration tests: fixture books in temporary folders and the real binary.
 #![allow(dead_code)]
 
+pub mod tools;
 pub mod webdriver;
 
 use std::collections::BTreeMap;
@@ -11,6 +12,11 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use tempfile::TempDir;
+
+/// How long a test waits for something to happen before it gives up: generous, since a busy
+/// machine can be many times slower than an idle one, and every wait ends as soon as its
+/// condition holds. No test asserts how long anything took.
+pub const DEADLINE: Duration = Duration::from_secs(60);
 
 pub const SITE: &str = "title = \"Test book\"\nbase_url = \"https://example.org/book/\"\n\n[check]\nreference_date = \"2025-09-01\"\n";
 pub const COVER: &str =
@@ -268,9 +274,7 @@ impl Server {
     /// (status, headers and body) of one raw HTTP/1.1 request.
     pub fn request(&self, method: &str, path: &str) -> (u16, String) {
         let mut stream = TcpStream::connect(&self.address).unwrap();
-        stream
-            .set_read_timeout(Some(Duration::from_secs(10)))
-            .unwrap();
+        stream.set_read_timeout(Some(DEADLINE)).unwrap();
         write!(
             stream,
             "{method} {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
@@ -291,7 +295,7 @@ impl Server {
         self.request("GET", path)
     }
 
-    /// Waits until `path` satisfies `test`, for up to ten seconds.
+    /// Waits until `path` satisfies `test`, for up to `DEADLINE`.
     pub fn wait_for(&self, path: &str, test: impl Fn(&str) -> bool) -> String {
         poll(path, || self.get(path).1, test)
     }
@@ -302,7 +306,7 @@ impl Server {
     }
 }
 
-/// Reads `what` until it passes `test`, for up to ten seconds; panics with the last reading.
+/// Reads `what` until it passes `test`, for up to `DEADLINE`; panics with the last reading.
 fn poll(what: &str, read: impl Fn() -> String, test: impl Fn(&str) -> bool) -> String {
     let start = Instant::now();
     loop {
@@ -311,8 +315,8 @@ fn poll(what: &str, read: impl Fn() -> String, test: impl Fn(&str) -> bool) -> S
             return seen;
         }
         assert!(
-            start.elapsed() < Duration::from_secs(10),
-            "timed out waiting on {what}; last seen:\n{seen}"
+            start.elapsed() < DEADLINE,
+            "timed out after {DEADLINE:?} waiting on {what}; last seen:\n{seen}"
         );
         std::thread::sleep(Duration::from_millis(50));
     }

@@ -9,25 +9,32 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
-/// Chromium and chromedriver, if this machine has them (CI installs them; elsewhere tests skip).
+/// Chromium and chromedriver, if this machine has them. CI installs them, and there a missing
+/// one fails the test (`tools::available`); elsewhere the test is skipped, saying so.
 pub fn browser() -> Option<(PathBuf, PathBuf)> {
-    let find = |names: &[&str]| {
-        names
-            .iter()
-            .map(PathBuf::from)
-            .find(|p| p.is_file())
-            .or_else(|| {
-                std::env::var_os("PATH").and_then(|path| {
-                    std::env::split_paths(&path)
-                        .flat_map(|dir| names.iter().map(move |n| dir.join(n)))
-                        .find(|p| p.is_file())
-                })
-            })
-    };
-    Some((
-        find(&["/usr/bin/chromium", "chromium", "chromium-browser"])?,
-        find(&["/usr/bin/chromedriver", "chromedriver"])?,
-    ))
+    let chromium = find(&["/usr/bin/chromium", "chromium", "chromium-browser"]);
+    let chromedriver = find(&["/usr/bin/chromedriver", "chromedriver"]);
+    // Both are looked at: outside CI a machine missing both hears of both.
+    let found = super::tools::available("chromium not installed", chromium.is_some())
+        & super::tools::available("chromedriver not installed", chromedriver.is_some());
+    if !found {
+        return None;
+    }
+    Some((chromium?, chromedriver?))
+}
+
+/// The first of `names` that is a file, as a path or on `PATH`.
+fn find(names: &[&str]) -> Option<PathBuf> {
+    names
+        .iter()
+        .map(PathBuf::from)
+        .find(|p| p.is_file())
+        .or_else(|| {
+            let path = std::env::var_os("PATH")?;
+            std::env::split_paths(&path)
+                .flat_map(|dir| names.iter().map(move |n| dir.join(n)))
+                .find(|p| p.is_file())
+        })
 }
 
 /// A running chromedriver, stopped when dropped.
@@ -52,7 +59,7 @@ impl Driver {
         let start = Instant::now();
         while TcpStream::connect(("127.0.0.1", port)).is_err() {
             assert!(
-                start.elapsed() < Duration::from_secs(20),
+                start.elapsed() < super::DEADLINE,
                 "chromedriver did not start"
             );
             std::thread::sleep(Duration::from_millis(50));
@@ -196,12 +203,13 @@ impl Session {
             .unwrap_or_default()
     }
 
-    /// Waits up to ten seconds for `test` to hold.
+    /// Waits for `test` to hold, for up to `DEADLINE` (generous: a loaded machine is slow, and
+    /// the wait ends as soon as it holds).
     pub fn wait_until(&self, what: &str, test: impl Fn(&Session) -> bool) {
         let start = Instant::now();
         while !test(self) {
             assert!(
-                start.elapsed() < Duration::from_secs(10),
+                start.elapsed() < super::DEADLINE,
                 "timed out waiting for {what} at {}",
                 self.url()
             );
@@ -233,7 +241,7 @@ fn element_id(value: &Value) -> Option<String> {
 }
 
 fn call(port: u16, method: &str, path: &str, body: Option<&Value>) -> Value {
-    let response = call_raw(port, method, path, body, Duration::from_secs(60))
+    let response = call_raw(port, method, path, body, super::DEADLINE)
         .unwrap_or_else(|e| panic!("{method} {path}: {e}"));
     let value: Value = serde_json::from_str(&response)
         .unwrap_or_else(|_| panic!("{method} {path}: not JSON: {response}"));
