@@ -43,31 +43,42 @@ impl PartialDate {
                 "`{text}` is not a date; write YYYY-MM-DD, YYYY-MM or YYYY"
             ));
         }
-        let number = |i: usize| parts.get(i).map(|p| p.parse::<i16>().unwrap_or(0));
-        Self::from_parts(number(0).unwrap_or(0), number(1), number(2))
+        let year = parts[0].parse::<i16>().unwrap_or(0);
+        // Two digits each, so they fit; a failure would only name the part wrongly as 0.
+        let part = |i: usize| parts.get(i).map(|p| p.parse::<u8>().unwrap_or(0));
+        Self::from_parts(year, part(1), part(2))
     }
 
-    /// Builds a date from its parts, checking that it exists in the calendar.
-    pub fn from_parts(year: i16, month: Option<i16>, day: Option<i16>) -> Result<Self, String> {
+    /// Builds a date from its parts, checking that it exists in the calendar: a month from 1 to
+    /// 12, a day only with a month, and only a day that month has.
+    pub fn from_parts(year: i16, month: Option<u8>, day: Option<u8>) -> Result<Self, String> {
         if !(1..=9999).contains(&year) {
             return Err(format!("year {year} is out of range (1 to 9999)"));
         }
-        let month = month.map(|m| m as i8);
-        let day = day.map(|d| d as i8);
-        if let Some(m) = month {
-            if !(1..=12).contains(&m) {
+        let month = match month {
+            Some(m @ 1..=12) => Some(m as i8),
+            Some(m) => {
                 return Err(format!(
                     "month {m} does not exist; months run from 01 to 12"
-                ));
+                ))
             }
-        }
-        if let (Some(m), Some(d)) = (month, day) {
-            if Date::new(year, m, d).is_err() {
-                return Err(format!(
-                    "{year:04}-{m:02}-{d:02} is not a day of the calendar"
-                ));
-            }
-        }
+            None => None,
+        };
+        let day = match (month, day) {
+            (_, None) => None,
+            (None, Some(d)) => return Err(format!("day {d} is given without a month")),
+            (Some(m), Some(d)) => match i8::try_from(d)
+                .ok()
+                .filter(|&d| Date::new(year, m, d).is_ok())
+            {
+                Some(d) => Some(d),
+                None => {
+                    return Err(format!(
+                        "{year:04}-{m:02}-{d:02} is not a day of the calendar"
+                    ))
+                }
+            },
+        };
         Ok(PartialDate { year, month, day })
     }
 
@@ -163,6 +174,32 @@ mod tests {
         assert!(PartialDate::parse("2025-02-29")
             .unwrap_err()
             .contains("not a day"));
+    }
+
+    #[test]
+    fn parts_are_checked_before_they_are_stored() {
+        for (month, day) in [
+            (Some(0), None),
+            (Some(13), None),
+            (Some(255), None),
+            (Some(1), Some(0)),
+            (Some(1), Some(32)),
+            (Some(2), Some(200)),
+            (None, Some(5)),
+        ] {
+            assert!(
+                PartialDate::from_parts(2025, month, day).is_err(),
+                "{month:?} {day:?} should be refused"
+            );
+        }
+        assert!(PartialDate::from_parts(0, None, None).is_err());
+        assert!(PartialDate::from_parts(10_000, None, None).is_err());
+        let day = PartialDate::from_parts(2025, Some(12), Some(31)).unwrap();
+        assert_eq!(day.to_string(), "2025-12-31");
+        assert_eq!(
+            PartialDate::from_parts(2025, None, Some(5)).unwrap_err(),
+            "day 5 is given without a month"
+        );
     }
 
     #[test]
