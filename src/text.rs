@@ -158,7 +158,9 @@ pub fn tag_length(html: &str) -> Option<usize> {
     None
 }
 
-/// Escapes text for HTML element content and attribute values.
+/// Escapes text for HTML element content and attribute values (and XML: Tera and the feeds
+/// use it too). Characters no HTML or XML file may hold (`is_forbidden_char`) become U+FFFD, so
+/// a title holding U+0000 still makes a valid page and feed.
 pub fn escape_html(text: &str) -> String {
     let bytes = text.as_bytes();
     let mut out = String::with_capacity(text.len() + text.len() / 8);
@@ -171,6 +173,10 @@ pub fn escape_html(text: &str) -> String {
             b'>' => ("&gt;", 1),
             b'"' => ("&quot;", 1),
             b'\'' => ("&#39;", 1),
+            b if may_start_forbidden(b) => match forbidden_at(text, at) {
+                Some(len) => ("\u{FFFD}", len),
+                None => continue,
+            },
             _ => continue,
         };
         out.push_str(&text[copied..at]);
@@ -179,6 +185,90 @@ pub fn escape_html(text: &str) -> String {
     }
     out.push_str(&text[copied..]);
     out
+}
+
+/// Whether no HTML or XML file may hold `c`: the C0 controls but tab, line feed and carriage
+/// return (XML 1.0 forbids them, and HTML calls them parse errors), DEL and the C1 controls,
+/// and the noncharacters (U+FDD0 to U+FDEF, and the last two code points of every plane).
+pub fn is_forbidden_char(c: char) -> bool {
+    let n = u32::from(c);
+    matches!(n, 0..=0x8 | 0xb | 0xc | 0xe..=0x1f | 0x7f..=0x9f | 0xfdd0..=0xfdef)
+        || n & 0xfffe == 0xfffe
+}
+
+/// Whether a forbidden character may start at a byte of this value: a C0 control (but tab, line
+/// feed and carriage return), DEL, or a lead byte of the sequences that hold the others. Never
+/// a continuation byte, so `text[at..]` is a character boundary wherever this holds.
+fn may_start_forbidden(b: u8) -> bool {
+    (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r'))
+        || matches!(b, 0x7f | 0xc2 | 0xef | 0xf0..=0xf4)
+}
+
+/// The length of the forbidden character at byte `at` of `text`, if there is one.
+fn forbidden_at(text: &str, at: usize) -> Option<usize> {
+    let c = text.get(at..)?.chars().next()?;
+    is_forbidden_char(c).then(|| c.len_utf8())
+}
+
+/// Every forbidden character of `text` (`is_forbidden_char`), with its byte offset.
+pub fn forbidden_chars(text: &str) -> impl Iterator<Item = (usize, char)> + '_ {
+    let bytes = text.as_bytes();
+    (0..bytes.len())
+        .filter(move |&at| may_start_forbidden(bytes[at]))
+        .filter_map(move |at| {
+            let c = text[at..].chars().next()?;
+            is_forbidden_char(c).then_some((at, c))
+        })
+}
+
+/// `text` with every forbidden character replaced by U+FFFD (CommonMark asks this of U+0000).
+pub fn replace_forbidden(text: String) -> String {
+    if forbidden_chars(&text).next().is_none() {
+        return text;
+    }
+    text.chars()
+        .map(|c| if is_forbidden_char(c) { '\u{FFFD}' } else { c })
+        .collect()
+}
+
+/// JSON with `<`, `>` and `&` written as `\u003c`, `\u003e`, `\u0026`: the same values to any
+/// JSON reader, and inert if the text is ever embedded in HTML (a `</script>` in a title
+/// cannot close a script element). These characters only occur inside JSON strings. So do the
+/// characters HTML forbids that JSON writers leave raw (DEL, the C1 controls, noncharacters),
+/// which are escaped too, so that JSON-LD in a page keeps the page valid.
+pub fn json_for_html(json: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(json.len());
+    let mut copied = 0;
+    for (at, &b) in json.iter().enumerate() {
+        let c = match b {
+            b'<' | b'>' | b'&' => char::from(b),
+            b if may_start_forbidden(b) => match char_at(json, at) {
+                Some(c) if is_forbidden_char(c) => c,
+                _ => continue,
+            },
+            _ => continue,
+        };
+        out.extend_from_slice(&json[copied..at]);
+        let mut units = [0u16; 2];
+        for unit in c.encode_utf16(&mut units) {
+            out.extend_from_slice(format!("\\u{unit:04x}").as_bytes());
+        }
+        copied = at + c.len_utf8();
+    }
+    out.extend_from_slice(&json[copied..]);
+    out
+}
+
+/// The character whose UTF-8 sequence starts at byte `at`, if one does.
+fn char_at(bytes: &[u8], at: usize) -> Option<char> {
+    let len = match bytes[at] {
+        0..=0x7f => 1,
+        0xc0..=0xdf => 2,
+        0xe0..=0xef => 3,
+        _ => 4,
+    };
+    let sequence = bytes.get(at..at + len)?;
+    std::str::from_utf8(sequence).ok()?.chars().next()
 }
 
 #[cfg(test)]
@@ -193,6 +283,34 @@ mod tests {
         );
         assert_eq!(escape_html(""), "");
         assert_eq!(escape_html("plain"), "plain");
+    }
+
+    #[test]
+    fn characters_no_html_or_xml_may_hold_become_replacement_characters() {
+        let hostile =
+            "A\u{0}B\u{1}\u{8}\u{b}\u{c}\u{1b}[2J\u{7f}\u{85}\u{9b}\u{fdd0}\u{fffe}\u{1ffff}";
+        assert_eq!(
+            escape_html(hostile),
+            "A\u{FFFD}B".to_string() + &"\u{FFFD}".repeat(5) + "[2J" + &"\u{FFFD}".repeat(6)
+        );
+        // Tab, line feed, carriage return and every other character stay.
+        let kept = "a\tb\nc\rd \u{a0}\u{fdcf}\u{fff0}\u{fffd}\u{1f600}\u{10fffd}Ü";
+        assert_eq!(escape_html(kept), kept);
+        assert_eq!(replace_forbidden("abc\u{0}de".to_string()), "abc\u{FFFD}de");
+        let found: Vec<(usize, char)> = forbidden_chars("ü\u{1}x\u{9f}").collect();
+        assert_eq!(found, [(2, '\u{1}'), (4, '\u{9f}')]);
+    }
+
+    #[test]
+    fn json_for_html_escapes_what_html_forbids_and_keeps_the_values() {
+        let json = serde_json::to_vec(&"<a>&\u{1}\u{7f}\u{85}\u{ffff}\u{10ffff}é😀").unwrap();
+        let safe = json_for_html(&json);
+        assert_eq!(
+            String::from_utf8(safe.clone()).unwrap(),
+            "\"\\u003ca\\u003e\\u0026\\u0001\\u007f\\u0085\\uffff\\udbff\\udfffé😀\""
+        );
+        let back: String = serde_json::from_slice(&safe).unwrap();
+        assert_eq!(back, "<a>&\u{1}\u{7f}\u{85}\u{ffff}\u{10ffff}é😀");
     }
 
     #[test]
@@ -285,23 +403,4 @@ mod tests {
         assert_eq!(root_prefix("chips/h20/"), "../../");
         assert_eq!(root_prefix(""), "./");
     }
-}
-
-/// JSON with `<`, `>` and `&` written as `\u003c`, `\u003e`, `\u0026`: the same values to any
-/// JSON reader, and inert if the text is ever embedded in HTML (a `</script>` in a title
-/// cannot close a script element). These characters only occur inside JSON strings.
-pub fn json_for_html(json: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(json.len());
-    let mut copied = 0;
-    for at in memchr::memchr3_iter(b'<', b'>', b'&', json) {
-        out.extend_from_slice(&json[copied..at]);
-        out.extend_from_slice(match json[at] {
-            b'<' => b"\\u003c",
-            b'>' => b"\\u003e",
-            _ => b"\\u0026",
-        });
-        copied = at + 1;
-    }
-    out.extend_from_slice(&json[copied..]);
-    out
 }

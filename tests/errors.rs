@@ -311,3 +311,105 @@ fn pages_that_land_on_one_url_are_an_error_naming_both() {
     );
     assert_url_collision(&files, "content/chips/other.md", "content/chips/supply.md");
 }
+
+#[test]
+fn thousands_of_one_mistake_on_one_line_give_bounded_output() {
+    // One line of 8,000 links with a script scheme (136 KB). Each warning used to copy the
+    // whole line, and `check` printed all 8,000 of them.
+    let mut files = base_book();
+    let line = SUPPLY.lines().count() + 1;
+    files.insert(
+        "content/chips/supply.md".into(),
+        SUPPLY.to_string() + &"[x](javascript:x)".repeat(8_000) + "\n",
+    );
+    let book = write_book(&files);
+    let run = briefbook(book.path(), &["check"]);
+    assert_eq!(run.code, 0, "warnings alone pass");
+    assert_eq!(run.stderr.matches("warning[unsafe-url]").count(), 51);
+    // The 51st link, at column 50 * 17 + 1, stands for itself and the rest.
+    let summary = format!("content/chips/supply.md:{line}:851: warning[unsafe-url]: and 7,950 more unsafe-url warnings in this file, from here on");
+    assert!(run.stderr.contains(&summary), "{}", run.stderr);
+    // The count stays exact: the 8,000 and the base book's two fact conflicts.
+    assert!(
+        run.stderr.ends_with("0 error(s), 8002 warning(s)\n"),
+        "{}",
+        run.stderr.lines().last().unwrap_or_default()
+    );
+    let longest = run
+        .stderr
+        .lines()
+        .filter(|l| l.contains(" | "))
+        .map(|l| l.chars().count())
+        .max();
+    assert!(
+        longest <= Some(130),
+        "a source line of {longest:?} characters"
+    );
+    // Within the line: `…`, 40 characters before the caret and 80 after it, `…`.
+    let cut = format!("{line} | …");
+    let excerpt = run
+        .stderr
+        .lines()
+        .find(|l| l.starts_with(&cut))
+        .expect("an excerpt cut at both ends");
+    assert!(excerpt.ends_with('…'), "{excerpt}");
+    assert_eq!(excerpt[cut.len() - "…".len()..].chars().count(), 122);
+    let json = briefbook(book.path(), &["check", "--format", "json"]);
+    let list: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    let unsafe_urls: Vec<&serde_json::Value> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "unsafe-url")
+        .collect();
+    assert_eq!(unsafe_urls.len(), 51);
+    assert_eq!(unsafe_urls[50]["more"], 7_950);
+}
+
+#[test]
+fn control_characters_in_a_source_line_are_shown_not_sent_to_the_terminal() {
+    // Sets the window's title, rings the bell and clears the screen, if echoed raw.
+    let escapes = "\u{1b}]0;pwned\u{7}\u{1b}[2J";
+    let mut files = base_book();
+    files.insert(
+        "content/chips/supply.md".into(),
+        SUPPLY.replace(
+            "Back to [the decision](@/chips/h20.md).",
+            &format!("Back to [the decision](<@/chips/h2O{escapes}.md>). {escapes}"),
+        ),
+    );
+    let book = write_book(&files);
+    for format in ["text", "json"] {
+        let run = briefbook(book.path(), &["check", "--format", format]);
+        assert_eq!(run.code, 1);
+        for raw in ['\u{1b}', '\u{7}'] {
+            assert!(
+                !run.stderr.contains(raw) && !run.stdout.contains(raw),
+                "{format}: {raw:?} reached the terminal"
+            );
+        }
+    }
+    let run = briefbook(book.path(), &["check"]);
+    let shown = "␛]0;pwned␇␛[2J";
+    assert!(
+        run.stderr.contains(&format!(
+            "error[broken-link]: link to `@/chips/h2O{shown}.md`, which is not a page of this book"
+        )),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains(&format!(
+            "16 | Huawei is short of capacity [@ft-2025]. Back to [the decision](<@/chips/h2O{shown}.md>). {shown}\n   |{}^\n",
+            " ".repeat(49)
+        )),
+        "{}",
+        run.stderr
+    );
+    // And each of them is an error where it stands: no page may hold it.
+    assert!(
+        run.stderr.contains("content/chips/supply.md:16:76: error[encoding]: U+001B, a control character, cannot appear in a page"),
+        "{}",
+        run.stderr
+    );
+}

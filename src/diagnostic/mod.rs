@@ -6,7 +6,11 @@ use std::sync::Arc;
 use serde::Serialize;
 
 mod code;
+mod excerpt;
+mod limit;
 pub use code::Code;
+pub use excerpt::{printable, Excerpt};
+pub use limit::{summarise, Limiter, SHOWN_PER_CODE};
 
 /// How bad a problem is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -52,9 +56,14 @@ impl SourceFile {
 
     /// The text of a 1-based line, without its line ending.
     pub fn line_text(&self, line: usize) -> &str {
+        self.line_span(line).1
+    }
+
+    /// Where a 1-based line starts, and its text without its line ending.
+    fn line_span(&self, line: usize) -> (usize, &str) {
         let start = self
             .line_starts
-            .get(line - 1)
+            .get(line.wrapping_sub(1))
             .copied()
             .unwrap_or(self.text.len());
         let end = self
@@ -62,10 +71,14 @@ impl SourceFile {
             .get(line)
             .copied()
             .unwrap_or(self.text.len());
-        self.text
-            .get(start..end)
-            .unwrap_or("")
-            .trim_end_matches(['\n', '\r'])
+        let text = self.text.get(start..end).unwrap_or("");
+        (start, text.trim_end_matches(['\n', '\r']))
+    }
+
+    /// What a diagnostic at byte `offset` (on 1-based `line`) shows of its line.
+    fn excerpt(&self, line: usize, offset: usize) -> Excerpt {
+        let (start, text) = self.line_span(line);
+        Excerpt::of(text, offset.saturating_sub(start))
     }
 }
 
@@ -78,10 +91,19 @@ pub struct Diagnostic {
     pub file: Option<String>,
     pub line: Option<usize>,
     pub column: Option<usize>,
+    /// What the diagnostic shows of its source line: at most `excerpt::WIDTH` characters around
+    /// the column, never the whole of a long line.
     #[serde(skip)]
-    pub source_line: Option<String>,
+    pub excerpt: Option<Excerpt>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub help: Option<String>,
+    /// For a summary ("and 7,950 more ..."), how many diagnostics it stands for; else 0.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub more: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 impl Diagnostic {
@@ -109,8 +131,9 @@ impl Diagnostic {
             file: None,
             line: None,
             column: None,
-            source_line: None,
+            excerpt: None,
             help: None,
+            more: 0,
         }
     }
 
@@ -120,7 +143,7 @@ impl Diagnostic {
         self.file = Some(file.path.clone());
         self.line = Some(line);
         self.column = Some(column);
-        self.source_line = Some(file.line_text(line).to_string());
+        self.excerpt = Some(file.excerpt(line, offset));
         self
     }
 
@@ -148,10 +171,11 @@ impl Diagnostic {
     }
 
     /// The first line: `path:line:col: error[code]: message`, the form editors' tools parse.
+    /// Control characters in the path and message are shown, not sent (`printable`).
     pub fn headline(&self) -> String {
         let mut out = String::new();
         if let Some(file) = &self.file {
-            out.push_str(file);
+            out.push_str(&printable(file));
             if let (Some(line), Some(column)) = (self.line, self.column) {
                 let _ = write!(out, ":{line}:{column}");
             }
@@ -161,28 +185,34 @@ impl Diagnostic {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        let _ = write!(out, "{severity}[{}]: {}", self.code, self.message);
+        let _ = write!(
+            out,
+            "{severity}[{}]: {}",
+            self.code,
+            printable(&self.message)
+        );
         out
     }
 
-    /// The headline, the source line with a caret under the column, and the help.
+    /// The headline, the source line (or its excerpt) with a caret under the column, and the
+    /// help.
     pub fn render(&self) -> String {
         let mut out = self.headline();
         out.push('\n');
-        if let (Some(line), Some(column), Some(text)) = (self.line, self.column, &self.source_line)
-        {
+        if let (Some(line), Some(excerpt)) = (self.line, &self.excerpt) {
             let gutter = line.to_string().len();
-            let pad: String = text
+            let pad: String = excerpt
+                .text
                 .chars()
-                .take(column - 1)
+                .take(excerpt.caret)
                 .map(|c| if c == '\t' { '\t' } else { ' ' })
                 .collect();
             let _ = writeln!(out, "{:gutter$} |", "");
-            let _ = writeln!(out, "{line} | {text}");
+            let _ = writeln!(out, "{line} | {}", excerpt.text);
             let _ = writeln!(out, "{:gutter$} | {pad}^", "");
         }
         if let Some(help) = &self.help {
-            let _ = writeln!(out, "  = help: {help}");
+            let _ = writeln!(out, "  = help: {}", printable(help));
         }
         out
     }
@@ -207,26 +237,37 @@ impl Diagnostics {
         self.items.iter().any(Diagnostic::is_error)
     }
 
+    /// Errors found, counting those a summary stands for.
     pub fn error_count(&self) -> usize {
-        self.items.iter().filter(|d| d.is_error()).count()
+        self.items
+            .iter()
+            .filter(|d| d.is_error())
+            .map(|d| d.more.max(1))
+            .sum()
     }
 
+    /// Warnings found, counting those a summary stands for.
     pub fn warning_count(&self) -> usize {
-        self.items.len() - self.error_count()
+        self.items
+            .iter()
+            .filter(|d| !d.is_error())
+            .map(|d| d.more.max(1))
+            .sum()
     }
 
     pub fn is_empty(&self) -> bool {
         self.items.is_empty()
     }
 
-    /// In a stable order: by file, position, then severity and message.
+    /// In a stable order (by file, position, then severity and message), with repeated
+    /// diagnostics of one code in one file summarised after the first `SHOWN_PER_CODE`.
     pub fn sorted(mut self) -> Vec<Diagnostic> {
         self.items.sort_by(|a, b| {
             (&a.file, a.line, a.column, a.severity, &a.message)
                 .cmp(&(&b.file, b.line, b.column, b.severity, &b.message))
         });
         self.items.dedup();
-        self.items
+        summarise(self.items)
     }
 
     pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {

@@ -21,6 +21,7 @@ impl<'a> Pass<'a, '_> {
                         Code::InvalidFactQuote,
                         offset + start,
                         "a fact quotation reads `{{ fact(id=\"x\") }}`".to_string(),
+                        None,
                     );
                 }
                 events.push(Event::Text(rest[..start + 2].to_string().into()));
@@ -50,6 +51,9 @@ impl<'a> Pass<'a, '_> {
             None => (self.cx.page_path, id),
         };
         let Some(quoted) = self.cx.facts.get(&(path.to_string(), fact.to_string())) else {
+            if !self.admit(Code::UnknownFact, at) {
+                return escape_html(&format!("{{{{ fact(id=\"{id}\") }}}}"));
+            }
             let known: Vec<String> = self
                 .cx
                 .facts

@@ -12,7 +12,8 @@ use pulldown_cmark::{
     BrokenLink, CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd,
 };
 
-use crate::diagnostic::{Code, Diagnostic, SourceFile};
+use crate::diagnostic::{Code, Diagnostic, Limiter, SourceFile};
+use crate::markdown::footnotes::Footnotes;
 use crate::markdown::highlight::Highlighter;
 use crate::model::Source;
 use crate::text::{escape_html, is_safe_url, relative_url, IdAllocator};
@@ -149,17 +150,27 @@ fn run(
         cx,
         html,
         out: Scan::default(),
-        footnotes: Vec::new(),
+        footnotes: Footnotes::default(),
         ids: IdAllocator::default(),
+        limiter: Limiter::default(),
+        citation_numbers: HashMap::new(),
     };
     for id in TEMPLATE_IDS {
         pass.ids.reserve(id);
     }
+    if !html {
+        pass.refuse_forbidden_characters(body);
+    }
     let events = pass.rewrite(parser.into_offset_iter());
+    let summaries = pass.limiter.summaries(file);
+    pass.out.diagnostics.extend(summaries);
     let mut out = String::new();
     if html {
         out.reserve(body.len() * 3 / 2);
         pulldown_cmark::html::push_html(&mut out, events.into_iter());
+        // Whatever the body held (raw, as an entity such as `&#1;`, or in raw HTML), no page
+        // may: U+0000 and the other control characters become U+FFFD.
+        out = crate::text::replace_forbidden(out);
         if !cx.allow_raw_html {
             out = crate::markdown::sanitize::clean(out);
         }
@@ -178,9 +189,12 @@ struct Pass<'a, 'c> {
     /// Whether HTML is wanted: a scan skips highlighting.
     html: bool,
     out: Scan,
-    /// Footnote labels in order of first reference.
-    footnotes: Vec<String>,
+    footnotes: Footnotes,
     ids: IdAllocator,
+    /// Counts problems by code, so that past a limit they are counted, not made.
+    limiter: Limiter,
+    /// Each cited source's number (its place in `out.cited`), found in one lookup.
+    citation_numbers: HashMap<String, usize>,
 }
 
 impl<'a> Pass<'a, '_> {
@@ -206,33 +220,7 @@ impl<'a> Pass<'a, '_> {
                         inner.push((e, r));
                     }
                     let text = plain_text(&inner);
-                    let id = match id {
-                        Some(explicit) if is_row_id(self.cx, &explicit) => {
-                            self.error(
-                                Code::DuplicateId,
-                                range.start,
-                                format!(
-                                    "the heading id `{explicit}` is the id of a row on this page"
-                                ),
-                            )
-                            .help = Some("choose another id for the heading".into());
-                            explicit.to_string()
-                        }
-                        Some(explicit) if self.ids.reserve(&explicit) => explicit.to_string(),
-                        Some(explicit) => {
-                            self.error(
-                                Code::DuplicateId,
-                                range.start,
-                                format!("the heading id `{explicit}` is used twice on this page"),
-                            );
-                            explicit.to_string()
-                        }
-                        None => {
-                            let slug = crate::text::slugify(&text);
-                            let cx = self.cx;
-                            self.ids.unique_unless(&slug, |id| is_row_id(cx, id))
-                        }
-                    };
+                    let id = self.heading_id(id.as_deref(), &text, range.start);
                     let shown = format!("{}{id}", self.cx.id_prefix);
                     let level = HeadingLevel::try_from(
                         (level as usize + self.cx.heading_offset as usize).min(6),
@@ -360,11 +348,41 @@ impl<'a> Pass<'a, '_> {
         out
     }
 
-    fn error(&mut self, code: Code, at: usize, message: String) -> &mut Diagnostic {
-        self.out
-            .diagnostics
-            .push(Diagnostic::error(code, message).at(self.file, self.body_offset + at));
-        self.out.diagnostics.last_mut().expect("just pushed")
+    /// The id of a heading: its explicit `{#id}` (an error if the page uses it already), else
+    /// a slug of its text unique on the page.
+    fn heading_id(&mut self, explicit: Option<&str>, text: &str, at: usize) -> String {
+        let Some(explicit) = explicit else {
+            let slug = crate::text::slugify(text);
+            let cx = self.cx;
+            return self.ids.unique_unless(&slug, |id| is_row_id(cx, id));
+        };
+        // As the page will show it, so that links checked against the scan find it.
+        let explicit = crate::text::replace_forbidden(explicit.to_string());
+        if is_row_id(self.cx, &explicit) {
+            let message = format!("the heading id `{explicit}` is the id of a row on this page");
+            let help = Some("choose another id for the heading");
+            self.error(Code::DuplicateId, at, message, help);
+        } else if !self.ids.reserve(&explicit) {
+            let message = format!("the heading id `{explicit}` is used twice on this page");
+            self.error(Code::DuplicateId, at, message, None);
+        }
+        explicit
+    }
+
+    /// Whether a problem of `code` at `at` is to be reported in full. Past the limit for its
+    /// code it is only counted, for the summary, and never made: making one costs its position
+    /// and excerpt, and a body can hold a hundred thousand of one mistake.
+    fn admit(&mut self, code: Code, at: usize) -> bool {
+        self.limiter.admit(code, self.body_offset + at)
+    }
+
+    /// An error at `at`, reported unless its code is past the limit.
+    fn error(&mut self, code: Code, at: usize, message: String, help: Option<&str>) {
+        if self.admit(code, at) {
+            let mut d = Diagnostic::error(code, message).at(self.file, self.body_offset + at);
+            d.help = help.map(str::to_string);
+            self.out.diagnostics.push(d);
+        }
     }
 
     /// Adds text to the search text as written (inline markup does not split words), folding
@@ -389,8 +407,29 @@ impl<'a> Pass<'a, '_> {
         }
     }
 
+    /// Control characters and noncharacters written in the body: no page may hold them, so each
+    /// is an error at its place (and rendering shows U+FFFD instead).
+    fn refuse_forbidden_characters(&mut self, body: &str) {
+        for (at, c) in crate::text::forbidden_chars(body) {
+            let kind = if c.is_control() {
+                "a control character"
+            } else {
+                "a noncharacter"
+            };
+            self.error(
+                Code::Encoding,
+                at,
+                format!("U+{:04X}, {kind}, cannot appear in a page", u32::from(c)),
+                Some("remove it; it often comes with pasted text"),
+            );
+        }
+    }
+
     /// A link or image URL with a scheme that could run script: dropped, with a warning.
     fn unsafe_url(&mut self, url: &str, at: usize) {
+        if !self.admit(Code::UnsafeUrl, at) {
+            return;
+        }
         let shown: String = url.chars().take(40).collect();
         let d = Diagnostic::warning(Code::UnsafeUrl, format!("the link `{shown}` was dropped: only http, https, mailto and relative links are allowed"))
             .at(self.file, self.body_offset + at);
@@ -407,9 +446,7 @@ impl<'a> Pass<'a, '_> {
                     Code::InvalidCitation,
                     at,
                     format!("`{part}` in a citation does not start with `@`"),
-                )
-                .help = Some(
-                    "separate several sources with `;`, each written `@id`: `[@a; @b]`".into(),
+                    Some("separate several sources with `;`, each written `@id`: `[@a; @b]`"),
                 );
                 continue;
             };
@@ -418,6 +455,9 @@ impl<'a> Pass<'a, '_> {
                 None => (rest.trim(), None),
             };
             if !self.cx.sources.contains_key(id) {
+                if !self.admit(Code::UnknownSource, at) {
+                    continue;
+                }
                 let d = Diagnostic::error(
                     Code::UnknownSource,
                     format!("citation of unknown source `{id}`"),
@@ -441,11 +481,13 @@ impl<'a> Pass<'a, '_> {
     }
 
     fn marker(&mut self, id: &str, locator: Option<&str>) -> String {
-        let number = match self.out.cited.iter().position(|c| c == id) {
-            Some(i) => i + 1,
+        let number = match self.citation_numbers.get(id) {
+            Some(&n) => n,
             None => {
                 self.out.cited.push(id.to_string());
-                self.out.cited.len()
+                let n = self.out.cited.len();
+                self.citation_numbers.insert(id.to_string(), n);
+                n
             }
         };
         let ids = self.out.markers.entry(id.to_string()).or_default();
@@ -471,6 +513,9 @@ impl<'a> Pass<'a, '_> {
             None => (target, None),
         };
         let Some(url) = self.cx.urls.get(path) else {
+            if !self.admit(Code::BrokenLink, at) {
+                return "#".to_string();
+            }
             let d = Diagnostic::error(
                 Code::BrokenLink,
                 format!("link to `@/{path}`, which is not a page of this book"),

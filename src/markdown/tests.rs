@@ -343,3 +343,35 @@ fn a_relocated_body_equals_the_body_rendered_for_the_other_page() {
     assert_eq!(moved, direct);
     assert!(direct.contains("href=\"#b7-fact-own\"") && direct.contains("<h4 id=\"b7-top\">"));
 }
+
+#[test]
+fn thousands_of_one_problem_are_made_fifty_times_and_counted_after() {
+    // 8,000 links with a script scheme on one 136 KB line: each problem made once cost its
+    // position and a copy of the line; now the fifty first are made, the rest only counted.
+    let body = "[x](javascript:x)".repeat(8_000);
+    let (r, _) = render_body(&body, false);
+    assert_eq!(r.diagnostics.len(), crate::diagnostic::SHOWN_PER_CODE + 1);
+    let summary = r.diagnostics.last().unwrap();
+    assert_eq!((summary.more, summary.column), (7_950, Some(851)));
+    let kept: usize = r
+        .diagnostics
+        .iter()
+        .map(|d| d.excerpt.as_ref().map_or(0, |e| e.text.len()))
+        .sum();
+    assert!(kept < 51 * 130, "{kept} bytes of excerpts");
+    assert_eq!(r.html.matches("<a href=\"#\">x</a>").count(), 8_000);
+}
+
+#[test]
+fn twenty_thousand_footnotes_are_numbered_in_one_pass() {
+    let mut body: String = (0..20_000).map(|i| format!("[^n{i}] ")).collect();
+    body.push_str("[^n0]\n\n");
+    body.extend((0..20_000).rev().map(|i| format!("[^n{i}]: note {i}\n\n")));
+    let (r, _) = render_body(&body, false);
+    assert!(r.html.contains("<a href=\"#fn-n19999\">20000</a></sup>"));
+    // The second reference to the first note: its number, without the back-link's id.
+    assert!(r
+        .html
+        .contains(" <sup class=\"footnote-reference\"><a href=\"#fn-n0\">1</a></sup>"));
+    assert!(r.html.contains("id=\"fn-n12345\"><sup class=\"footnote-definition-label\"><a href=\"#fnref-n12345\">12346</a>"));
+}
