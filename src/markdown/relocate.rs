@@ -152,6 +152,8 @@ mod tests {
             ("https://e.org/a/b", "https://e.org/a/b"),
             ("mailto:x@e.org", "mailto:x@e.org"),
             ("/rooted/x", "/rooted/x"),
+            // Where a dropped link points: nowhere, on either page.
+            ("#", "#"),
         ];
         for (from, to) in cases {
             let html = format!("<a href=\"{from}\">x</a>");
