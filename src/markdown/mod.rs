@@ -8,15 +8,14 @@ pub mod sanitize;
 
 use std::collections::{BTreeMap, HashMap};
 
-use pulldown_cmark::{
-    BrokenLink, CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd,
-};
+use pulldown_cmark::{BrokenLink, CowStr, Event, Options, Parser};
 
 use crate::diagnostic::{Code, Diagnostic, Limiter, SourceFile};
 use crate::markdown::footnotes::Footnotes;
 use crate::markdown::highlight::Highlighter;
+use crate::markdown::rewrite::Rewrite;
 use crate::model::Source;
-use crate::text::{escape_html, is_safe_url, relative_url, IdAllocator};
+use crate::text::{escape_html, relative_url, IdAllocator};
 
 /// Ids the page templates use themselves; headings never take them.
 const TEMPLATE_IDS: &[&str] = &[
@@ -161,20 +160,22 @@ fn run(
     if !html {
         pass.refuse_forbidden_characters(body);
     }
-    let events = pass.rewrite(parser.into_offset_iter());
-    let summaries = pass.limiter.summaries(file);
-    pass.out.diagnostics.extend(summaries);
+    let events = Rewrite::new(&mut pass, parser.into_offset_iter());
     let mut out = String::new();
     if html {
         out.reserve(body.len() * 3 / 2);
-        pulldown_cmark::html::push_html(&mut out, events.into_iter());
+        pulldown_cmark::html::push_html(&mut out, events);
         // Whatever the body held (raw, as an entity such as `&#1;`, or in raw HTML), no page
         // may: U+0000 and the other control characters become U+FFFD.
         out = crate::text::replace_forbidden(out);
         if !cx.allow_raw_html {
             out = crate::markdown::sanitize::clean(out);
         }
+    } else {
+        events.for_each(drop);
     }
+    let summaries = pass.limiter.summaries(file);
+    pass.out.diagnostics.extend(summaries);
     (pass.out, out)
 }
 
@@ -198,156 +199,6 @@ struct Pass<'a, 'c> {
 }
 
 impl<'a> Pass<'a, '_> {
-    fn rewrite(
-        &mut self,
-        events: impl Iterator<Item = (Event<'a>, std::ops::Range<usize>)>,
-    ) -> Vec<Event<'a>> {
-        let mut out = Vec::new();
-        let mut events = events.peekable();
-        while let Some((event, range)) = events.next() {
-            match event {
-                Event::Start(Tag::Heading {
-                    level,
-                    id,
-                    classes,
-                    attrs,
-                }) => {
-                    let mut inner = Vec::new();
-                    for (e, r) in events.by_ref() {
-                        if matches!(e, Event::End(TagEnd::Heading(_))) {
-                            break;
-                        }
-                        inner.push((e, r));
-                    }
-                    let text = plain_text(&inner);
-                    let id = self.heading_id(id.as_deref(), &text, range.start);
-                    let shown = format!("{}{id}", self.cx.id_prefix);
-                    let level = HeadingLevel::try_from(
-                        (level as usize + self.cx.heading_offset as usize).min(6),
-                    )
-                    .unwrap_or(HeadingLevel::H6);
-                    self.out.headings.push(Heading {
-                        level: level as u8,
-                        id: id.clone(),
-                        text,
-                    });
-                    out.push(Event::Start(Tag::Heading {
-                        level,
-                        id: Some(shown.into()),
-                        classes,
-                        attrs,
-                    }));
-                    out.extend(self.rewrite(inner.into_iter()));
-                    out.push(Event::End(TagEnd::Heading(level)));
-                    self.keep_text(" ");
-                }
-                Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(language))) => {
-                    let mut code = String::new();
-                    for (e, _) in events.by_ref() {
-                        match e {
-                            Event::Text(t) => code.push_str(&t),
-                            Event::End(TagEnd::CodeBlock) => break,
-                            _ => {}
-                        }
-                    }
-                    if self.html {
-                        let highlighted = self.cx.highlighter.highlight(&code, &language);
-                        out.push(Event::Html(highlighted.into()));
-                    }
-                }
-                Event::Start(Tag::Link {
-                    dest_url, title, ..
-                }) if dest_url.as_ref() == "@cite" => {
-                    // The label text is the citation; skip the events pulldown-cmark made of it.
-                    let mut depth = 0;
-                    for (e, _) in events.by_ref() {
-                        match e {
-                            Event::Start(Tag::Link { .. }) => depth += 1,
-                            Event::End(TagEnd::Link) if depth == 0 => break,
-                            Event::End(TagEnd::Link) => depth -= 1,
-                            _ => {}
-                        }
-                    }
-                    out.push(Event::InlineHtml(self.citation(&title, range.start).into()));
-                }
-                Event::Start(Tag::Link {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                }) if dest_url.starts_with("@/") => {
-                    let dest = self.internal_link(&dest_url, range.start);
-                    out.push(Event::Start(Tag::Link {
-                        link_type,
-                        dest_url: dest.into(),
-                        title,
-                        id,
-                    }));
-                }
-                Event::Start(Tag::Link {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                }) if !is_safe_url(&dest_url) => {
-                    self.unsafe_url(&dest_url, range.start);
-                    out.push(Event::Start(Tag::Link {
-                        link_type,
-                        dest_url: "#".into(),
-                        title,
-                        id,
-                    }));
-                }
-                Event::Start(Tag::Image {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                }) if !is_safe_url(&dest_url) => {
-                    self.unsafe_url(&dest_url, range.start);
-                    out.push(Event::Start(Tag::Image {
-                        link_type,
-                        dest_url: "".into(),
-                        title,
-                        id,
-                    }));
-                }
-                Event::FootnoteReference(label) => {
-                    let html = self.footnote_reference(&label);
-                    out.push(Event::InlineHtml(html.into()));
-                }
-                Event::Start(Tag::FootnoteDefinition(label)) => {
-                    let html = self.footnote_definition(&label);
-                    out.push(Event::Html(html.into()));
-                }
-                Event::End(TagEnd::FootnoteDefinition) => out.push(Event::Html("</div>\n".into())),
-                Event::Html(html) | Event::InlineHtml(html) if !self.cx.allow_raw_html => {
-                    out.push(Event::Text(html));
-                }
-                Event::Text(text) if text.contains("{{") => {
-                    self.keep_text(&text);
-                    out.extend(self.quote_facts(&text, range.start));
-                }
-                Event::Text(text) => {
-                    self.keep_text(&text);
-                    out.push(Event::Text(text));
-                }
-                Event::Code(text) => {
-                    self.keep_text(&text);
-                    out.push(Event::Code(text));
-                }
-                Event::SoftBreak
-                | Event::HardBreak
-                | Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell) => {
-                    self.keep_text(" ");
-                    out.push(event);
-                }
-                other => out.push(other),
-            }
-        }
-        out
-    }
-
     /// The id of a heading: its explicit `{#id}` (an error if the page uses it already), else
     /// a slug of its text unique on the page.
     fn heading_id(&mut self, explicit: Option<&str>, text: &str, at: usize) -> String {
@@ -539,7 +390,6 @@ impl<'a> Pass<'a, '_> {
     }
 }
 
-/// The text of a heading's events, for its slug.
 /// Whether the page gives `id` to one of its own rows or markers: a claim's or fact's row
 /// (`claim-<id>`, `fact-<id>`), a reference (`ref-<source>`) or a citation marker
 /// (`cite-<source>-<n>`). Headings may not take those ids.
@@ -557,6 +407,7 @@ fn is_row_id(cx: &Context, id: &str) -> bool {
     own_row || reference || marker
 }
 
+/// The text of a heading's events, for its slug.
 fn plain_text(events: &[(Event<'_>, std::ops::Range<usize>)]) -> String {
     let mut text = String::new();
     for (e, _) in events {
@@ -569,6 +420,7 @@ fn plain_text(events: &[(Event<'_>, std::ops::Range<usize>)]) -> String {
 
 mod facts;
 mod footnotes;
+mod rewrite;
 
 #[cfg(test)]
 mod tests;

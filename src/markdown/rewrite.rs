@@ -1,0 +1,217 @@
+//! The event pass as a stream: each of pulldown-cmark's events is rewritten as the HTML writer
+//! (or the scan) asks for it, so a body's events are never all held at once. Collecting them
+//! cost twice pulldown-cmark's own memory on pathological bodies (a million events to the MiB,
+//! and the vector's doubling on top); see `examples/pathological.rs`.
+
+use std::collections::VecDeque;
+use std::ops::Range;
+
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Tag, TagEnd};
+
+use super::{plain_text, Heading, Pass};
+use crate::text::is_safe_url;
+
+/// An event with the byte range of the body it came from.
+pub(super) type Located<'a> = (Event<'a>, Range<usize>);
+
+/// The rewritten events of `events`, one at a time.
+pub(super) struct Rewrite<'p, 'a, 'c, I> {
+    pass: &'p mut Pass<'a, 'c>,
+    events: I,
+    /// What the last event became, not yet handed on (most events become one).
+    pending: VecDeque<Event<'a>>,
+}
+
+impl<'p, 'a, 'c, I: Iterator<Item = Located<'a>>> Rewrite<'p, 'a, 'c, I> {
+    pub(super) fn new(pass: &'p mut Pass<'a, 'c>, events: I) -> Self {
+        Rewrite {
+            pass,
+            events,
+            pending: VecDeque::new(),
+        }
+    }
+}
+
+impl<'a, I: Iterator<Item = Located<'a>>> Iterator for Rewrite<'_, 'a, '_, I> {
+    type Item = Event<'a>;
+
+    fn next(&mut self) -> Option<Event<'a>> {
+        loop {
+            if let Some(event) = self.pending.pop_front() {
+                return Some(event);
+            }
+            let (event, range) = self.events.next()?;
+            self.pass
+                .rewrite_event(event, range.start, &mut self.events, &mut self.pending);
+        }
+    }
+}
+
+impl<'a> Pass<'a, '_> {
+    /// Rewrites one event (at byte `at` of the body) into `out`, taking from `events` what
+    /// belongs to it (a heading's text, a code block's lines, a citation's label).
+    fn rewrite_event(
+        &mut self,
+        event: Event<'a>,
+        at: usize,
+        events: &mut dyn Iterator<Item = Located<'a>>,
+        out: &mut VecDeque<Event<'a>>,
+    ) {
+        match event {
+            Event::Start(Tag::Heading {
+                level,
+                id,
+                classes,
+                attrs,
+            }) => {
+                let inner: Vec<Located<'a>> = events
+                    .take_while(|(e, _)| !matches!(e, Event::End(TagEnd::Heading(_))))
+                    .collect();
+                let start = |level, id| Tag::Heading {
+                    level,
+                    id,
+                    classes,
+                    attrs,
+                };
+                self.heading(level, id.as_deref(), start, inner, at, out);
+            }
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(language))) => {
+                let code = events
+                    .map(|(e, _)| e)
+                    .take_while(|e| !matches!(e, Event::End(TagEnd::CodeBlock)))
+                    .filter_map(|e| match e {
+                        Event::Text(t) => Some(t),
+                        _ => None,
+                    })
+                    .fold(String::new(), |mut code, t| {
+                        code.push_str(&t);
+                        code
+                    });
+                if self.html {
+                    let highlighted = self.cx.highlighter.highlight(&code, &language);
+                    out.push_back(Event::Html(highlighted.into()));
+                }
+            }
+            Event::Start(Tag::Link {
+                dest_url, title, ..
+            }) if dest_url.as_ref() == "@cite" => {
+                skip_link_label(events);
+                out.push_back(Event::InlineHtml(self.citation(&title, at).into()));
+            }
+            Event::Start(tag @ (Tag::Link { .. } | Tag::Image { .. })) => {
+                out.push_back(Event::Start(self.link(tag, at)));
+            }
+            Event::FootnoteReference(label) => {
+                let html = self.footnote_reference(&label);
+                out.push_back(Event::InlineHtml(html.into()));
+            }
+            Event::Start(Tag::FootnoteDefinition(label)) => {
+                let html = self.footnote_definition(&label);
+                out.push_back(Event::Html(html.into()));
+            }
+            Event::End(TagEnd::FootnoteDefinition) => out.push_back(Event::Html("</div>\n".into())),
+            Event::Html(html) | Event::InlineHtml(html) if !self.cx.allow_raw_html => {
+                out.push_back(Event::Text(html));
+            }
+            Event::Text(text) if text.contains("{{") => {
+                self.keep_text(&text);
+                out.extend(self.quote_facts(&text, at));
+            }
+            Event::Text(ref text) | Event::Code(ref text) => {
+                self.keep_text(text);
+                out.push_back(event);
+            }
+            Event::SoftBreak
+            | Event::HardBreak
+            | Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell) => {
+                self.keep_text(" ");
+                out.push_back(event);
+            }
+            other => out.push_back(other),
+        }
+    }
+
+    /// A heading with its id (`heading_id`), its level moved by the context's offset, and its
+    /// text rewritten; noted in the scan.
+    fn heading(
+        &mut self,
+        level: HeadingLevel,
+        explicit: Option<&str>,
+        start: impl FnOnce(HeadingLevel, Option<CowStr<'a>>) -> Tag<'a>,
+        inner: Vec<Located<'a>>,
+        at: usize,
+        out: &mut VecDeque<Event<'a>>,
+    ) {
+        let text = plain_text(&inner);
+        let id = self.heading_id(explicit, &text, at);
+        let shown = format!("{}{id}", self.cx.id_prefix);
+        let level =
+            HeadingLevel::try_from((level as usize + self.cx.heading_offset as usize).min(6))
+                .unwrap_or(HeadingLevel::H6);
+        self.out.headings.push(Heading {
+            level: level as u8,
+            id,
+            text,
+        });
+        out.push_back(Event::Start(start(level, Some(shown.into()))));
+        let rewritten: Vec<Event<'a>> = Rewrite::new(self, inner.into_iter()).collect();
+        out.extend(rewritten);
+        out.push_back(Event::End(TagEnd::Heading(level)));
+        self.keep_text(" ");
+    }
+
+    /// A link or image: `@/` links to the page's relative URL; a URL with a scheme that could
+    /// run script dropped (links point to `#`, images to nothing), with a warning.
+    fn link(&mut self, tag: Tag<'a>, at: usize) -> Tag<'a> {
+        match tag {
+            Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            } if dest_url.starts_with("@/") || !is_safe_url(&dest_url) => {
+                let dest = if dest_url.starts_with("@/") {
+                    self.internal_link(&dest_url, at)
+                } else {
+                    self.unsafe_url(&dest_url, at);
+                    "#".to_string()
+                };
+                Tag::Link {
+                    link_type,
+                    dest_url: dest.into(),
+                    title,
+                    id,
+                }
+            }
+            Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            } if !is_safe_url(&dest_url) => {
+                self.unsafe_url(&dest_url, at);
+                Tag::Image {
+                    link_type,
+                    dest_url: "".into(),
+                    title,
+                    id,
+                }
+            }
+            other => other,
+        }
+    }
+}
+
+/// Skips the events pulldown-cmark made of a citation's label, through the link's end: the
+/// label text is the citation.
+fn skip_link_label<'a>(events: &mut dyn Iterator<Item = Located<'a>>) {
+    let mut depth = 0;
+    for (e, _) in events {
+        match e {
+            Event::Start(Tag::Link { .. }) => depth += 1,
+            Event::End(TagEnd::Link) if depth == 0 => break,
+            Event::End(TagEnd::Link) => depth -= 1,
+            _ => {}
+        }
+    }
+}
