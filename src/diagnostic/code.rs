@@ -90,6 +90,7 @@ codes! {
     Stale, "stale", Warning, 1, "a brief older than `stale_after_days` against `reference_date`";
     FactConflict, "fact-conflict", Warning, 1, "two figures for the same subject, measure and date that disagree";
     MissingSummary, "missing-summary", Warning, 1, "a brief without a summary";
+    ControlCharacter, "control-character", Warning, 1, "a control character or noncharacter in a body, shown as U+FFFD";
     UnsafeUrl, "unsafe-url", Warning, 1, "a link with a scheme such as `javascript:`, dropped";
     Symlink, "symlink", Warning, 1, "a symbolic link leading outside the book or looping, not followed";
     WithdrawnSource, "withdrawn-source", Warning, 1, "a claim or fact resting on a retracted or superseded source";

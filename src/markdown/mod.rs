@@ -258,21 +258,23 @@ impl<'a> Pass<'a, '_> {
         }
     }
 
-    /// Control characters and noncharacters written in the body: no page may hold them, so each
-    /// is an error at its place (and rendering shows U+FFFD instead).
+    /// Control characters and noncharacters written in the body: no page may hold them, so
+    /// rendering shows U+FFFD instead (as CommonMark asks for U+0000), with a warning at each.
     fn refuse_forbidden_characters(&mut self, body: &str) {
         for (at, c) in crate::text::forbidden_chars(body) {
+            if !self.admit(Code::ControlCharacter, at) {
+                continue;
+            }
             let kind = if c.is_control() {
                 "a control character"
             } else {
                 "a noncharacter"
             };
-            self.error(
-                Code::Encoding,
-                at,
-                format!("U+{:04X}, {kind}, cannot appear in a page", u32::from(c)),
-                Some("remove it; it often comes with pasted text"),
-            );
+            let message = format!("U+{:04X}, {kind}, is shown as U+FFFD", u32::from(c));
+            let d = Diagnostic::warning(Code::ControlCharacter, message)
+                .at(self.file, self.body_offset + at)
+                .with_help("remove it; it often comes with pasted text");
+            self.out.diagnostics.push(d);
         }
     }
 
