@@ -21,6 +21,7 @@ const STAGES: &[&str] = &[
     "git",
     "import",
     "serve",
+    "lsp",
     "cli",
 ];
 

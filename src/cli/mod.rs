@@ -102,6 +102,8 @@ enum Command {
         #[arg(long)]
         root: Option<PathBuf>,
     },
+    /// A language server for editors, on standard input and output.
+    Lsp,
     /// Report every error and warning in the book; writes nothing.
     Check {
         #[arg(long)]
@@ -265,6 +267,7 @@ pub fn main() -> ExitCode {
             rev2.as_deref(),
             format,
         ),
+        Command::Lsp => crate::lsp::run(),
         Command::Init { dir, force } => init(&dir.unwrap_or_else(|| PathBuf::from(".")), force),
         Command::Check {
             root,

@@ -7,12 +7,12 @@ use crate::model::*;
 use crate::read::decode::{Decoder, Fields};
 use crate::read::frontmatter::{self, Format, Node, Value};
 
-const SECTION_FIELDS: &[&str] = &["title", "summary", "weight", "draft", "extra"];
-const BRIEF_FIELDS: &[&str] = &[
+pub const SECTION_FIELDS: &[&str] = &["title", "summary", "weight", "draft", "extra"];
+pub const BRIEF_FIELDS: &[&str] = &[
     "title", "date", "summary", "updated", "weight", "slug", "authors", "tags", "draft", "related",
     "aliases", "sources", "claims", "facts", "extra",
 ];
-const SOURCE_FIELDS: &[&str] = &[
+pub const SOURCE_FIELDS: &[&str] = &[
     "id",
     "title",
     "date",
@@ -27,7 +27,7 @@ const SOURCE_FIELDS: &[&str] = &[
     "superseded_by",
     "note",
 ];
-const CLAIM_FIELDS: &[&str] = &[
+pub const CLAIM_FIELDS: &[&str] = &[
     "id",
     "text",
     "sources",
@@ -39,7 +39,7 @@ const CLAIM_FIELDS: &[&str] = &[
     "status",
     "date",
 ];
-const FACT_FIELDS: &[&str] = &[
+pub const FACT_FIELDS: &[&str] = &[
     "subject", "metric", "value", "unit", "as_of", "source", "note", "id",
 ];
 

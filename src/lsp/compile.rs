@@ -1,0 +1,286 @@
+//! The compile thread: compiles a book with the editor's unsaved texts in place of its files,
+//! reusing the last compile (`Reuse`), and publishes the diagnostics of every file of the book,
+//! clearing those of files that no longer have any. Edits that arrive during a compile are
+//! taken together afterwards: only the latest texts are compiled.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{Receiver, Sender};
+use std::sync::Arc;
+
+use lsp_types::{PublishDiagnosticsParams, Uri};
+
+use crate::diagnostic::{Diagnostic, SourceFile};
+use crate::lsp::knowledge::Knowledge;
+use crate::lsp::transport::Client;
+use crate::lsp::workspace::{Overlay, Snapshot, Snapshots};
+use crate::lsp::{actions, uri};
+use crate::pipeline::{self, Compiled, Options, Reuse};
+use crate::read::load::{self, BookFiles};
+
+/// A request to compile a book again.
+pub struct Job {
+    pub root: PathBuf,
+    /// The open documents of the book, by path from its root.
+    pub overlays: HashMap<String, Overlay>,
+    /// Files to read from disk again (saved, or closed without saving).
+    pub reread: Vec<String>,
+    /// Read the whole book from disk again (files created or deleted outside the editor).
+    pub reload: bool,
+}
+
+/// What the thread keeps of each book between compiles.
+#[derive(Default)]
+struct BookState {
+    /// The files as last read from disk.
+    disk: Option<BookFiles>,
+    last_good: Option<Arc<Compiled>>,
+    partial: Option<Knowledge>,
+    /// The diagnostics last published, by URI.
+    published: HashMap<Uri, Vec<lsp_types::Diagnostic>>,
+}
+
+/// Starts the compile thread; send it jobs.
+pub fn start(client: Client, snapshots: Snapshots) -> Sender<Job> {
+    let (jobs, receiver) = std::sync::mpsc::channel();
+    std::thread::spawn(move || run(&receiver, &client, &snapshots));
+    jobs
+}
+
+fn run(receiver: &Receiver<Job>, client: &Client, snapshots: &Snapshots) {
+    let mut books: HashMap<PathBuf, BookState> = HashMap::new();
+    while let Ok(first) = receiver.recv() {
+        for job in coalesce(first, receiver) {
+            let state = books.entry(job.root.clone()).or_default();
+            // A panic is a bug in a compile: report it, keep the thread.
+            let done = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                compile(&job, state, client, snapshots)
+            }));
+            if done.is_err() {
+                client.notify(
+                    "window/logMessage",
+                    lsp_types::LogMessageParams {
+                        typ: lsp_types::MessageType::ERROR,
+                        message: "briefbook: a compile panicked (a bug)".into(),
+                    },
+                );
+            }
+        }
+    }
+}
+
+/// The jobs waiting, one per book: the latest texts, every file to read again.
+fn coalesce(first: Job, receiver: &Receiver<Job>) -> Vec<Job> {
+    let mut jobs: Vec<Job> = vec![first];
+    while let Ok(next) = receiver.try_recv() {
+        match jobs.iter_mut().find(|j| j.root == next.root) {
+            Some(job) => {
+                job.overlays = next.overlays;
+                job.reread.extend(next.reread);
+                job.reload |= next.reload;
+            }
+            None => jobs.push(next),
+        }
+    }
+    jobs
+}
+
+fn compile(job: &Job, state: &mut BookState, client: &Client, snapshots: &Snapshots) {
+    let disk = match read_disk(job, state) {
+        Ok(disk) => disk,
+        Err(problem) => {
+            let files = HashMap::new();
+            publish(
+                client,
+                state,
+                &job.root,
+                &files,
+                &job.overlays,
+                vec![problem],
+            );
+            return;
+        }
+    };
+    let files = with_overlays(disk, &job.overlays);
+    let options = Options {
+        root: job.root.clone(),
+        ..Options::default()
+    };
+    let last = state.last_good.clone();
+    // The last compile's git history holds while site.toml (which can turn git off) is the same.
+    let history = last
+        .as_ref()
+        .filter(|c| c.files.config.text == files.config.text)
+        .map(|c| c.history.clone());
+    let reuse = Reuse {
+        files: Some(files.clone()),
+        history,
+        earlier: last.as_deref(),
+    };
+    let outcome = pipeline::compile_with(&options, reuse);
+    let diagnostics = match outcome {
+        Ok(compiled) => {
+            let warnings = compiled.warnings.clone();
+            state.last_good = Some(Arc::new(compiled));
+            state.partial = None;
+            warnings
+        }
+        Err(problems) => problems,
+    };
+    let texts = texts_by_path(&files);
+    let all: Vec<Diagnostic> = diagnostics.sorted();
+    publish(client, state, &job.root, &texts, &job.overlays, all);
+    if state.last_good.is_none() {
+        state.partial = Knowledge::partial(&files, state.partial.as_ref());
+    }
+    let knowledge = match &state.last_good {
+        Some(c) => Some(Knowledge::Compiled(c.clone())),
+        None => state.partial.clone(),
+    };
+    let snapshot = Snapshot {
+        knowledge,
+        files: Some(files),
+    };
+    let mut snapshots = snapshots.lock().unwrap_or_else(|e| e.into_inner());
+    snapshots.insert(job.root.clone(), snapshot);
+}
+
+/// The book's files on disk: read whole the first time and on `reload`, else the last reading
+/// with the files named in `reread` read again.
+fn read_disk(job: &Job, state: &mut BookState) -> Result<BookFiles, Diagnostic> {
+    let known = |files: &BookFiles, rel: &str| {
+        files.config.path == rel
+            || files.pages.iter().any(|(_, f)| f.path == rel)
+            || files.sources_file.as_ref().is_some_and(|f| f.path == rel)
+    };
+    let mut disk = match state.disk.take() {
+        Some(disk) if !job.reload && job.reread.iter().all(|r| known(&disk, r)) => disk,
+        _ => load_all(&job.root)?,
+    };
+    for rel in &job.reread {
+        match load::read_text(&job.root, &job.root.join(rel)) {
+            Ok(file) => replace(&mut disk, file),
+            // Gone or unreadable: read the whole book again, which reports it if it matters.
+            Err(_) => {
+                disk = load_all(&job.root)?;
+                break;
+            }
+        }
+    }
+    state.disk = Some(disk.clone());
+    Ok(disk)
+}
+
+fn load_all(root: &Path) -> Result<BookFiles, Diagnostic> {
+    let config = load::read_config(root)?;
+    let theme = crate::read::config::parse(&config)
+        .0
+        .map_or_else(|| "default".to_string(), |c| c.theme);
+    load::load(root, config, &theme)
+}
+
+/// Puts `file` in place of the file of the same path (a page, the registry or site.toml); a
+/// new page under `content/` joins the pages in their order.
+fn replace(files: &mut BookFiles, file: Arc<SourceFile>) {
+    if file.path == files.config.path {
+        files.config = file;
+    } else if file.path == "content/sources.toml" {
+        files.sources_file = Some(file);
+    } else if let Some(page) = files.pages.iter_mut().find(|(_, f)| f.path == file.path) {
+        page.1 = file;
+    } else if let Some(rel) = file.path.strip_prefix("content/") {
+        if rel.ends_with(".md") && !is_skipped(rel) {
+            let at = files.pages.partition_point(|(p, _)| p.as_str() < rel);
+            files.pages.insert(at, (rel.to_string(), file));
+        }
+    }
+}
+
+/// Files the loader skips: hidden ones and `_x` files other than `_index.md`.
+fn is_skipped(rel: &str) -> bool {
+    rel.split('/').any(|part| part.starts_with('.'))
+        || rel
+            .rsplit('/')
+            .next()
+            .is_some_and(|name| name.starts_with('_') && name != "_index.md")
+}
+
+/// The files with the editor's unsaved texts in place of those on disk.
+fn with_overlays(mut files: BookFiles, overlays: &HashMap<String, Overlay>) -> BookFiles {
+    let mut open: Vec<(&String, &Overlay)> = overlays.iter().collect();
+    open.sort_by_key(|(rel, _)| *rel);
+    for (_, overlay) in open {
+        replace(&mut files, overlay.file.clone());
+    }
+    files
+}
+
+/// Every text file of the book by its path from the root, to place diagnostics in.
+fn texts_by_path(files: &BookFiles) -> HashMap<String, Arc<SourceFile>> {
+    let pages = files.pages.iter().map(|(_, f)| f.clone());
+    let all = std::iter::once(files.config.clone())
+        .chain(pages)
+        .chain(files.sources_file.clone());
+    all.map(|f| (f.path.clone(), f)).collect()
+}
+
+/// Publishes each file's diagnostics, where they changed, and clears those of files that had
+/// some and have none now. A diagnostic without a file (or naming a folder) goes to site.toml.
+fn publish(
+    client: &Client,
+    state: &mut BookState,
+    root: &Path,
+    texts: &HashMap<String, Arc<SourceFile>>,
+    overlays: &HashMap<String, Overlay>,
+    diagnostics: Vec<Diagnostic>,
+) {
+    let mut by_file: HashMap<String, Vec<lsp_types::Diagnostic>> = HashMap::new();
+    for d in diagnostics {
+        let rel = match &d.file {
+            Some(file) if !file.ends_with('/') => file.clone(),
+            _ => "site.toml".to_string(),
+        };
+        let converted = actions::to_lsp(&d, texts.get(&rel).map(|f| &**f));
+        by_file.entry(rel).or_default().push(converted);
+    }
+    let mut now: HashMap<Uri, (Vec<lsp_types::Diagnostic>, Option<i32>)> = HashMap::new();
+    for (rel, list) in by_file {
+        let (uri, version) = match overlays.get(&rel) {
+            Some(o) => (Some(o.uri.clone()), Some(o.version)),
+            None => (uri::from_path(&root.join(&rel)), None),
+        };
+        if let Some(uri) = uri {
+            now.insert(uri, (list, version));
+        }
+    }
+    let cleared: Vec<Uri> = state
+        .published
+        .keys()
+        .filter(|uri| !now.contains_key(*uri))
+        .cloned()
+        .collect();
+    for uri in cleared {
+        state.published.remove(&uri);
+        send(client, uri, Vec::new(), None);
+    }
+    for (uri, (list, version)) in now {
+        // The editor keeps what it was sent: an unchanged list is not sent again, except to
+        // an open document, whose new version should see its diagnostics confirmed.
+        if state.published.get(&uri) == Some(&list) && version.is_none() {
+            continue;
+        }
+        state.published.insert(uri.clone(), list.clone());
+        send(client, uri, list, version);
+    }
+}
+
+fn send(client: &Client, uri: Uri, diagnostics: Vec<lsp_types::Diagnostic>, version: Option<i32>) {
+    client.notify(
+        "textDocument/publishDiagnostics",
+        PublishDiagnosticsParams {
+            uri,
+            diagnostics,
+            version,
+        },
+    );
+}
