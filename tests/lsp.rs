@@ -227,7 +227,7 @@ fn apply(text: &str, edits: &[Value]) -> String {
             (start, end, e["newText"].as_str().unwrap().to_string())
         })
         .collect();
-    edits.sort_by(|a, b| b.0.cmp(&a.0));
+    edits.sort_by_key(|e| std::cmp::Reverse(e.0));
     let mut out = text.to_string();
     for (start, end, new) in edits {
         out.replace_range(start..end, &new);
@@ -430,9 +430,13 @@ fn richer_book() -> std::collections::BTreeMap<String, String> {
         )
         .replace(
             "Code stays",
-            "It shipped {{ fact(id=\"shipments\") }} units.\nCode stays",
+            "It shipped {{ fact(id=\"shipments\") }} units.\nSee [markets](@/chips/_index.md#markets).\nCode stays",
         );
     files.insert("content/chips/h20.md".into(), h20);
+    let chapter = format!("{}\n## Markets\n\nWho buys.\n", common::CHAPTER);
+    files.insert("content/chips/_index.md".into(), chapter);
+    let chapter = format!("{}\n## Markets\n\nWho buys.\n", common::CHAPTER);
+    files.insert("content/chips/_index.md".into(), chapter);
     files
 }
 
@@ -464,6 +468,16 @@ fn completion_in_every_context() {
             body("See [x](@/chips/supply.md#"),
             "supply.md#",
             vec!["capacity", "fact-1"],
+        ),
+        (
+            body("See [x](@/chips/_index.md#"),
+            "_index.md#",
+            vec!["markets"],
+        ),
+        (
+            body("See [x](@/chips/h20.md#"),
+            "h20.md#",
+            vec!["what-happened", "claim-lukewarm", "fact-shipments"],
         ),
         (body("It was {{ fact(id=\""), "id=\"", vec!["shipments"]),
         (
@@ -661,6 +675,22 @@ fn definitions_and_references() {
         (
             "content/chips/supply.md".into(),
             line_of(&supply, "## Capacity")
+        )
+    );
+    let chapter = lsp.at(
+        "textDocument/definition",
+        &h20,
+        &text,
+        "_index.md#markets",
+        11,
+        json!({}),
+    );
+    let chapter_text = common::read(&root, "content/chips/_index.md");
+    assert_eq!(
+        location_line(&chapter["result"][0], &root),
+        (
+            "content/chips/_index.md".into(),
+            line_of(&chapter_text, "## Markets")
         )
     );
     let to_file = lsp.at(
@@ -979,4 +1009,36 @@ fn malformed_messages_get_errors_and_the_session_goes_on() {
     lsp.notify("exit", Value::Null);
     let status = lsp.child.wait().unwrap();
     assert!(status.success());
+}
+
+#[test]
+fn a_book_broken_from_the_start_still_gets_completion_and_hover() {
+    let mut files = common::base_book();
+    let broken = common::SUPPLY.replace("title: Supply", "title: [Supply");
+    files.insert("content/chips/supply.md".into(), broken);
+    let (_dir, root) = book(&files);
+    let mut lsp = Lsp::start();
+    let h20 = uri(&root, "content/chips/h20.md");
+    let text = format!("{}See [@", common::H20);
+    lsp.open(&h20, &text);
+    let supply = uri(&root, "content/chips/supply.md");
+    lsp.diagnostics(&supply, |l| has_error(l, "syntax"));
+    // What parses of the book is read after the diagnostics are out: ask until it is there.
+    let start = Instant::now();
+    loop {
+        let completion = lsp.at(
+            "textDocument/completion",
+            &h20,
+            &text,
+            "See [@",
+            6,
+            json!({}),
+        );
+        if labels(&completion) == ["cnn-2025", "ft-2025"] {
+            break;
+        }
+        assert!(start.elapsed() < DEADLINE, "no completion: {completion}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    wait_for_hover(&mut lsp, &h20, &text, "[@cnn-2025]", 3, "China is cool");
 }

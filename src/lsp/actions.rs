@@ -142,6 +142,8 @@ pub fn fix(text: &str, diagnostic: &lsp_types::Diagnostic) -> Option<(Range<usiz
 }
 
 /// The quick fixes for the diagnostics of a range of a document.
+// lsp-types keys a workspace edit's changes by `Uri`, which clippy thinks mutable: it is not.
+#[allow(clippy::mutable_key_type)]
 pub fn quick_fixes(text: &str, params: &CodeActionParams) -> Vec<CodeActionOrCommand> {
     let uri = &params.text_document.uri;
     params

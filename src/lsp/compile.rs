@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use lsp_types::{PublishDiagnosticsParams, Uri};
 
-use crate::diagnostic::{Diagnostic, SourceFile};
+use crate::diagnostic::{Diagnostic, Diagnostics, SourceFile};
 use crate::lsp::knowledge::Knowledge;
 use crate::lsp::transport::Client;
 use crate::lsp::workspace::{Overlay, Snapshot, Snapshots};
@@ -36,8 +36,15 @@ struct BookState {
     disk: Option<BookFiles>,
     last_good: Option<Arc<Compiled>>,
     partial: Option<Knowledge>,
-    /// The diagnostics last published, by URI.
-    published: HashMap<Uri, Vec<lsp_types::Diagnostic>>,
+    /// The diagnostics last published, by file.
+    published: HashMap<String, Published>,
+}
+
+/// A file's diagnostics as last published: for which text, what was found, what was shown.
+struct Published {
+    text: Option<Arc<SourceFile>>,
+    found: Vec<Diagnostic>,
+    shown: Vec<lsp_types::Diagnostic>,
 }
 
 /// Starts the compile thread; send it jobs.
@@ -89,15 +96,8 @@ fn compile(job: &Job, state: &mut BookState, client: &Client, snapshots: &Snapsh
     let disk = match read_disk(job, state) {
         Ok(disk) => disk,
         Err(problem) => {
-            let files = HashMap::new();
-            publish(
-                client,
-                state,
-                &job.root,
-                &files,
-                &job.overlays,
-                vec![problem],
-            );
+            let (files, problems) = (HashMap::new(), Diagnostics::from_iter([problem]));
+            publish(client, state, &job.root, &files, &job.overlays, problems);
             return;
         }
     };
@@ -127,22 +127,29 @@ fn compile(job: &Job, state: &mut BookState, client: &Client, snapshots: &Snapsh
         }
         Err(problems) => problems,
     };
+    // Requests see the new compile before the editor hears of its diagnostics.
+    share(snapshots, &job.root, state, &files);
     let texts = texts_by_path(&files);
-    let all: Vec<Diagnostic> = diagnostics.sorted();
-    publish(client, state, &job.root, &texts, &job.overlays, all);
+    publish(client, state, &job.root, &texts, &job.overlays, diagnostics);
+    // A book that has not compiled cleanly yet: what of it parses, for completion and hover
+    // (a whole parse, so made after the diagnostics are out).
     if state.last_good.is_none() {
         state.partial = Knowledge::partial(&files, state.partial.as_ref());
+        share(snapshots, &job.root, state, &files);
     }
+}
+
+fn share(snapshots: &Snapshots, root: &Path, state: &BookState, files: &BookFiles) {
     let knowledge = match &state.last_good {
         Some(c) => Some(Knowledge::Compiled(c.clone())),
         None => state.partial.clone(),
     };
     let snapshot = Snapshot {
         knowledge,
-        files: Some(files),
+        files: Some(files.clone()),
     };
     let mut snapshots = snapshots.lock().unwrap_or_else(|e| e.into_inner());
-    snapshots.insert(job.root.clone(), snapshot);
+    snapshots.insert(root.to_path_buf(), snapshot);
 }
 
 /// The book's files on disk: read whole the first time and on `reload`, else the last reading
@@ -232,46 +239,84 @@ fn publish(
     root: &Path,
     texts: &HashMap<String, Arc<SourceFile>>,
     overlays: &HashMap<String, Overlay>,
-    diagnostics: Vec<Diagnostic>,
+    diagnostics: Diagnostics,
 ) {
-    let mut by_file: HashMap<String, Vec<lsp_types::Diagnostic>> = HashMap::new();
+    let now = by_file(diagnostics);
+    let uri_of = |rel: &str| match overlays.get(rel) {
+        Some(o) => Some(o.uri.clone()),
+        None => uri::from_path(&root.join(rel)),
+    };
+    let version = |rel: &str| overlays.get(rel).map(|o| o.version);
+    let gone: Vec<String> = state
+        .published
+        .keys()
+        .filter(|rel| !now.contains_key(*rel))
+        .cloned()
+        .collect();
+    for rel in gone {
+        state.published.remove(&rel);
+        if let Some(uri) = uri_of(&rel) {
+            send(client, uri, Vec::new(), version(&rel));
+        }
+    }
+    for (rel, found) in now {
+        let text = texts.get(&rel);
+        let same = state.published.get(&rel).is_some_and(|p| {
+            p.found == found && p.text.as_ref().map(Arc::as_ptr) == text.map(Arc::as_ptr)
+        });
+        // Unchanged diagnostics of an unchanged text are not sent again, but to an open
+        // document, whose new version should see them confirmed.
+        if same && version(&rel).is_none() {
+            continue;
+        }
+        let shown: Vec<lsp_types::Diagnostic> = match state.published.get(&rel) {
+            Some(p) if same => p.shown.clone(),
+            _ => found
+                .iter()
+                .map(|d| actions::to_lsp(d, text.map(|t| &**t)))
+                .collect(),
+        };
+        if let Some(uri) = uri_of(&rel) {
+            send(client, uri, shown.clone(), version(&rel));
+        }
+        let text = text.cloned();
+        state
+            .published
+            .insert(rel, Published { text, found, shown });
+    }
+    // Every open document hears after each compile, with its version, even when it has no
+    // diagnostics: the editor then knows the list is current.
+    for (rel, overlay) in overlays {
+        if !state.published.contains_key(rel) {
+            send(
+                client,
+                overlay.uri.clone(),
+                Vec::new(),
+                Some(overlay.version),
+            );
+        }
+    }
+}
+
+/// The diagnostics by file (site.toml for those without one), each file's in `check`'s order
+/// without repeats.
+fn by_file(diagnostics: Diagnostics) -> HashMap<String, Vec<Diagnostic>> {
+    let mut files: HashMap<String, Vec<Diagnostic>> = HashMap::new();
     for d in diagnostics {
         let rel = match &d.file {
             Some(file) if !file.ends_with('/') => file.clone(),
             _ => "site.toml".to_string(),
         };
-        let converted = actions::to_lsp(&d, texts.get(&rel).map(|f| &**f));
-        by_file.entry(rel).or_default().push(converted);
+        files.entry(rel).or_default().push(d);
     }
-    let mut now: HashMap<Uri, (Vec<lsp_types::Diagnostic>, Option<i32>)> = HashMap::new();
-    for (rel, list) in by_file {
-        let (uri, version) = match overlays.get(&rel) {
-            Some(o) => (Some(o.uri.clone()), Some(o.version)),
-            None => (uri::from_path(&root.join(&rel)), None),
-        };
-        if let Some(uri) = uri {
-            now.insert(uri, (list, version));
-        }
+    for list in files.values_mut() {
+        list.sort_by(|a, b| {
+            (a.line, a.column, a.severity, &a.message)
+                .cmp(&(b.line, b.column, b.severity, &b.message))
+        });
+        list.dedup();
     }
-    let cleared: Vec<Uri> = state
-        .published
-        .keys()
-        .filter(|uri| !now.contains_key(*uri))
-        .cloned()
-        .collect();
-    for uri in cleared {
-        state.published.remove(&uri);
-        send(client, uri, Vec::new(), None);
-    }
-    for (uri, (list, version)) in now {
-        // The editor keeps what it was sent: an unchanged list is not sent again, except to
-        // an open document, whose new version should see its diagnostics confirmed.
-        if state.published.get(&uri) == Some(&list) && version.is_none() {
-            continue;
-        }
-        state.published.insert(uri.clone(), list.clone());
-        send(client, uri, list, version);
-    }
+    files
 }
 
 fn send(client: &Client, uri: Uri, diagnostics: Vec<lsp_types::Diagnostic>, version: Option<i32>) {

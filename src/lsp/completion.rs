@@ -160,7 +160,7 @@ fn anchors(knowledge: Option<&Knowledge>, path: &str) -> Vec<Candidate> {
         return Vec::new();
     };
     let path = path.trim_start_matches("@/");
-    let headings = k.scan(path).map(|s| s.headings.clone()).unwrap_or_default();
+    let headings = k.headings(path);
     let mut all: Vec<Candidate> = headings
         .into_iter()
         .map(|h| Candidate {

@@ -246,8 +246,7 @@ fn toml(text: &str, start: usize, offset: usize, top: Table) -> Option<Cursor> {
         (None, None) if table != Table::Other || state.inline.is_some() => {
             let typed = trailing(before, is_key_char);
             let lead = &before[..before.len() - typed.len()];
-            let at_key = lead.ends_with(|c: char| matches!(c, '\n' | ' ' | '\t' | '{' | ','))
-                || lead.is_empty();
+            let at_key = lead.ends_with(['\n', ' ', '\t', '{', ',']) || lead.is_empty();
             let line = lead.rsplit('\n').next().unwrap_or("");
             let only_space = line.trim().is_empty() || line.trim_end().ends_with(['{', ',']);
             (at_key && only_space)

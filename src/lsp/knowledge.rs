@@ -6,7 +6,8 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::diagnostic::Diagnostics;
-use crate::markdown::Scan;
+use crate::markdown::highlight::Highlighter;
+use crate::markdown::{self, Context, Heading, Scan};
 use crate::model::{Brief, Source};
 use crate::pipeline::Compiled;
 use crate::read::book::Book;
@@ -53,6 +54,35 @@ impl Knowledge {
             Knowledge::Compiled(c) => c.book.brief_index.get(path).map(|&i| &*c.scans[i]),
             Knowledge::Partial { .. } => None,
         }
+    }
+
+    /// A page's headings (ids and text) in order: a brief's from its scan; a chapter's or the
+    /// cover's scanned here, as the build scans them. None without a compile.
+    pub fn headings(&self, path: &str) -> Vec<Heading> {
+        if let Some(scan) = self.scan(path) {
+            return scan.headings.clone();
+        }
+        let Knowledge::Compiled(c) = self else {
+            return Vec::new();
+        };
+        let book = &c.book;
+        let sections = std::iter::once((&book.cover, "")).chain(
+            book.chapters
+                .iter()
+                .map(|ch| (&ch.section, ch.url.as_str())),
+        );
+        let Some((section, url)) = sections.into_iter().find(|(s, _)| s.path == path) else {
+            return Vec::new();
+        };
+        let highlighter = Highlighter::new(&book.config.highlight_theme);
+        let base = markdown::book::context(book, &c.urls, &c.facts, &c.row_ids, &highlighter);
+        let cx = Context {
+            page_url: url,
+            page_path: &section.path,
+            ..base
+        };
+        let offset = section.header.body_offset;
+        markdown::scan(&section.file, section.body(), offset, &cx).headings
     }
 
     /// The partial knowledge of a book that does not compile: its files parsed and assembled

@@ -139,7 +139,7 @@ fn link_target(ws: &Workspace, root: &Path, path: &str, anchor: Option<&str>) ->
     heading(ws, root, &file, path, anchor).or(whole)
 }
 
-/// A heading of a brief by its id: the scan of the last compile lists the ids in the order the
+/// A heading of a page by its id: the last compile's scan lists the ids in the order the
 /// headings stand in the body.
 fn heading(
     ws: &Workspace,
@@ -149,11 +149,8 @@ fn heading(
     anchor: &str,
 ) -> Option<Location> {
     let knowledge = ws.snapshot(root).knowledge?;
-    let index = knowledge
-        .scan(path)?
-        .headings
-        .iter()
-        .position(|h| h.id == anchor)?;
+    let headings = knowledge.headings(path);
+    let index = headings.iter().position(|h| h.id == anchor)?;
     let split = crate::read::frontmatter::split(&file.text).ok()?;
     let range = symbols::headings(&file.text, split.body_offset)
         .into_iter()

@@ -50,6 +50,8 @@ fn renamable(
     }
 }
 
+// lsp-types keys a workspace edit's changes by `Uri`, which clippy thinks mutable: it is not.
+#[allow(clippy::mutable_key_type)]
 pub fn rename(ws: &Workspace, params: &RenameParams) -> Result<WorkspaceEdit, Refused> {
     let (place, occurrence) = renamable(ws, &params.text_document_position)?;
     let new = params.new_name.trim();
