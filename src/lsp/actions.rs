@@ -128,7 +128,10 @@ pub fn fix(text: &str, diagnostic: &lsp_types::Diagnostic) -> Option<(Range<usiz
     let suggested = suggestion(&diagnostic.message)?.to_string();
     let start = position::offset(text, diagnostic.range.start);
     // The name sits at the position or a little after it (a citation's `[`, a value's quote).
-    let end = text.len().min(start + 400);
+    let mut end = text.len().min(start + 400);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
     let mut candidates: Vec<String> = quoted(first_line)
         .iter()
         .flat_map(|name| variants(name))
@@ -217,6 +220,15 @@ mod tests {
         .at(&file, text.find("[a]").unwrap())
         .suggest("capcity", ["capacity"]);
         assert!(applied(text, &lsp(text, anchor)).contains("(@/chips/b.md#capacity)"));
+    }
+
+    #[test]
+    fn text_beyond_the_name_may_be_any_characters() {
+        let text = format!("Ü [@cnn-2024] {}\n", "é".repeat(300));
+        let d = Diagnostic::error(Code::UnknownSource, "citation of unknown source `cnn-2024`")
+            .at(&SourceFile::new("content/a.md", text.clone()), 3)
+            .suggest("cnn-2024", ["cnn-2025"]);
+        assert!(applied(&text, &lsp(&text, d)).starts_with("Ü [@cnn-2025] é"));
     }
 
     #[test]

@@ -94,7 +94,6 @@ fn item(c: Candidate, range: lsp_types::Range, quote: bool, order: usize) -> Com
                 value,
             })
         }),
-        filter_text: Some(new_text.clone()),
         // Keep the order given here (ids, then paths), whatever the editor sorts by.
         sort_text: Some(format!("{order:06}")),
         text_edit: Some(CompletionTextEdit::Edit(TextEdit::new(range, new_text))),
