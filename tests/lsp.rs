@@ -1042,3 +1042,82 @@ fn a_book_broken_from_the_start_still_gets_completion_and_hover() {
     }
     wait_for_hover(&mut lsp, &h20, &text, "[@cnn-2025]", 3, "China is cool");
 }
+
+#[test]
+fn every_position_of_every_file_gets_an_answer() {
+    let (_dir, root) = book(&richer_book());
+    let mut lsp = Lsp::start();
+    let files = [
+        "content/chips/h20.md",
+        "content/chips/supply.md",
+        "content/sources.toml",
+        "content/chips/_index.md",
+    ];
+    for rel in files {
+        let file = uri(&root, rel);
+        lsp.open(&file, &common::read(&root, rel));
+    }
+    let h20 = uri(&root, "content/chips/h20.md");
+    let text = common::read(&root, "content/chips/h20.md");
+    wait_for_hover(&mut lsp, &h20, &text, "[@cnn-2025]", 3, "China is cool");
+    let methods = [
+        "textDocument/completion",
+        "textDocument/hover",
+        "textDocument/definition",
+        "textDocument/references",
+    ];
+    for rel in files {
+        let file = uri(&root, rel);
+        let text = common::read(&root, rel);
+        for (line, content) in text.lines().enumerate() {
+            for character in 0..=content.len() + 1 {
+                let position = json!({"line": line, "character": character});
+                for method in methods {
+                    let mut params = json!({"textDocument": {"uri": file}, "position": position});
+                    if method.ends_with("references") {
+                        params["context"] = json!({"includeDeclaration": true});
+                    }
+                    let response = lsp.request(method, params);
+                    assert!(
+                        response.get("error").is_none(),
+                        "{method} at {rel}:{line}:{character}: {response}"
+                    );
+                }
+                let params = json!({"textDocument": {"uri": file}, "position": position});
+                let prepared = lsp.request("textDocument/prepareRename", params);
+                // Refused (nothing to rename there) is an answer; an internal error is not.
+                assert_ne!(prepared["error"]["code"], -32603, "{prepared}");
+            }
+        }
+    }
+}
+
+#[test]
+fn completion_answers_at_the_end_of_any_half_typed_text() {
+    let (_dir, root) = book(&richer_book());
+    let mut lsp = Lsp::start();
+    for rel in [
+        "content/chips/h20.md",
+        "content/chips/supply.md",
+        "content/sources.toml",
+    ] {
+        let file = uri(&root, rel);
+        let full = common::read(&root, rel);
+        lsp.open(&file, &full);
+        let mut version = 1;
+        for end in (0..=full.len()).step_by(3) {
+            let typed = &full[..end];
+            version += 1;
+            lsp.change(&file, version, typed);
+            let line = typed.matches('\n').count();
+            let character = typed.len() - typed.rfind('\n').map_or(0, |i| i + 1);
+            let position = json!({"line": line, "character": character});
+            let params = json!({"textDocument": {"uri": file}, "position": position});
+            let response = lsp.request("textDocument/completion", params);
+            assert!(
+                response.get("error").is_none(),
+                "{rel} cut at {end}: {response}"
+            );
+        }
+    }
+}
