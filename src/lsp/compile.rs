@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use lsp_types::{PublishDiagnosticsParams, Uri};
 
-use crate::diagnostic::{Diagnostic, Diagnostics, SourceFile};
+use crate::diagnostic::{Code, Diagnostic, Diagnostics, SourceFile};
 use crate::lsp::knowledge::Knowledge;
 use crate::lsp::transport::Client;
 use crate::lsp::workspace::{Overlay, Snapshot, Snapshots};
@@ -63,17 +63,38 @@ fn run(receiver: &Receiver<Job>, client: &Client, snapshots: &Snapshots) {
             let done = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                 compile(&job, state, client, snapshots)
             }));
-            if done.is_err() {
-                client.notify(
-                    "window/logMessage",
-                    lsp_types::LogMessageParams {
-                        typ: lsp_types::MessageType::ERROR,
-                        message: "briefbook: a compile panicked (a bug)".into(),
-                    },
-                );
+            if let Err(panic) = done {
+                internal_error(client, state, &job, panic.as_ref());
             }
         }
     }
+}
+
+/// A compile that panicked (a bug) is shown as `serve` shows it: an `internal` error, here on
+/// site.toml, and the thread goes on with the next edit.
+fn internal_error(
+    client: &Client,
+    state: &mut BookState,
+    job: &Job,
+    panic: &(dyn std::any::Any + Send),
+) {
+    let what = panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "no message".into());
+    let error = Diagnostic::error(Code::Internal, format!("the compile panicked: {what}"))
+        .in_file("site.toml")
+        .with_help("this is a bug in briefbook: please report it with the book that causes it");
+    let problems = Diagnostics::from_iter([error]);
+    publish(
+        client,
+        state,
+        &job.root,
+        &HashMap::new(),
+        &job.overlays,
+        problems,
+    );
 }
 
 /// The jobs waiting, one per book: the latest texts, every file to read again.
