@@ -148,13 +148,18 @@ fn compile(job: &Job, state: &mut BookState, client: &Client, snapshots: &Snapsh
         }
         Err(problems) => problems,
     };
+    // A book that has not compiled cleanly yet: what of it parses, for completion and hover.
+    // The first time before the diagnostics go out (so that a request that follows them finds
+    // it), later after them (it is a whole parse, and the last one serves meanwhile).
+    let first_partial = state.last_good.is_none() && state.partial.is_none();
+    if first_partial {
+        state.partial = Knowledge::partial(&files, None);
+    }
     // Requests see the new compile before the editor hears of its diagnostics.
     share(snapshots, &job.root, state, &files);
     let texts = texts_by_path(&files);
     publish(client, state, &job.root, &texts, &job.overlays, diagnostics);
-    // A book that has not compiled cleanly yet: what of it parses, for completion and hover
-    // (a whole parse, so made after the diagnostics are out).
-    if state.last_good.is_none() {
+    if state.last_good.is_none() && !first_partial {
         state.partial = Knowledge::partial(&files, state.partial.as_ref());
         share(snapshots, &job.root, state, &files);
     }

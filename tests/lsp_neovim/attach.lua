@@ -38,11 +38,19 @@ for _, d in ipairs(vim.diagnostic.get(buf)) do
 end
 
 local params = { textDocument = { uri = vim.uri_from_bufnr(buf) }, position = { line = last + 1, character = 6 } }
-local responses = vim.lsp.buf_request_sync(buf, 'textDocument/completion', params, 60000)
-for _, response in pairs(responses or {}) do
-  local result = response.result or {}
-  for _, item in ipairs(result.items or result) do
-    table.insert(lines, 'item\t' .. item.label .. '\t' .. (item.detail or ''))
+local items = {}
+local function completion()
+  local responses = vim.lsp.buf_request_sync(buf, 'textDocument/completion', params, 60000)
+  for _, response in pairs(responses or {}) do
+    local result = response.result or {}
+    for _, item in ipairs(result.items or result) do
+      table.insert(items, 'item\t' .. item.label .. '\t' .. (item.detail or ''))
+    end
   end
+  return #items > 0
 end
+if not vim.wait(60000, completion, 200) then
+  return finish('no completion')
+end
+vim.list_extend(lines, items)
 finish('ok')
