@@ -112,7 +112,7 @@ mod tests {
         let found: Vec<(&str, usize)> = out.iter().map(|t| (t.url.as_str(), t.offset)).collect();
         assert_eq!(
             found,
-            [("https://a.example/x", 12), ("http://b.example/i.png", 44)]
+            [("https://a.example/x", 12), ("http://b.example/i.png", 41)]
         );
         assert_eq!(file.position(found[0].1), (3, 5));
     }
