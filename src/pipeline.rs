@@ -31,6 +31,8 @@ pub struct Options {
     /// Overrides `base_url`.
     pub base_url: Option<String>,
     pub drafts: bool,
+    /// Take over a non-empty output folder briefbook did not write (`build --force`).
+    pub force: bool,
 }
 
 /// How long each phase took.
@@ -65,6 +67,8 @@ pub struct Compiled {
     /// What changed since `--changes-since`, when asked for (`git::changes_since`).
     pub changes: Option<Changes>,
     pub output_dir: PathBuf,
+    /// Whether writing may take over a folder briefbook did not write (`Options::force`).
+    pub force: bool,
     pub warnings: Diagnostics,
     pub timings: Timings,
 }
@@ -263,6 +267,7 @@ pub fn compile_with(options: &Options, reuse: Reuse) -> Result<Compiled, Diagnos
         row_ids: Arc::new(row_ids),
         changes: None,
         output_dir,
+        force: options.force,
         warnings: diagnostics,
         timings,
     })
@@ -330,7 +335,7 @@ pub fn write(mut compiled: Compiled) -> Result<Built, Diagnostics> {
         &compiled.book.config.highlight_theme,
     )
     .map_err(with_warnings)?;
-    let staging = Staging::create(&compiled.output_dir).map_err(with_warnings)?;
+    let staging = Staging::create(&compiled.output_dir, compiled.force).map_err(with_warnings)?;
     let sink = Counted::new(&staging);
     let errors = render(&compiled, &cache, What::Site, &sink);
     let pages = sink.count();

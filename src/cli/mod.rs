@@ -180,9 +180,9 @@ pub fn main() -> ExitCode {
                 output,
                 base_url,
                 drafts,
+                force,
             };
-            let built =
-                crate::output::with_take_over(force, || build(&options, changes_since.as_deref()));
+            let built = build(&options, changes_since.as_deref());
             match built {
                 Ok(site) => {
                     print_text(&site.warnings);

@@ -18,7 +18,6 @@ mod place;
 mod staging;
 mod swap;
 
-use std::cell::Cell;
 use std::io;
 use std::path::Path;
 
@@ -26,28 +25,6 @@ use crate::diagnostic::{Code, Diagnostic};
 
 pub use place::{check_output_dir, INPUTS};
 pub use staging::Staging;
-
-thread_local! {
-    static TAKE_OVER: Cell<bool> = const { Cell::new(false) };
-}
-
-/// Runs `build` allowed (or not) to take over an output folder that briefbook did not write
-/// (`build --force`). A setting of the calling thread, not an argument: the build creates its
-/// `Staging` on this thread inside `pipeline::write`, whose signature this leaves alone.
-pub fn with_take_over<T>(allowed: bool, build: impl FnOnce() -> T) -> T {
-    struct Restore(bool);
-    impl Drop for Restore {
-        fn drop(&mut self) {
-            TAKE_OVER.with(|t| t.set(self.0));
-        }
-    }
-    let _restore = Restore(TAKE_OVER.with(|t| t.replace(allowed)));
-    build()
-}
-
-fn take_over_allowed() -> bool {
-    TAKE_OVER.with(Cell::get)
-}
 
 pub(crate) fn io_error(what: &str, path: &Path, err: io::Error) -> Diagnostic {
     Diagnostic::error(Code::Io, format!("cannot {what} {}: {err}", path.display()))

@@ -18,7 +18,7 @@ use crate::output::anew::{Parts, Scratch};
 use crate::output::fingerprint::{self, Fingerprints, Stamp};
 use crate::output::lock::Lock;
 use crate::output::place::{Place, FINGERPRINTS, LOCK, SCRATCH, SPARE};
-use crate::output::{guard, io_error, swap, take_over_allowed};
+use crate::output::{guard, io_error, swap};
 use crate::render::OutputFile;
 
 /// A folder beside the output folder that a build writes into; `commit` swaps it in.
@@ -46,7 +46,8 @@ pub struct Staging {
 impl Staging {
     /// Checks the output, takes its lock (waiting for another build of it), cleans up after
     /// interrupted builds, and makes the staging folder: the spare, claimed, or a new one.
-    pub fn create(out: &Path) -> Result<Staging, Diagnostic> {
+    /// `force` allows taking over a non-empty folder briefbook did not write (`build --force`).
+    pub fn create(out: &Path, force: bool) -> Result<Staging, Diagnostic> {
         let place = Place::of(out)?;
         guard::check_kind(&place)?;
         fs::create_dir_all(&place.parent).map_err(|e| io_error("create", &place.parent, e))?;
@@ -54,7 +55,7 @@ impl Staging {
         // Judged before cleaning up: a staging folder that a build taking the folder over left
         // when it was killed would otherwise become the spare, and make the folder look like
         // briefbook's.
-        let take_over = guard::must_take_over(&place, take_over_allowed())?;
+        let take_over = guard::must_take_over(&place, force)?;
         swap::recover(&place)?;
         let dir = place.staging();
         let spare = place.beside(SPARE);

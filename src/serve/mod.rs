@@ -59,6 +59,7 @@ async fn serve(options: ServeOptions) -> Result<(), String> {
         output: None,
         base_url: Some(url.clone()),
         drafts: options.drafts,
+        force: false,
     };
     let (sender, receiver) = channel::channel(Arc::new(Snapshot::default()));
     say(format!(
