@@ -11,7 +11,7 @@ use rayon::prelude::*;
 
 use crate::analyse::changes::Changes;
 use crate::analyse::resolve::{self, Resolved};
-use crate::diagnostic::{Diagnostic, Diagnostics, SourceFile};
+use crate::diagnostic::{Code, Diagnostic, Diagnostics, SourceFile};
 use crate::markdown::book::Scanned;
 use crate::markdown::{self, FactIndex, RowIds, Scan};
 use crate::output::counted::Counted;
@@ -250,7 +250,12 @@ pub fn compile_with(options: &Options, reuse: Reuse) -> Result<Compiled, Diagnos
         None => Arc::new(analyse(&book, &scanned, &failed, today)),
     };
     diagnostics.extend(analysis.resolved.diagnostics.iter().cloned());
-    diagnostics.extend(analysis.checks.iter().cloned());
+    let misspelled = misspelled_fields(&diagnostics);
+    let checks = analysis
+        .checks
+        .iter()
+        .filter(|d| !follows_a_misspelling(d, &misspelled));
+    diagnostics.extend(checks.cloned());
     timings.lap("resolve", &mut clock);
 
     if diagnostics.has_errors() {
@@ -285,6 +290,33 @@ fn read_config(file: &Arc<SourceFile>, options: &Options, diagnostics: &mut Diag
         }
     }
     config
+}
+
+/// (file, field) for each unknown field whose suggestion is a known one (`sumary` → `summary`).
+fn misspelled_fields(diagnostics: &Diagnostics) -> Vec<(String, &'static str)> {
+    let suggested = |d: &Diagnostic| {
+        let help = d.help.as_deref()?;
+        ["summary"]
+            .into_iter()
+            .find(|field| help == format!("did you mean `{field}`?"))
+    };
+    diagnostics
+        .iter()
+        .filter(|d| d.code == Code::UnknownField)
+        .filter_map(|d| Some((d.file.clone()?, suggested(d)?)))
+        .collect()
+}
+
+/// Whether a warning only repeats a misspelling already reported: a brief whose `sumary` is an
+/// unknown field has no summary, but one message says so.
+fn follows_a_misspelling(d: &Diagnostic, misspelled: &[(String, &'static str)]) -> bool {
+    let field = match d.code {
+        Code::MissingSummary => "summary",
+        _ => return false,
+    };
+    d.file
+        .as_ref()
+        .is_some_and(|file| misspelled.iter().any(|(f, m)| f == file && *m == field))
 }
 
 /// Which briefs keep their scan from `earlier`: those whose parse was kept (the same text),

@@ -34,3 +34,40 @@ fn a_source_nothing_cites_is_still_reported_when_every_brief_parses() {
         run.stderr
     );
 }
+
+#[test]
+fn a_misspelled_summary_is_one_error_not_also_a_missing_summary() {
+    let mut files = base_book();
+    let h20 = H20.replace("summary = ", "sumary = ");
+    files.insert("content/chips/h20.md".into(), h20);
+    let book = write_book(&files);
+    let run = briefbook(book.path(), &["check"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("error[unknown-field]: unknown field `sumary`"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("did you mean `summary`?"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("missing-summary"), "{}", run.stderr);
+}
+
+#[test]
+fn a_brief_without_a_summary_is_still_told() {
+    let mut files = base_book();
+    let h20 = H20.replace("summary = \"Washington allowed H20 sales again.\"\n", "");
+    files.insert("content/chips/h20.md".into(), h20);
+    let book = write_book(&files);
+    let run = briefbook(book.path(), &["check"]);
+    assert!(
+        run.stderr
+            .contains("content/chips/h20.md:1:1: warning[missing-summary]"),
+        "{}",
+        run.stderr
+    );
+}

@@ -28,6 +28,7 @@ const TEMPLATE_IDS: &[&str] = &[
     "related",
     "linked-from",
     "footnotes",
+    "header-q",
 ];
 
 /// A fact prose can quote: its value as read, and the URL of the page holding its row.
