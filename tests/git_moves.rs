@@ -10,18 +10,7 @@ use std::process::Command;
 use common::*;
 
 fn have_git() -> bool {
-    let found = Command::new("git")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !found {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "git is not installed, and CI needs it"
-        );
-        eprintln!("SKIPPED: git is not installed");
-    }
-    found
+    common::tools::command_available("git", &["--version"])
 }
 
 fn git(root: &Path, args: &[&str]) {
