@@ -228,6 +228,7 @@ fn init_keeps_the_site_and_what_builds_keep_beside_it_out_of_git() {
         ".public.briefbook-old-1234",
         ".public.briefbook-scratch",
         ".public.briefbook-displaced-1",
+        ".briefbook-cache/links.json",
     ];
     for name in kept {
         let ignored = git(&["check-ignore", "-q", "--no-index", name]);
