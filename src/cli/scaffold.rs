@@ -218,7 +218,8 @@ fn brief_text(title: &str, today: &str, yaml: bool) -> String {
 /// Keeps the site out of git, and everything builds keep beside it: the last site but one, the
 /// fingerprints, the lock, and what an interrupted build leaves (`src/output/place.rs`); and
 /// the link checker's cache (`check --links`).
-const GITIGNORE: &str = "# The built site, and what briefbook keeps beside it.\n/public\n/.public.briefbook-*\n\
+const GITIGNORE: &str =
+    "# The built site, and what briefbook keeps beside it.\n/public\n/.public.briefbook-*\n\
      # What `check --links` found, kept for a day.\n/.briefbook-cache/\n";
 
 /// The files of a new book, dated `today`.
