@@ -36,7 +36,11 @@ pub struct Located<T> {
 
 pub const SOURCE_KINDS: &[&str] = &[
     "news",
+    "article",
+    "book",
+    "chapter",
     "report",
+    "webpage",
     "dataset",
     "statement",
     "interview",
@@ -76,6 +80,15 @@ pub struct Source {
     pub accessed: Option<PartialDate>,
     pub archived_url: Option<String>,
     pub kind: String,
+    /// The short name readers see, as written; `None` takes the default (see `analyse::labels`).
+    pub label: Option<String>,
+    /// The journal, outlet or book the piece appeared in.
+    pub container: Option<String>,
+    pub volume: Option<String>,
+    pub issue: Option<String>,
+    pub pages: Option<String>,
+    /// A bare DOI (`10.1000/xyz`).
+    pub doi: Option<String>,
     pub reliability: Option<String>,
     pub status: String,
     pub superseded_by: Option<Located<String>>,
@@ -96,6 +109,8 @@ impl Source {
                 s.accessed,
                 s.archived_url.clone(),
                 (s.kind.clone(), s.reliability.clone(), s.status.clone()),
+                (s.label.clone(), s.container.clone(), s.doi.clone()),
+                (s.volume.clone(), s.issue.clone(), s.pages.clone()),
                 s.superseded_by.as_ref().map(|l| l.value.clone()),
                 s.note.clone(),
             )

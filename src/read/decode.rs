@@ -110,6 +110,39 @@ impl<'a> Decoder<'a> {
         }
     }
 
+    /// A short text that editors often write as a number (`volume = 12`, `pages = "3-9"`).
+    pub fn string_or_number(&mut self, node: &Node) -> Option<String> {
+        match &node.value {
+            Value::Str(s) => Some(s.clone()),
+            Value::Int(i) => Some(i.to_string()),
+            _ => {
+                self.wrong_type(node, "a string or a whole number");
+                None
+            }
+        }
+    }
+
+    /// A bare DOI (`10.1000/xyz`); a DOI written as a link is refused with the bare form to use.
+    pub fn doi(&mut self, node: &Node) -> Option<String> {
+        let value = self.string(node)?;
+        if is_bare_doi(&value) {
+            return Some(value);
+        }
+        let bare = strip_doi_prefix(&value);
+        let help = if is_bare_doi(bare) {
+            format!("write the bare DOI: `{bare}`")
+        } else {
+            "a DOI starts with `10.`, a registrant code, and a slash: `10.1000/xyz`".to_string()
+        };
+        self.error(
+            Code::InvalidValue,
+            node.span.start,
+            format!("`{value}` is not a DOI"),
+        )
+        .help = Some(help);
+        None
+    }
+
     pub fn bool(&mut self, node: &Node) -> Option<bool> {
         match node.value {
             Value::Bool(b) => Some(b),
@@ -239,6 +272,35 @@ pub fn is_valid_id(id: &str) -> bool {
         && bytes.all(|b| matches!(b, b'a'..=b'z' | b'0'..=b'9' | b'.' | b'_' | b':' | b'-'))
 }
 
+/// `10.<registrant>/<suffix>`, with a registrant of digits and dots and a suffix without spaces.
+pub fn is_bare_doi(value: &str) -> bool {
+    let Some(rest) = value.strip_prefix("10.") else {
+        return false;
+    };
+    let Some((registrant, suffix)) = rest.split_once('/') else {
+        return false;
+    };
+    !registrant.is_empty()
+        && registrant.chars().all(|c| c.is_ascii_digit() || c == '.')
+        && !suffix.is_empty()
+        && !suffix.chars().any(|c| c.is_whitespace() || c.is_control())
+}
+
+/// The DOI inside `https://doi.org/…` or `doi:…`, for the help of an error.
+pub fn strip_doi_prefix(value: &str) -> &str {
+    let trimmed = value.trim();
+    [
+        "https://doi.org/",
+        "http://doi.org/",
+        "https://dx.doi.org/",
+        "http://dx.doi.org/",
+        "doi:",
+    ]
+    .iter()
+    .find_map(|prefix| trimmed.strip_prefix(prefix))
+    .unwrap_or(trimmed)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -307,5 +369,35 @@ mod tests {
         assert!(!is_valid_id("Bernstein"));
         assert!(!is_valid_id("-x"));
         assert!(!is_valid_id(""));
+    }
+
+    #[test]
+    fn dois_are_bare_and_a_link_form_is_refused_with_the_bare_one() {
+        assert!(is_bare_doi("10.1000/xyz"));
+        assert!(is_bare_doi("10.1007/978-3-030-29007-8_8"));
+        assert!(!is_bare_doi("10.1000"));
+        assert!(!is_bare_doi("11.1000/x"));
+        assert!(!is_bare_doi("10.1000/a b"));
+        let (doi, diags) = decode_toml("doi = \"https://doi.org/10.1000/xyz\"\n", |d, n| {
+            let f = d.fields(n, "a source", &["doi"]).unwrap();
+            d.doi(f.get("doi").unwrap())
+        });
+        assert_eq!(doi, None);
+        assert_eq!(diags.len(), 1);
+        assert!(
+            diags[0].starts_with("content/a.md:2:7: error[invalid-value]"),
+            "{diags:?}"
+        );
+    }
+
+    #[test]
+    fn volumes_may_be_written_as_numbers() {
+        let (volume, diags) = decode_toml("volume = 12\npages = true\n", |d, n| {
+            let f = d.fields(n, "a source", &["volume", "pages"]).unwrap();
+            d.string_or_number(f.get("pages").unwrap());
+            d.string_or_number(f.get("volume").unwrap())
+        });
+        assert_eq!(volume.as_deref(), Some("12"));
+        assert_eq!(diags.len(), 1, "{diags:?}");
     }
 }

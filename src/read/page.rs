@@ -22,6 +22,12 @@ pub const SOURCE_FIELDS: &[&str] = &[
     "accessed",
     "archived_url",
     "kind",
+    "label",
+    "container",
+    "volume",
+    "issue",
+    "pages",
+    "doi",
     "reliability",
     "status",
     "superseded_by",
@@ -318,6 +324,12 @@ pub fn parse_source(d: &mut Decoder, node: &Node) -> Option<Source> {
     let kind = f
         .get("kind")
         .and_then(|n| d.one_of(n, "source kind", SOURCE_KINDS));
+    let label = f.get("label").and_then(|n| nonempty(d, n, "label"));
+    let container = f.get("container").and_then(|n| d.string(n));
+    let volume = f.get("volume").and_then(|n| d.string_or_number(n));
+    let issue = f.get("issue").and_then(|n| d.string_or_number(n));
+    let pages = f.get("pages").and_then(|n| d.string_or_number(n));
+    let doi = f.get("doi").and_then(|n| d.doi(n));
     let reliability = f
         .get("reliability")
         .and_then(|n| d.one_of(n, "reliability grade", RELIABILITY));
@@ -341,6 +353,12 @@ pub fn parse_source(d: &mut Decoder, node: &Node) -> Option<Source> {
         accessed,
         archived_url,
         kind: kind.unwrap_or_else(|| "other".into()),
+        label,
+        container,
+        volume,
+        issue,
+        pages,
+        doi,
         reliability,
         status: status.unwrap_or_else(|| "active".into()),
         superseded_by,
