@@ -107,6 +107,7 @@ fn one(index: usize, which: &str, kb: usize) {
         allow_raw_html: false,
         id_prefix: "",
         heading_offset: 0,
+        rebase_from: None,
     };
     let file = SourceFile::new("content/c/x.md", text.clone());
     let (kib, seconds) = match which {

@@ -131,6 +131,7 @@ fn a_body_renders_them_as_replacement_characters() {
             allow_raw_html: raw,
             id_prefix: "",
             heading_offset: 0,
+            rebase_from: None,
         };
         let html = markdown::render_html(&file, body, 0, &cx);
         assert!(html.contains("abc\u{fffd}de"), "{html}");

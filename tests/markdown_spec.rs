@@ -98,6 +98,7 @@ fn check_spec(name: &str) -> Option<usize> {
         allow_raw_html: true,
         id_prefix: "",
         heading_offset: 0,
+        rebase_from: None,
     };
     let all = examples(&spec);
     let mut failures = Vec::new();

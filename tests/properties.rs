@@ -26,25 +26,15 @@ struct Book {
 
 impl Book {
     fn new() -> Book {
-        let source = Source {
-            id: "s".into(),
-            title: "A <source>".into(),
-            date: PartialDate::parse("2025").unwrap(),
-            publisher: None,
-            authors: vec![],
-            url: None,
-            accessed: None,
-            archived_url: None,
-            kind: "other".into(),
-            reliability: None,
-            status: "active".into(),
-            superseded_by: None,
-            note: None,
-            origin: Origin {
+        let source = Source::new(
+            "s",
+            "A <source>",
+            PartialDate::parse("2025").unwrap(),
+            Origin {
                 file: SourceFile::new("content/sources.toml", ""),
                 offset: 0,
             },
-        };
+        );
         Book {
             sources: [("s".to_string(), source)].into(),
             urls: [
@@ -71,6 +61,7 @@ impl Book {
             allow_raw_html: raw,
             id_prefix: if print { "c-x-" } else { "" },
             heading_offset: if print { 2 } else { 0 },
+            rebase_from: print.then_some("c/x/"),
         }
     }
 }

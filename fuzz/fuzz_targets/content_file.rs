@@ -20,7 +20,7 @@ fuzz_target!(|data: &[u8]| {
     let highlighter = Highlighter::new("css");
     let (body, offset) = parsed.value.as_ref().map_or((text.as_str(), 0), |b| (b.body(), b.header.body_offset));
     for raw in [false, true] {
-        let cx = Context { sources: &sources, urls: &urls, page_url: "c/x/", page_path: "", facts: &Default::default(), highlighter: &highlighter, allow_raw_html: raw, id_prefix: "", heading_offset: 0 };
+        let cx = Context { sources: &sources, urls: &urls, page_url: "c/x/", page_path: "", facts: &Default::default(), highlighter: &highlighter, allow_raw_html: raw, id_prefix: "", heading_offset: 0, rebase_from: None };
         let _ = markdown::scan(&file, body, offset, &cx);
         let _ = markdown::render_html(&file, body, offset, &cx);
     }

@@ -64,11 +64,13 @@ pub fn resolve(
     r
 }
 
-/// Anchors a brief's page has: its headings and the rows the templates write.
-fn brief_anchors(book: &Book, index: usize, body: &Scan) -> HashSet<String> {
+/// Anchors a brief's page has: its headings, its notes, and the rows and parts the templates
+/// write.
+pub fn brief_anchors(book: &Book, index: usize, body: &Scan) -> HashSet<String> {
     let brief = &book.briefs[index].brief;
     let mut anchors: HashSet<String> = body.headings.iter().map(|h| h.id.clone()).collect();
-    anchors.extend(["references", "claims", "facts", "related", "linked-from"].map(String::from));
+    anchors.extend(body.note_ids.iter().cloned());
+    anchors.extend(crate::markdown::TEMPLATE_IDS.iter().map(|s| s.to_string()));
     anchors.extend(brief.claims.iter().map(crate::model::claim_anchor));
     anchors.extend(
         brief

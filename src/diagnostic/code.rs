@@ -67,7 +67,8 @@ codes! {
     InvalidCitation, "invalid-citation", Error, 1, "a citation written wrongly (`[@]`, a bad locator)";
     SourceConflict, "source-conflict", Error, 1, "one source id defined twice, differently";
     BrokenLink, "broken-link", Error, 1, "an `@/` link or `related` path to a missing page";
-    BrokenAnchor, "broken-anchor", Error, 1, "an `@/` link to a missing heading or row anchor";
+    BrokenAnchor, "broken-anchor", Error, 1, "an `@/` or relative link, or a `#fragment`, to a missing heading or row anchor";
+    MissingFile, "missing-file", Error, 1, "a relative link or image to a file the site does not have";
     MissingChapter, "missing-chapter", Error, 1, "a brief in a folder without an `_index.md`";
     NoChapter, "no-chapter", Error, 1, "a brief at the top of `content/`, outside every chapter";
     UrlCollision, "url-collision", Error, 1, "two pages written to one URL";

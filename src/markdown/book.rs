@@ -84,6 +84,7 @@ pub fn context<'a>(
         allow_raw_html: book.config.allow_raw_html,
         id_prefix: "",
         heading_offset: 0,
+        rebase_from: None,
     }
 }
 
@@ -92,6 +93,8 @@ pub fn context<'a>(
 pub struct Scanned {
     pub briefs: Vec<Arc<Scan>>,
     pub section_anchors: HashMap<String, Vec<String>>,
+    /// The scans of the cover and chapters (content path first), for their relative links.
+    pub sections: Vec<(String, Scan)>,
 }
 
 /// Scans every body: the briefs' (each in parallel, or handed back by `kept` from an earlier
@@ -150,11 +153,17 @@ pub fn scan(
         diagnostics.extend(scan.diagnostics.iter().cloned());
     }
     let section_anchors = section_scans
-        .into_iter()
-        .map(|(path, s)| (path, s.headings.into_iter().map(|h| h.id).collect()))
+        .iter()
+        .map(|(path, s)| {
+            (
+                path.clone(),
+                s.headings.iter().map(|h| h.id.clone()).collect(),
+            )
+        })
         .collect();
     Scanned {
         briefs,
         section_anchors,
+        sections: section_scans,
     }
 }

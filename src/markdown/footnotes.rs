@@ -41,6 +41,9 @@ impl Pass<'_, '_> {
     /// `[^label]` in the text; the first reference carries the id the note links back to.
     pub(super) fn footnote_reference(&mut self, label: &str) -> String {
         let (n, id, first) = self.footnotes.note(label);
+        if first && !self.html {
+            self.out.note_ids.push(format!("fnref-{id}"));
+        }
         let p = self.cx.id_prefix;
         let back = if first {
             format!(" id=\"{p}fnref-{id}\"")
@@ -53,6 +56,9 @@ impl Pass<'_, '_> {
     /// The start of `[^label]: ...`, with an id unique on the page.
     pub(super) fn footnote_definition(&mut self, label: &str) -> String {
         let (n, id, _) = self.footnotes.note(label);
+        if !self.html {
+            self.out.note_ids.push(format!("fn-{id}"));
+        }
         let p = self.cx.id_prefix;
         format!("<div class=\"footnote-definition\" id=\"{p}fn-{id}\"><sup class=\"footnote-definition-label\"><a href=\"#{p}fnref-{id}\">{n}</a></sup>")
     }

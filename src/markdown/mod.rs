@@ -18,7 +18,7 @@ use crate::model::Source;
 use crate::text::{escape_html, relative_url, IdAllocator};
 
 /// Ids the page templates use themselves; headings never take them.
-const TEMPLATE_IDS: &[&str] = &[
+pub const TEMPLATE_IDS: &[&str] = &[
     "main",
     "content",
     "references",
@@ -63,6 +63,9 @@ pub struct Context<'a> {
     pub id_prefix: &'a str,
     /// Levels added to every heading, for a body shown under other headings (the print edition).
     pub heading_offset: u8,
+    /// The URL of the page the body was written for, when it is shown on another page (the
+    /// print edition): its relative links and images are rebased from there to `page_url`.
+    pub rebase_from: Option<&'a str>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
@@ -80,6 +83,16 @@ pub struct InternalLink {
     pub offset: usize,
 }
 
+/// A relative link or image of a body (neither `@/` nor a URL with a scheme): checked against
+/// the files of the site once they are all known.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LocalLink {
+    /// As written: `diagram.png`, `../other/#x`, `#notes`.
+    pub url: String,
+    pub offset: usize,
+    pub image: bool,
+}
+
 /// What a body cites, links and names: all that `resolve` and `check` need from it.
 #[derive(Debug, Default, Clone)]
 pub struct Scan {
@@ -89,6 +102,10 @@ pub struct Scan {
     /// For each cited source, the ids of its markers, in order.
     pub markers: BTreeMap<String, Vec<String>>,
     pub links: Vec<InternalLink>,
+    /// Relative links and images, in the order written.
+    pub local_links: Vec<LocalLink>,
+    /// The ids the body's footnotes give the page (`fn-x`, `fnref-x`), which fragments may name.
+    pub note_ids: Vec<String>,
     pub diagnostics: Vec<Diagnostic>,
     /// The body's words for the search index: prose and inline code, not code blocks, white
     /// space folded, at most `SEARCH_TEXT_LIMIT` bytes.

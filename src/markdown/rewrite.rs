@@ -197,9 +197,98 @@ impl<'a> Pass<'a, '_> {
                     id,
                 }
             }
+            Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            } if is_relative_url(&dest_url) => {
+                self.note_local_link(&dest_url, false, at);
+                Tag::Link {
+                    link_type,
+                    dest_url: self.moved(with_index_page(dest_url)),
+                    title,
+                    id,
+                }
+            }
+            Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            } if is_relative_url(&dest_url) => {
+                self.note_local_link(&dest_url, true, at);
+                Tag::Image {
+                    link_type,
+                    dest_url: self.moved(dest_url),
+                    title,
+                    id,
+                }
+            }
             other => other,
         }
     }
+
+    /// A relative URL as it reads on the page shown: unchanged on the body's own page; on
+    /// another (`rebase_from`), its path rebased there and its fragment under the id prefix.
+    fn moved<'u>(&self, url: CowStr<'u>) -> CowStr<'u> {
+        let Some(home) = self.cx.rebase_from else {
+            return url;
+        };
+        if let Some(fragment) = url.strip_prefix('#').filter(|f| !f.is_empty()) {
+            return format!("#{}{fragment}", self.cx.id_prefix).into();
+        }
+        let end = url.find(['?', '#']).unwrap_or(url.len());
+        let (path, rest) = url.split_at(end);
+        if path.starts_with('/') {
+            return url;
+        }
+        match crate::text::rebase(path, home, self.cx.page_url) {
+            Some(rebased) => format!("{rebased}{rest}").into(),
+            None => url,
+        }
+    }
+
+    /// Keeps a relative link or image for the check against the site's files (the scan only).
+    fn note_local_link(&mut self, dest_url: &str, image: bool, at: usize) {
+        if self.html {
+            return;
+        }
+        self.out.local_links.push(super::LocalLink {
+            url: dest_url.to_string(),
+            offset: self.body_offset + at,
+            image,
+        });
+    }
+}
+
+/// A relative link to a folder (`../supply/`, `..`) made a link to its page
+/// (`../supply/index.html`): opened from disk, a browser shows a folder's listing, not its
+/// `index.html`, and the site must work from disk.
+fn with_index_page(url: CowStr<'_>) -> CowStr<'_> {
+    let end = url.find(['?', '#']).unwrap_or(url.len());
+    let (path, rest) = url.split_at(end);
+    let folder = path.ends_with('/')
+        || path == "."
+        || path == ".."
+        || path.ends_with("/..")
+        || path.ends_with("/.");
+    if path.is_empty() || !folder {
+        return url;
+    }
+    let slash = if path.ends_with('/') { "" } else { "/" };
+    format!("{path}{slash}index.html{rest}").into()
+}
+
+/// Whether a URL names a place of this site: no scheme (`https:`, `mailto:`), not
+/// protocol-relative (`//host`), and not empty (an empty link goes nowhere and harms nothing).
+fn is_relative_url(url: &str) -> bool {
+    let url = url.trim();
+    if url.is_empty() || url.starts_with("//") {
+        return false;
+    }
+    let scheme_end = url.find([':', '/', '?', '#']);
+    !matches!(scheme_end, Some(i) if url[i..].starts_with(':'))
 }
 
 /// Skips the events pulldown-cmark made of a citation's label, through the link's end: the

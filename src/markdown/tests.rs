@@ -8,31 +8,15 @@ use crate::model::date::PartialDate;
 use crate::model::{Origin, Source};
 
 fn source(id: &str, title: &str) -> Source {
-    Source {
-        id: id.into(),
-        title: title.into(),
-        date: PartialDate::parse("2025").unwrap(),
-        publisher: None,
-        authors: vec![],
-        url: None,
-        accessed: None,
-        archived_url: None,
-        kind: "other".into(),
-        label: None,
-        container: None,
-        volume: None,
-        issue: None,
-        pages: None,
-        doi: None,
-        reliability: None,
-        status: "active".into(),
-        superseded_by: None,
-        note: None,
-        origin: Origin {
+    Source::new(
+        id,
+        title,
+        PartialDate::parse("2025").unwrap(),
+        Origin {
             file: SourceFile::new("content/sources.toml", ""),
             offset: 0,
         },
-    }
+    )
 }
 
 /// A rendered body and its scan.
@@ -72,6 +56,7 @@ fn render_body(body: &str, raw: bool) -> (Rendered, Arc<SourceFile>) {
         allow_raw_html: raw,
         id_prefix: "",
         heading_offset: 0,
+        rebase_from: None,
     };
     let text = format!("+++\n+++\n{body}");
     let file = SourceFile::new("content/chips/h20.md", text);
@@ -202,6 +187,7 @@ fn footnotes_are_numbered_by_reference_and_ids_take_the_prefix() {
         allow_raw_html: false,
         id_prefix: "b1-",
         heading_offset: 2,
+        rebase_from: Some("c/x/"),
     };
     let body =
         "## Top\n\nA[^z] b[^a] c[^z] [@cnn].\n\n[^a]: First defined.\n[^z]: Second defined.\n";
@@ -270,6 +256,7 @@ fn everything_our_writer_makes_passes_the_quick_sanitizer_check() {
             allow_raw_html: false,
             id_prefix: "",
             heading_offset: 0,
+            rebase_from: None,
         };
         let file = SourceFile::new("content/c/x.md", body);
         let html = render_html(&file, body, 0, &cx);
@@ -327,6 +314,7 @@ fn a_relocated_body_equals_the_body_rendered_for_the_other_page() {
         allow_raw_html: false,
         id_prefix: "",
         heading_offset: 0,
+        rebase_from: None,
     };
     let file = SourceFile::new("content/briefs/b7.md", body);
     let page = render_html(&file, body, 0, &cx);

@@ -97,6 +97,32 @@ pub struct Source {
 }
 
 impl Source {
+    /// A source with only its required fields, the rest at their defaults.
+    pub fn new(id: &str, title: &str, date: PartialDate, origin: Origin) -> Source {
+        Source {
+            id: id.into(),
+            title: title.into(),
+            date,
+            publisher: None,
+            authors: Vec::new(),
+            url: None,
+            accessed: None,
+            archived_url: None,
+            kind: "other".into(),
+            label: None,
+            container: None,
+            volume: None,
+            issue: None,
+            pages: None,
+            doi: None,
+            reliability: None,
+            status: "active".into(),
+            superseded_by: None,
+            note: None,
+            origin,
+        }
+    }
+
     /// Whether two definitions say the same thing (the place written does not count).
     pub fn same_fields(&self, other: &Source) -> bool {
         let key = |s: &Source| {

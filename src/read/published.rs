@@ -192,6 +192,16 @@ pub fn generated(book: &Book) -> HashMap<String, Owner<'_>> {
     paths
 }
 
+/// Every path of the site (`chips/h20/index.html`, `static.css`, `chips/h20/map.png`): the
+/// pages, the generator's files, the theme's, the static and the co-located files.
+pub fn site_paths(book: &Book, statics: &[FileRef]) -> std::collections::HashSet<String> {
+    let mut paths: std::collections::HashSet<String> = generated(book).into_keys().collect();
+    paths.extend(THEME_FILES.iter().map(|p| p.to_string()));
+    paths.extend(statics.iter().map(|f| f.rel.clone()));
+    paths.extend(book.assets.iter().map(|(_, path)| path.clone()));
+    paths
+}
+
 /// Static and co-located files that would land where the generator or another file writes
 /// (a later one would replace the earlier, or a file would stand where a folder must be).
 fn collisions(book: &Book, statics: &[FileRef]) -> Vec<Diagnostic> {

@@ -196,16 +196,25 @@ impl Inputs<'_> {
         header: &crate::model::PageHeader,
         page: (&str, &str),
     ) -> String {
-        self.body_html_with(file, header, page, "", 0)
+        let (page_url, page_path) = page;
+        let cx = markdown::Context {
+            page_url,
+            page_path,
+            ..self.markdown
+        };
+        let body = file.text.get(header.body_offset..).unwrap_or("");
+        markdown::render_html(file, body, header.body_offset, &cx)
     }
 
-    /// A body as HTML for another page than its own: its ids under `id_prefix`, its headings
-    /// `heading_offset` levels down. `page` is the page's URL and the body's content path.
+    /// A body as HTML for another page than its own (the print edition): its ids under
+    /// `id_prefix`, its headings `heading_offset` levels down, its relative links rebased.
+    /// `page` is (URL of the page shown on, content path); `home` the URL of the body's own page.
     pub(crate) fn body_html_with(
         &self,
         file: &crate::diagnostic::SourceFile,
         header: &crate::model::PageHeader,
         page: (&str, &str),
+        home: &str,
         id_prefix: &str,
         heading_offset: u8,
     ) -> String {
@@ -215,6 +224,7 @@ impl Inputs<'_> {
             page_path,
             id_prefix,
             heading_offset,
+            rebase_from: Some(home),
             ..self.markdown
         };
         let body = file.text.get(header.body_offset..).unwrap_or("");

@@ -168,7 +168,14 @@ fn frame(
     cx.insert("cover_summary", &cover.header.summary);
     cx.insert(
         "cover_content",
-        &inputs.body_html_with(&cover.file, &cover.header, (URL, &cover.path), "cover-", 0),
+        &inputs.body_html_with(
+            &cover.file,
+            &cover.header,
+            (URL, &cover.path),
+            "",
+            "cover-",
+            0,
+        ),
     );
     cx.insert("print_contents", &contents);
     cx.insert("print_body", BODY_MARK);
@@ -207,6 +214,7 @@ fn render_part(
                     &chapter.section.file,
                     header,
                     (URL, &chapter.section.path),
+                    &chapter.url,
                     &format!("c{c}-"),
                     1,
                 ),
@@ -240,6 +248,7 @@ fn render_part(
                     &brief.brief.file,
                     &brief.brief.header,
                     (URL, &brief.brief.path),
+                    &brief.url,
                     &prefix,
                     2,
                 )
