@@ -64,6 +64,8 @@ pub struct Compiled {
     pub facts: Arc<FactIndex>,
     /// The ids of each brief's rows, which its headings may not take.
     pub row_ids: Arc<RowIds>,
+    /// The old URLs that redirect because git saw their briefs renamed.
+    pub moved: Vec<history::Moved>,
     /// What changed since `--changes-since`, when asked for (`git::changes_since`).
     pub changes: Option<Changes>,
     pub output_dir: PathBuf,
@@ -231,7 +233,7 @@ pub fn compile_with(options: &Options, reuse: Reuse) -> Result<Compiled, Diagnos
         history::read_if_enabled(&options.root, book.config.git, &mut diagnostics)
     });
     history::date_briefs(&mut book, &history);
-    history::alias_moves(&mut book, &history);
+    let moved = history::alias_moves(&mut book, &history);
     let urls = markdown::book::page_urls(&book, &failed);
     let facts = markdown::book::fact_index(&book);
     let row_ids = markdown::book::row_ids(&book);
@@ -271,6 +273,7 @@ pub fn compile_with(options: &Options, reuse: Reuse) -> Result<Compiled, Diagnos
         urls: Arc::new(urls),
         facts: Arc::new(facts),
         row_ids: Arc::new(row_ids),
+        moved,
         changes: None,
         output_dir,
         force: options.force,

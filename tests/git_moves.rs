@@ -87,6 +87,17 @@ fn every_earlier_url_of_a_moved_brief_redirects_to_it() {
     }
     // The brief itself is at its new URL.
     assert!(read(book.path(), "public/policy/h20/index.html").contains("The H20 decision"));
+    // `check` lists what redirects, as notes (not warnings: nothing is wrong).
+    let check = briefbook(book.path(), &["check"]);
+    assert_eq!(check.code, 0, "{}", check.stderr);
+    assert!(!check.stderr.contains("warning[git"), "{}", check.stderr);
+    for old in ["chips/h20.md", "chips/h20-decision.md"] {
+        let url = old.trim_end_matches(".md");
+        let note = format!("note: content/policy/h20.md: was content/{old} in git; its old URL {url}/ redirects here");
+        assert!(check.stderr.contains(&note), "{}", check.stderr);
+    }
+    let json = briefbook(book.path(), &["check", "--format", "json"]);
+    assert!(!json.stdout.contains("note"), "{}", json.stdout);
 }
 
 #[test]
@@ -98,4 +109,6 @@ fn redirects_from_git_can_be_turned_off() {
     let run = briefbook(book.path(), &["build"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(!book.path().join("public/chips/h20/index.html").exists());
+    let check = briefbook(book.path(), &["check"]);
+    assert!(!check.stderr.contains("note:"), "{}", check.stderr);
 }

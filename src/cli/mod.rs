@@ -133,12 +133,17 @@ enum Format {
     Json,
 }
 
-/// Every problem of the book; with `links`, also its external URLs' (when it compiles).
-fn check(options: &Options, links: Option<&crate::links::LinkOptions>) -> Diagnostics {
+/// Every problem of the book; with `links`, also its external URLs' (when it compiles). With
+/// them, the notes worth knowing that are not problems: the redirects git's renames made.
+fn check(
+    options: &Options,
+    links: Option<&crate::links::LinkOptions>,
+) -> (Diagnostics, Vec<String>) {
     let compiled = match pipeline::compile(options) {
         Ok(compiled) => compiled,
-        Err(problems) => return problems,
+        Err(problems) => return (problems, Vec::new()),
     };
+    let notes = compiled.moved.iter().map(|m| m.note()).collect();
     let mut problems = compiled.warnings.clone();
     if let Some(links) = links {
         problems.extend(crate::links::check(
@@ -147,7 +152,7 @@ fn check(options: &Options, links: Option<&crate::links::LinkOptions>) -> Diagno
             links,
         ));
     }
-    problems
+    (problems, notes)
 }
 
 /// The build, with the changes page when `--changes-since` names a revision.
@@ -289,11 +294,14 @@ pub fn main() -> ExitCode {
                 links.settings.timeout = std::time::Duration::from_secs(link_timeout.max(1));
                 links
             });
-            let problems = check(&options, links.as_ref());
+            let (problems, notes) = check(&options, links.as_ref());
             match format {
                 Format::Json => println!("{}", json(&problems)),
                 Format::Text => {
                     print_text(&problems);
+                    for note in notes {
+                        eprintln!("{note}");
+                    }
                     eprintln!("check: {}", summary(&problems));
                 }
             }

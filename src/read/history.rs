@@ -84,10 +84,11 @@ pub fn date_briefs(book: &mut Book, history: &History) {
 /// A brief renamed in git keeps its old URLs: each earlier path's URL becomes an alias, unless
 /// the brief has it already, or a page or alias of the book stands there now (an old URL that
 /// a new page took is the new page's), or it lies in the book's own folders. `[git] redirects =
-/// false` turns this off.
-pub fn alias_moves(book: &mut Book, history: &History) {
+/// false` turns this off. Returns the redirects made, for `check` to list.
+pub fn alias_moves(book: &mut Book, history: &History) -> Vec<Moved> {
+    let mut moved = Vec::new();
     if !book.config.git_redirects || history.renamed_from.is_empty() {
-        return;
+        return moved;
     }
     let pages = book.chapters.iter().map(|c| c.url.clone());
     let briefs = book.briefs.iter().map(|b| b.url.clone());
@@ -109,12 +110,39 @@ pub fn alias_moves(book: &mut Book, history: &History) {
             if reserved_folders().any(|name| name == top) || !taken.insert(url.clone()) {
                 continue;
             }
+            moved.push(Moved {
+                brief: b.brief.file.path.clone(),
+                was: path.to_string(),
+                old_url: url.clone(),
+            });
             let alias = Located {
                 value: url,
                 offset: 0,
             };
             Arc::make_mut(&mut b.brief).aliases.push(alias);
         }
+    }
+    moved
+}
+
+/// A brief's old URL, kept as a redirect because git saw the file renamed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Moved {
+    /// The brief's file now (`content/chips/h20.md`).
+    pub brief: String,
+    /// Its earlier path under `content/` (`policy/h20.md`).
+    pub was: String,
+    /// The URL that now redirects (`policy/h20/`).
+    pub old_url: String,
+}
+
+impl Moved {
+    /// The line `check` shows for it.
+    pub fn note(&self) -> String {
+        format!(
+            "note: {}: was content/{} in git; its old URL {} redirects here",
+            self.brief, self.was, self.old_url
+        )
     }
 }
 
