@@ -79,3 +79,23 @@ fn an_alias_that_is_no_path_of_the_site_is_an_error_at_its_place() {
         run.stderr
     );
 }
+
+#[test]
+fn serve_answers_an_alias_with_its_redirect_and_follows_an_edit_of_the_aliases() {
+    let book = with_aliases(r#"["policy/h20/"]"#);
+    let server = Server::start(book.path());
+    let (status, page) = server.get("/policy/h20/");
+    assert_eq!(status, 200, "{page}");
+    assert!(
+        page.contains(r#"content="0; url=../../chips/h20/index.html""#),
+        "{page}"
+    );
+    // A new alias is served once the edit is rebuilt; the old one is gone.
+    let h20 = H20.replace("tags = [", "aliases = [\"briefs/h20/\"]\ntags = [");
+    write(book.path(), "content/chips/h20.md", h20.as_bytes());
+    server.wait_for("/briefs/h20/", |page| {
+        page.contains("url=../../chips/h20/index.html")
+    });
+    let (status, _) = server.get("/policy/h20/");
+    assert_eq!(status, 404);
+}
