@@ -11,6 +11,9 @@ mod genbook;
 #[path = "support/serve.rs"]
 mod bench_serve;
 
+#[path = "support/hugo.rs"]
+mod hugo;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -45,7 +48,7 @@ fn measure(command: &mut Command) -> Sample {
     let stderr = reader.join().unwrap_or_default();
     assert!(
         libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
-        "briefbook failed:\n{stderr}"
+        "the command failed:\n{stderr}"
     );
     let seconds = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
     let pages = stderr
@@ -85,6 +88,10 @@ struct Options {
     work: PathBuf,
     /// Edits timed under `serve`, on the largest book.
     edits: usize,
+    /// The book shapes timed.
+    shapes: Vec<genbook::Shape>,
+    /// Hugo, timed on the same briefs in the same runs (alternating); `None` without it.
+    hugo: Option<PathBuf>,
 }
 
 fn options() -> Options {
@@ -95,6 +102,8 @@ fn options() -> Options {
         settle: Duration::from_secs(5),
         work: std::env::temp_dir().join("briefbook-bench"),
         edits: 10,
+        shapes: vec![genbook::Shape::OneChapter, genbook::Shape::Spread],
+        hugo: Some(PathBuf::from("hugo")),
     };
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
@@ -113,9 +122,30 @@ fn options() -> Options {
             "--settle" => o.settle = Duration::from_secs_f64(value.parse().expect("seconds")),
             "--work" => o.work = value.into(),
             "--edits" => o.edits = value.parse().expect("a number"),
-            other => {
-                panic!("unknown flag {other}; flags: --bin --sizes --runs --settle --work --edits")
+            "--shapes" => {
+                o.shapes = value
+                    .split(',')
+                    .map(|s| genbook::Shape::parse(s).expect("one-chapter or spread"))
+                    .collect()
             }
+            "--hugo" => o.hugo = (value != "none").then(|| value.into()),
+            other => {
+                panic!("unknown flag {other}; flags: --bin --sizes --runs --settle --work --edits --shapes --hugo")
+            }
+        }
+    }
+    // Without Hugo the figures stand alone, and the report says so.
+    if let Some(hugo) = &o.hugo {
+        let found = Command::new(hugo)
+            .arg("version")
+            .output()
+            .is_ok_and(|out| out.status.success());
+        if !found {
+            eprintln!(
+                "bench: {} not found: no ratios to Hugo (apt-get install hugo)",
+                hugo.display()
+            );
+            o.hugo = None;
         }
     }
     o
@@ -123,60 +153,30 @@ fn options() -> Options {
 
 fn main() {
     let o = options();
-    println!("| briefs | command | wall (s) | CPU (s) | peak RSS (MiB) | pages/s |");
-    println!("|---:|---|---:|---:|---:|---:|");
+    if let Some(hugo) = &o.hugo {
+        let version = Command::new(hugo)
+            .arg("version")
+            .output()
+            .map(|out| out.stdout);
+        let version = String::from_utf8_lossy(&version.unwrap_or_default())
+            .trim()
+            .to_string();
+        println!("Peer: {version}\n");
+    }
+    println!("| briefs | shape | command | wall (s) | CPU (s) | peak RSS (MiB) | pages/s | ÷ Hugo's build |");
+    println!("|---:|---|---|---:|---:|---:|---:|---:|");
     let mut phase_tables = Vec::new();
-    for &n in &o.sizes {
-        let book = o.work.join(format!("book-{n}"));
-        if !book.join("site.toml").exists() {
-            let _ = std::fs::remove_dir_all(&book);
-            genbook::write_book(&book, n).expect("write the benchmark book");
+    for &shape in &o.shapes {
+        for &n in &o.sizes {
+            if let Some(fresh) = time_book(&o, n, shape) {
+                phase_tables.push((n, shape, fresh));
+            }
         }
-        if o.runs == 0 {
-            // `--runs 0`: only the editing loop below.
-            continue;
-        }
-        let out = o.work.join(format!("site-{n}"));
-        let build = |out: &Path| {
-            measure(
-                Command::new(&o.binary)
-                    .args(["build", "--timings", "--root"])
-                    .arg(&book)
-                    .arg("-o")
-                    .arg(out),
-            )
-        };
-        // Into a folder that does not exist yet, each run a new one: deleting a site just before
-        // building another would measure ext4 instead, which skips inodes freed in the last
-        // minute or more when it allocates new ones (docs/performance.md).
-        let empties: Vec<PathBuf> = (0..o.runs)
-            .map(|run| o.work.join(format!("empty-{n}-{run}")))
-            .collect();
-        for empty in &empties {
-            remove_site(empty);
-        }
-        std::thread::sleep(o.settle);
-        let fresh: Vec<Sample> = empties.iter().map(|empty| build(empty)).collect();
-        // Over the output of earlier builds, as when an editor builds again: the first of these
-        // makes the spare, and the runs measured update it in place.
-        build(&out);
-        std::thread::sleep(o.settle);
-        let again: Vec<Sample> = (0..o.runs).map(|_| build(&out)).collect();
-        let checks: Vec<Sample> = (0..o.runs)
-            .map(|_| measure(Command::new(&o.binary).args(["check", "--root"]).arg(&book)))
-            .collect();
-        for empty in &empties {
-            remove_site(empty);
-        }
-        report(n, "build (empty output)", &fresh);
-        report(n, "build again", &again);
-        report(n, "check", &checks);
-        phase_tables.push((n, fresh));
     }
     if !phase_tables.is_empty() {
         println!("\nBuild phases, empty output (median ms):\n");
     }
-    for (n, builds) in &phase_tables {
+    for (n, shape, builds) in &phase_tables {
         let names: Vec<String> = builds[0]
             .phases
             .iter()
@@ -194,7 +194,7 @@ fn main() {
                 format!("{name} {ms:.0}")
             })
             .collect();
-        println!("- {n} briefs: {}", cells.join(", "));
+        println!("- {n} briefs, {}: {}", shape.name(), cells.join(", "));
     }
     if o.runs > 0 {
         print_floor(&o, &o.sizes);
@@ -202,6 +202,100 @@ fn main() {
     if let Some(&n) = o.sizes.iter().max() {
         print_edits(&o, n);
     }
+}
+
+/// The folder of the benchmark book of `n` briefs in `shape` (`hugo`: its Hugo site).
+fn book_dir(o: &Options, n: usize, shape: genbook::Shape, hugo: bool) -> PathBuf {
+    let kind = if hugo { "hugo" } else { "book" };
+    o.work.join(format!("{kind}-{}-{n}", shape.name()))
+}
+
+/// Times one book: builds into empty folders (alternating with Hugo's build of the same
+/// briefs, so both meet the same machine), builds over earlier output, and `check`. Returns
+/// the empty-output builds, for their phases.
+fn time_book(o: &Options, n: usize, shape: genbook::Shape) -> Option<Vec<Sample>> {
+    let book = book_dir(o, n, shape, false);
+    if !book.join("site.toml").exists() {
+        let _ = std::fs::remove_dir_all(&book);
+        genbook::write_book(&book, n, shape).expect("write the benchmark book");
+    }
+    let hugo_site = book_dir(o, n, shape, true);
+    if o.hugo.is_some() && !hugo_site.join("config.toml").exists() {
+        let _ = std::fs::remove_dir_all(&hugo_site);
+        hugo::write_site(&hugo_site, n, shape).expect("write the Hugo site");
+    }
+    if o.runs == 0 {
+        // `--runs 0`: only the editing loop.
+        return None;
+    }
+    let out = o.work.join(format!("site-{}-{n}", shape.name()));
+    let build = |out: &Path| {
+        measure(
+            Command::new(&o.binary)
+                .args(["build", "--timings", "--root"])
+                .arg(&book)
+                .arg("-o")
+                .arg(out),
+        )
+    };
+    let hugo_build = |out: &Path| {
+        let hugo = o.hugo.as_ref()?;
+        Some(measure(
+            Command::new(hugo)
+                .args(["--quiet", "--source"])
+                .arg(&hugo_site)
+                .arg("--destination")
+                .arg(out),
+        ))
+    };
+    // Into a folder that does not exist yet, each run a new one: deleting a site just before
+    // building another would measure ext4 instead, which skips inodes freed in the last
+    // minute or more when it allocates new ones (docs/performance.md).
+    let empties: Vec<(PathBuf, PathBuf)> = (0..o.runs)
+        .map(|run| {
+            let ours = o.work.join(format!("empty-{}-{n}-{run}", shape.name()));
+            let theirs = o.work.join(format!("hugo-out-{}-{n}-{run}", shape.name()));
+            (ours, theirs)
+        })
+        .collect();
+    for (ours, theirs) in &empties {
+        remove_site(ours);
+        let _ = std::fs::remove_dir_all(theirs);
+    }
+    std::thread::sleep(o.settle);
+    let mut fresh = Vec::new();
+    let mut peer = Vec::new();
+    for (run, (ours, theirs)) in empties.iter().enumerate() {
+        // Who goes first alternates too, so neither always meets a warmer cache.
+        if run % 2 == 1 {
+            peer.extend(hugo_build(theirs));
+        }
+        fresh.push(build(ours));
+        if run % 2 == 0 {
+            peer.extend(hugo_build(theirs));
+        }
+    }
+    // Over the output of earlier builds, as when an editor builds again: the first of these
+    // makes the spare, and the runs measured update it in place.
+    build(&out);
+    std::thread::sleep(o.settle);
+    let again: Vec<Sample> = (0..o.runs).map(|_| build(&out)).collect();
+    let checks: Vec<Sample> = (0..o.runs)
+        .map(|_| measure(Command::new(&o.binary).args(["check", "--root"]).arg(&book)))
+        .collect();
+    for (ours, theirs) in &empties {
+        remove_site(ours);
+        let _ = std::fs::remove_dir_all(theirs);
+    }
+    let hugo_wall = (!peer.is_empty()).then(|| median(peer.iter().map(|s| s.wall).collect()));
+    let shape = shape.name();
+    report(n, shape, "build (empty output)", &fresh, hugo_wall);
+    report(n, shape, "build again", &again, hugo_wall);
+    report(n, shape, "check", &checks, hugo_wall);
+    if !peer.is_empty() {
+        report(n, shape, "Hugo: build (empty output)", &peer, hugo_wall);
+    }
+    Some(fresh)
 }
 
 /// Removes a built site and the spare a later build kept beside it.
@@ -223,11 +317,16 @@ fn print_edits(o: &Options, n: usize) {
         (bench_serve::Part::Body, "body"),
         (bench_serve::Part::FrontMatter, "front matter"),
     ] {
+        let book = book_dir(o, n, genbook::Shape::OneChapter, false);
+        if !book.join("site.toml").exists() {
+            let _ = std::fs::remove_dir_all(&book);
+            genbook::write_book(&book, n, genbook::Shape::OneChapter).expect("write the book");
+        }
         let copy = o.work.join(format!("serve-{n}"));
         let _ = std::fs::remove_dir_all(&copy);
         let copied = Command::new("cp")
             .arg("-r")
-            .arg(o.work.join(format!("book-{n}")))
+            .arg(&book)
             .arg(&copy)
             .status()
             .is_ok_and(|s| s.success());
@@ -245,21 +344,23 @@ fn print_edits(o: &Options, n: usize) {
     }
 }
 
-fn report(n: usize, command: &str, samples: &[Sample]) {
+/// One row: medians, and the wall time as a ratio to Hugo's build of the same briefs.
+fn report(n: usize, shape: &str, command: &str, samples: &[Sample], hugo_wall: Option<f64>) {
     let wall = median(samples.iter().map(|s| s.wall).collect());
     let cpu = median(samples.iter().map(|s| s.cpu).collect());
     let rss = median(samples.iter().map(|s| s.rss_mib).collect());
     let rate = samples[0]
         .pages
         .map_or(String::new(), |p| format!("{:.0}", p as f64 / wall));
-    println!("| {n} | {command} | {wall:.2} | {cpu:.2} | {rss:.0} | {rate} |");
+    let ratio = hugo_wall.map_or(String::new(), |h| format!("{:.2}", wall / h));
+    println!("| {n} | {shape} | {command} | {wall:.2} | {cpu:.2} | {rss:.0} | {rate} | {ratio} |");
 }
 
 /// What the disk alone costs: copying the built site of each size with `cp -r`.
 fn print_floor(o: &Options, sizes: &[usize]) {
     println!("\nFile-system floor (`cp -r` of the built site, after settling):\n");
     for &n in sizes {
-        let site = o.work.join(format!("site-{n}"));
+        let site = o.work.join(format!("site-{}-{n}", o.shapes[0].name()));
         let copy = o.work.join(format!("copy-{n}"));
         let _ = std::fs::remove_dir_all(&copy);
         std::thread::sleep(o.settle);

@@ -112,7 +112,49 @@ fn code(language: &str, a: usize, b: usize, i: usize) -> String {
     }
 }
 
-fn sentence(rng: &mut Rng, link: Option<usize>) -> String {
+/// How the briefs are spread over chapters.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Shape {
+    /// Every brief in one chapter, `briefs/` (a daily-brief archive).
+    OneChapter,
+    /// Chapters of `CHAPTER_SIZE` briefs each, `c-001/` onwards.
+    Spread,
+}
+
+/// Briefs per chapter in the spread-out shape.
+pub const CHAPTER_SIZE: usize = 100;
+
+impl Shape {
+    pub fn parse(text: &str) -> Option<Shape> {
+        match text {
+            "one-chapter" => Some(Shape::OneChapter),
+            "spread" => Some(Shape::Spread),
+            _ => None,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Shape::OneChapter => "one-chapter",
+            Shape::Spread => "spread",
+        }
+    }
+
+    /// The chapter folder of brief `i` (1-based).
+    pub fn chapter(self, i: usize) -> String {
+        match self {
+            Shape::OneChapter => "briefs".into(),
+            Shape::Spread => format!("c-{:03}", (i - 1) / CHAPTER_SIZE + 1),
+        }
+    }
+
+    /// Brief `i`'s path under `content/`.
+    pub fn path(self, i: usize) -> String {
+        format!("{}/brief-{i:05}.md", self.chapter(i))
+    }
+}
+
+fn sentence(rng: &mut Rng, link: Option<&str>) -> String {
     let n = rng.range(9, 17);
     let mut words: Vec<String> = (0..n).map(|_| rng.pick(NOUNS).to_string()).collect();
     words[1] = rng.pick(ADJECTIVES).to_string();
@@ -124,16 +166,17 @@ fn sentence(rng: &mut Rng, link: Option<usize>) -> String {
         2 => format!("`{}`", words[k]),
         _ => words[k].clone(),
     };
-    if let Some(j) = link {
+    if let Some(path) = link {
         let k = rng.range(4, n - 1);
-        words[k] = format!("[{} brief {j:05}](@/briefs/brief-{j:05}.md)", words[k]);
+        let j = &path[path.len() - 8..path.len() - 3];
+        words[k] = format!("[{} brief {j}](@/{path})", words[k]);
     }
     let mut s = words.join(" ");
     s[..1].make_ascii_uppercase();
     s + "."
 }
 
-fn paragraph(rng: &mut Rng, sentences: usize, link: Option<usize>, tail: &str) -> String {
+fn paragraph(rng: &mut Rng, sentences: usize, link: Option<&str>, tail: &str) -> String {
     let mut out: Vec<String> = (0..sentences)
         .map(|i| sentence(rng, if i == 1 { link } else { None }))
         .collect();
@@ -150,7 +193,7 @@ fn source_id(i: usize, k: usize, sources: usize) -> String {
 }
 
 /// The text of brief `i` (1-based) of a book of `n`.
-pub fn brief(i: usize, n: usize, sources: usize, tags: usize) -> String {
+pub fn brief(i: usize, n: usize, sources: usize, tags: usize, shape: Shape) -> String {
     let mut rng = Rng::new(i as u64 * 1_000_003);
     let links = [i % n + 1, (i + n / 3) % n + 1, (i * 7 + 3) % n + 1].map(|j| {
         if j == i {
@@ -159,6 +202,7 @@ pub fn brief(i: usize, n: usize, sources: usize, tags: usize) -> String {
             j
         }
     });
+    let links = links.map(|j| shape.path(j));
     let cite = |k: usize| format!(" [@{}]", source_id(i, k, sources));
     let topic = rng.pick(TOPICS);
     let language = LANGUAGES[i % LANGUAGES.len()];
@@ -227,14 +271,14 @@ pub fn brief(i: usize, n: usize, sources: usize, tags: usize) -> String {
     let body = [
         format!(
             "This brief covers {topic}. {}",
-            paragraph(&mut rng, 4, Some(links[0]), &cite(0))
+            paragraph(&mut rng, 4, Some(&links[0]), &cite(0))
         ),
         "## Background".into(),
-        paragraph(&mut rng, 6, Some(links[1]), &cite(1)),
+        paragraph(&mut rng, 6, Some(&links[1]), &cite(1)),
         "Key points for the desk:".into(),
         bullets.join("\n"),
         "## Analysis".into(),
-        paragraph(&mut rng, 6, Some(links[2]), &format!("{}[^1]", cite(2))),
+        paragraph(&mut rng, 6, Some(&links[2]), &format!("{}[^1]", cite(2))),
         format!(
             "| Quarter | Driver | Change | Direction |\n|---|---|---:|---|\n{}",
             rows.join("\n")
@@ -249,12 +293,16 @@ pub fn brief(i: usize, n: usize, sources: usize, tags: usize) -> String {
     fm + &body.join("\n\n") + "\n"
 }
 
+/// How many sources and tags a book of `n` briefs has.
+pub fn registry_sizes(n: usize) -> (usize, usize) {
+    ((n / 4).max(4), (n / 25).max(16))
+}
+
 /// Writes the book of `n` briefs into `dir` (which must not exist yet).
-pub fn write_book(dir: &Path, n: usize) -> std::io::Result<()> {
-    let sources = (n / 4).max(4);
-    let tags = (n / 25).max(16);
+pub fn write_book(dir: &Path, n: usize, shape: Shape) -> std::io::Result<()> {
+    let (sources, tags) = registry_sizes(n);
     let content = dir.join("content");
-    std::fs::create_dir_all(content.join("briefs"))?;
+    std::fs::create_dir_all(&content)?;
     std::fs::write(
         dir.join("site.toml"),
         format!("title = \"Benchmark book ({n} briefs)\"\nbase_url = \"https://example.org/\"\n\n[markdown]\nhighlight_theme = \"InspiredGitHub\"\n\n[check]\nreference_date = \"2026-01-01\"\n"),
@@ -263,10 +311,15 @@ pub fn write_book(dir: &Path, n: usize) -> std::io::Result<()> {
         content.join("_index.md"),
         "+++\ntitle = \"Benchmark book\"\n+++\n\nA generated book for timing briefbook.\n",
     )?;
-    std::fs::write(
-        content.join("briefs/_index.md"),
-        "+++\ntitle = \"Briefs\"\n+++\n\nAll briefs.\n",
-    )?;
+    let mut chapters: Vec<String> = (1..=n).map(|i| shape.chapter(i)).collect();
+    chapters.dedup();
+    for chapter in &chapters {
+        std::fs::create_dir_all(content.join(chapter))?;
+        std::fs::write(
+            content.join(chapter).join("_index.md"),
+            format!("+++\ntitle = \"Briefs {chapter}\"\n+++\n\nThe briefs of {chapter}.\n"),
+        )?;
+    }
     let mut registry = String::new();
     for k in 1..=sources {
         let _ = writeln!(
@@ -281,8 +334,8 @@ pub fn write_book(dir: &Path, n: usize) -> std::io::Result<()> {
     std::fs::write(content.join("sources.toml"), registry)?;
     for i in 1..=n {
         std::fs::write(
-            content.join(format!("briefs/brief-{i:05}.md")),
-            brief(i, n, sources, tags),
+            content.join(shape.path(i)),
+            brief(i, n, sources, tags, shape),
         )?;
     }
     Ok(())
@@ -292,10 +345,17 @@ pub fn write_book(dir: &Path, n: usize) -> std::io::Result<()> {
 fn main() {
     let mut args = std::env::args().skip(1);
     let (Some(n), Some(dir)) = (args.next().and_then(|n| n.parse().ok()), args.next()) else {
-        eprintln!("usage: genbook N DIR");
+        eprintln!("usage: genbook N DIR [one-chapter|spread]");
         std::process::exit(2);
     };
-    if let Err(e) = write_book(Path::new(&dir), n) {
+    let shape = args
+        .next()
+        .map_or(Some(Shape::OneChapter), |s| Shape::parse(&s));
+    let Some(shape) = shape else {
+        eprintln!("genbook: the shape is one-chapter or spread");
+        std::process::exit(2);
+    };
+    if let Err(e) = write_book(Path::new(&dir), n, shape) {
         eprintln!("genbook: {e}");
         std::process::exit(2);
     }
