@@ -92,6 +92,9 @@ enum Command {
         into: PathBuf,
         #[arg(long)]
         root: Option<PathBuf>,
+        /// Update the sources whose id the book has from the file, listing the changes.
+        #[arg(long)]
+        update: bool,
     },
     /// What changed in the book since REV (a commit, tag or branch), or between REV and REV2.
     Diff {
@@ -242,25 +245,17 @@ pub fn main() -> ExitCode {
             &target,
             title.as_deref(),
         ),
-        Command::Import { file, into, root } => {
-            let root = pipeline::root_or_current(root.as_deref());
-            match crate::import::import(&root, &file, &into) {
-                Ok(ids) => {
-                    eprintln!(
-                        "imported {} source(s) into {}: {}",
-                        ids.len(),
-                        into.display(),
-                        ids.join(", ")
-                    );
-                    ExitCode::SUCCESS
-                }
-                Err(problems) => {
-                    let problems: Diagnostics = problems.into_iter().collect();
-                    print_text(&problems);
-                    exit_code(&problems, false)
-                }
-            }
-        }
+        Command::Import {
+            file,
+            into,
+            root,
+            update,
+        } => import(
+            &pipeline::root_or_current(root.as_deref()),
+            &file,
+            &into,
+            update,
+        ),
         Command::Diff {
             rev,
             rev2,
@@ -312,6 +307,41 @@ pub fn main() -> ExitCode {
 
 fn today() -> String {
     jiff::ZonedDateTime::now().date().to_string()
+}
+
+/// `import`: the warnings, located in the file; then what was imported, updated and skipped.
+fn import(
+    root: &std::path::Path,
+    file: &std::path::Path,
+    into: &std::path::Path,
+    update: bool,
+) -> ExitCode {
+    match crate::import::import(root, file, into, update) {
+        Ok(outcome) => {
+            let warnings: Diagnostics = outcome.warnings.iter().cloned().collect();
+            print_text(&warnings);
+            let mut report = format!(
+                "{}: {} into {}\n",
+                file.display(),
+                outcome.summary(),
+                into.display()
+            );
+            if !outcome.imported.is_empty() {
+                report.push_str(&format!("  added: {}\n", outcome.imported.join(", ")));
+            }
+            for (id, fields) in &outcome.updated {
+                report.push_str(&format!("  updated `{id}`: {}\n", fields.join(", ")));
+            }
+            eprint!("{report}");
+            ExitCode::SUCCESS
+        }
+        Err(problems) => {
+            let problems: Diagnostics = problems.into_iter().collect();
+            print_text(&problems);
+            eprintln!("nothing was written");
+            exit_code(&problems, false)
+        }
+    }
 }
 
 fn new(root: &std::path::Path, target: &str, title: Option<&str>) -> ExitCode {

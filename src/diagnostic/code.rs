@@ -78,7 +78,7 @@ codes! {
     RetractedSupport, "retracted-support", Error, 1, "a claim whose every source is retracted, not itself retracted";
     UnknownFact, "unknown-fact", Error, 1, "a `{{ fact(id=\"...\") }}` naming no fact";
     InvalidFactQuote, "invalid-fact-quote", Error, 1, "a fact quote written wrongly";
-    Import, "import", Error, 1, "an imported entry without title or date";
+    Import, "import", Error, 1, "an `import --update` that would give a source the book refuses; nothing is written";
     Template, "template", Error, 1, "a template that does not compile or render";
     Diff, "diff", Error, 1, "an edition that `diff` compares does not build";
     OutputDir, "output-dir", Error, 2, "a refused output folder";
@@ -100,6 +100,8 @@ codes! {
     MovedLink, "moved-link", Warning, 1, "with `check --links`: an external URL that redirects permanently (the help gives the new URL)";
     LinkCache, "link-cache", Warning, 1, "with `check --links`: the results could not be kept in `.briefbook-cache/`";
     MixedLikelihood, "mixed-likelihood", Warning, 1, "both ICD 203 likelihood vocabularies in one book";
+    ImportSkipped, "import-skipped", Warning, 1, "an entry `import` leaves out, and why: no title, no date, a key used twice, unreadable BibTeX or JSON";
+    ImportChanged, "import-changed", Warning, 1, "a value `import` changed or dropped so the book accepts it: a date range's start, `https://` added, an undefined macro";
 }
 
 impl std::fmt::Display for Code {

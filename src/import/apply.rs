@@ -1,0 +1,188 @@
+//! `briefbook import FILE [--update]`: reads the file, sets its sources against the book's (an
+//! id the book has is an error, or with `--update` that source updated), and writes the sources
+//! file once, whole, or not at all.
+
+use std::collections::HashSet;
+use std::path::Path;
+
+use super::registry::{self, Existing};
+use super::{toml_out, Imported, Read};
+use crate::diagnostic::{Code, Diagnostic, SourceFile};
+
+/// What an import did.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    /// Ids added to the book.
+    pub imported: Vec<String>,
+    /// Ids updated, with the fields that changed.
+    pub updated: Vec<(String, Vec<&'static str>)>,
+    /// Ids the file has as the book has them already.
+    pub unchanged: usize,
+    pub skipped: usize,
+    /// Every entry skipped or changed, located in the file.
+    pub warnings: Vec<Diagnostic>,
+}
+
+impl Outcome {
+    /// `imported 3, updated 1, unchanged 0, skipped 2`.
+    pub fn summary(&self) -> String {
+        format!(
+            "imported {}, updated {}, unchanged {}, skipped {}",
+            self.imported.len(),
+            self.updated.len(),
+            self.unchanged,
+            self.skipped
+        )
+    }
+}
+
+/// Imports `file` (`.bib`, `.bibtex`, `.biblatex` or `.json`) into `into` (relative to `root`).
+/// On an error nothing is written, and the warnings come with the errors.
+pub fn import(
+    root: &Path,
+    file: &Path,
+    into: &Path,
+    update: bool,
+) -> Result<Outcome, Vec<Diagnostic>> {
+    let read = read_file(file).map_err(|d| vec![d])?;
+    let target = root.join(into);
+    let existing = registry::existing(root, &target);
+    let mut outcome = Outcome {
+        skipped: read.skipped,
+        warnings: read.diagnostics,
+        ..Outcome::default()
+    };
+    let mut errors = Vec::new();
+    let mut added = Vec::new();
+    let mut replacements = Vec::new();
+    let known: HashSet<&str> = existing
+        .keys()
+        .map(String::as_str)
+        .chain(read.sources.iter().map(|s| s.id.as_str()))
+        .collect();
+    let shown = file.display().to_string();
+    let mut sources = read.sources.clone();
+    for source in &mut sources {
+        if let Some(next) = source.superseded_by.take() {
+            if known.contains(next.as_str()) {
+                source.superseded_by = Some(next);
+            } else {
+                outcome.warnings.push(Diagnostic::warning(Code::ImportChanged, format!("`{}`: superseded_by names `{next}`, which neither the book nor the file has; dropped", source.id)).in_file(shown.clone()));
+            }
+        }
+    }
+    for source in sources {
+        match existing.get(&source.id) {
+            None => {
+                outcome.imported.push(source.id.clone());
+                added.push(source);
+            }
+            Some(old) if !update => errors.push(clash(&source.id, old, &shown)),
+            Some(old) if !same_file(root, &old.path, &target) => {
+                errors.push(elsewhere(&source.id, old, &shown))
+            }
+            Some(old) => {
+                let (merged, changed) = registry::merge(&old.source, &source);
+                if changed.is_empty() {
+                    outcome.unchanged += 1;
+                } else if let Err(reason) = toml_out::check(&merged) {
+                    errors.push(
+                        Diagnostic::error(
+                            Code::Import,
+                            format!(
+                                "updating `{}` would give a source the book refuses: {reason}",
+                                source.id
+                            ),
+                        )
+                        .in_file(shown.clone()),
+                    );
+                } else {
+                    replacements.push((old.offset, toml_out::table(&merged)));
+                    outcome.updated.push((source.id.clone(), changed));
+                }
+            }
+        }
+    }
+    if !errors.is_empty() {
+        errors.extend(outcome.warnings);
+        return Err(errors);
+    }
+    if !added.is_empty() || !replacements.is_empty() {
+        write(&target, replacements, &added).map_err(|d| vec![d])?;
+    }
+    Ok(outcome)
+}
+
+fn read_file(file: &Path) -> Result<Read, Diagnostic> {
+    let shown = file.display().to_string();
+    let bytes = std::fs::read(file)
+        .map_err(|e| Diagnostic::error(Code::Io, format!("cannot read {shown}: {e}")))?;
+    // A library saved in Latin-1 still imports: its stray bytes show as U+FFFD.
+    let text = String::from_utf8_lossy(&bytes);
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text).to_string();
+    let source = SourceFile::new(shown.clone(), text);
+    let extension = file
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    match extension.as_str() {
+        "bib" | "bibtex" | "biblatex" => Ok(super::read_bibtex(&source)),
+        "json" => super::read_csl_json(&source),
+        _ => Err(Diagnostic::error(
+            Code::Usage,
+            format!("{shown}: import reads .bib (BibTeX, BibLaTeX) or .json (CSL-JSON)"),
+        )),
+    }
+}
+
+fn clash(id: &str, old: &Existing, shown: &str) -> Diagnostic {
+    Diagnostic::error(
+        Code::DuplicateId,
+        format!(
+            "the source id `{id}` is already used in the book ({})",
+            old.path
+        ),
+    )
+    .in_file(shown.to_string())
+    .with_help("import with `--update` to update it from the file, or change the entry's key")
+}
+
+fn elsewhere(id: &str, old: &Existing, shown: &str) -> Diagnostic {
+    Diagnostic::error(
+        Code::DuplicateId,
+        format!(
+            "the source `{id}` is defined in {}, which `--update` does not rewrite",
+            old.path
+        ),
+    )
+    .in_file(shown.to_string())
+    .with_help("update it there by hand, or move it to the sources file")
+}
+
+fn same_file(root: &Path, path: &str, target: &Path) -> bool {
+    let canonical = |p: &Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
+    canonical(&root.join(path)) == canonical(target)
+}
+
+/// The sources file with its updated tables replaced and the new ones appended, written whole
+/// and renamed into place: a full disk leaves the registry as it was.
+fn write(
+    target: &Path,
+    replacements: Vec<(usize, String)>,
+    added: &[Imported],
+) -> Result<(), Diagnostic> {
+    let old = std::fs::read_to_string(target).unwrap_or_default();
+    let mut content = registry::replace_tables(&old, replacements);
+    content.push_str(&toml_out::to_toml(added));
+    if let Some(dir) = target.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| {
+            Diagnostic::error(Code::Io, format!("cannot create {}: {e}", dir.display()))
+        })?;
+    }
+    crate::output::book_file::replace(target, content.as_bytes()).map_err(|e| {
+        Diagnostic::error(
+            Code::Io,
+            format!("cannot write {}: {e}; it is unchanged", target.display()),
+        )
+    })
+}
