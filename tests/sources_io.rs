@@ -13,7 +13,7 @@ fn csl_json_out_and_back_in_gives_the_same_sources() {
     let mut files = base_book();
     files.insert(
         "content/sources.toml".into(),
-        format!("{SOURCES}authors = [\"Jane Doe\"]\naccessed = \"2025-09-01\"\nnote = \"A \\\"quoted\\\" note\"\nkind = \"report\"\nstatus = \"superseded\"\nsuperseded_by = \"cnn-2025\"\n"),
+        format!("{SOURCES}authors = [\"Jane Doe\", \"Arnold van Gennep\", \"Reuters\"]\ncontainer = \"The Weekly\"\nvolume = \"3\"\nissue = \"2\"\npages = \"10–12\"\ndoi = \"10.1000/ft.2025\"\naccessed = \"2025-09-01\"\nnote = \"A \\\"quoted\\\" note\"\nkind = \"report\"\nstatus = \"superseded\"\nsuperseded_by = \"cnn-2025\"\n"),
     );
     let original = write_book(&files);
     assert_eq!(briefbook(original.path(), &["build"]).code, 0);
@@ -26,8 +26,15 @@ fn csl_json_out_and_back_in_gives_the_same_sources() {
     );
     assert_eq!(
         items[1]["author"],
-        serde_json::json!([{"literal": "Jane Doe"}])
+        serde_json::json!([
+            {"family": "Doe", "given": "Jane"},
+            {"family": "Gennep", "given": "Arnold", "non-dropping-particle": "van"},
+            {"literal": "Reuters"}
+        ])
     );
+    assert_eq!(items[1]["container-title"], "The Weekly");
+    assert_eq!(items[1]["page"], "10–12");
+    assert_eq!(items[1]["DOI"], "10.1000/ft.2025");
     assert_eq!(items[1]["custom"]["briefbook"]["superseded_by"], "cnn-2025");
 
     // The same book without its registry takes the sources back from the export.
@@ -38,7 +45,7 @@ fn csl_json_out_and_back_in_gives_the_same_sources() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(
         run.stderr
-            .contains("imported 2 source(s) into content/sources.toml: cnn-2025, ft-2025"),
+            .contains("imported 2, updated 0, unchanged 0, skipped 0 into content/sources.toml\n  added: cnn-2025, ft-2025\n"),
         "{}",
         run.stderr
     );
@@ -67,7 +74,7 @@ fn bibtex_entries_are_imported_and_can_be_cited() {
     let run = import(book.path(), &book.path().join("refs.bib"));
     assert_eq!(run.code, 0, "{}", run.stderr);
     let registry = read(book.path(), "content/sources.toml");
-    assert!(registry.ends_with("\n[[source]]\nid = \"bernstein2025\"\ntitle = \"China semiconductors: the H20 question\"\ndate = \"2025-08\"\npublisher = \"Bernstein\"\nurl = \"https://example.com/bernstein\"\nkind = \"report\"\nauthors = [\"Qingyuan Lin\"]\n"), "{registry}");
+    assert!(registry.ends_with("\n[[source]]\nid = \"bernstein2025\"\ntitle = \"China semiconductors: the H20 question\"\ndate = \"2025-08\"\nkind = \"report\"\nauthors = [\"Qingyuan Lin\"]\npublisher = \"Bernstein\"\nurl = \"https://example.com/bernstein\"\n"), "{registry}");
     assert_eq!(briefbook(book.path(), &["build"]).code, 0);
     assert!(
         read(book.path(), "public/chips/supply/index.html").contains("id=\"ref-bernstein2025\"")

@@ -92,7 +92,7 @@ fn build(f: &Fields, notes: &mut Notes) -> Result<Candidate, Diagnostic> {
         url,
         accessed: f
             .raw("urldate")
-            .and_then(|u| notes.optional_date(&u.value, u.offset, "urldate")),
+            .and_then(|u| notes.optional_date(&without_braces(&u.value), u.offset, "urldate")),
         reliability: custom(notes, "reliability", RELIABILITY),
         status: custom(notes, "status", SOURCE_STATUSES),
         note: note_with_editors(f.text("note"), &editors),
@@ -114,9 +114,9 @@ fn build(f: &Fields, notes: &mut Notes) -> Result<Candidate, Diagnostic> {
 fn issued(f: &Fields, notes: &mut Notes) -> Result<(String, String), Diagnostic> {
     let mut reason = None;
     let tries = [
-        f.raw("date").map(|d| (latex::to_text(&d.value), d.offset)),
+        f.raw("date").map(|d| (without_braces(&d.value), d.offset)),
         f.raw("year")
-            .map(|y| (year_and_month(f, &latex::to_text(&y.value)), y.offset)),
+            .map(|y| (year_and_month(f, &without_braces(&y.value)), y.offset)),
     ];
     for (text, at) in tries.into_iter().flatten() {
         match dates::from_text(&text) {
@@ -133,7 +133,7 @@ fn issued(f: &Fields, notes: &mut Notes) -> Result<(String, String), Diagnostic>
         }
     }
     if let Some(u) = f.raw("urldate") {
-        if let Ok(d) = dates::from_text(&u.value) {
+        if let Ok(d) = dates::from_text(&without_braces(&u.value)) {
             let date = d.date.to_string();
             let why = reason
                 .as_ref()
@@ -152,6 +152,11 @@ fn issued(f: &Fields, notes: &mut Notes) -> Result<(String, String), Diagnostic>
             "has no date (no `date`, `year` or `urldate`)",
         ),
     })
+}
+
+/// A date as written, its braces gone (`~` in a date is EDTF's "approximate", not a tie).
+fn without_braces(value: &str) -> String {
+    value.chars().filter(|c| !matches!(c, '{' | '}')).collect()
 }
 
 /// `2025` and `aug` as `2025-08`; a year that is not four digits is left to the date reader.

@@ -74,7 +74,7 @@ fn inherit_one(
                 continue;
             };
             if !visited.insert(parent) {
-                warn(at, format!("`{}` leads back to `{}` through `crossref` or `xdata`; the cycle is not followed", entries[current].key, entries[parent].key));
+                warn(at, format!("`{}`: `crossref` or `xdata` runs in a cycle (`{}` names `{}` again); the cycle is not followed", entry.key, entries[current].key, entries[parent].key));
                 continue;
             }
             if visited.len() > MAX_PARENTS {

@@ -26,7 +26,8 @@ pub fn made(family: Option<&str>, year: &str, title: &str) -> String {
         "der", "die", "das", "le", "la", "les", "el", "los", "de",
     ];
     let word = |text: &str| fold(text, |_| false);
-    let author = family.map(word).unwrap_or_default();
+    // Letters only, as Better BibTeX writes them: `CNN Staff` → `cnnstaff`.
+    let author: String = family.map(word).unwrap_or_default().replace('-', "");
     let title_word = title
         .split(|c: char| !c.is_alphanumeric())
         .map(word)
@@ -109,6 +110,14 @@ mod tests {
             "liu2025trump"
         );
         assert_eq!(made(Some("Müller"), "2020", ""), "muller2020");
+        assert_eq!(
+            made(
+                Some("U.S. District Court"),
+                "2023",
+                "United States v. Chips"
+            ),
+            "usdistrictcourt2023united"
+        );
         assert_eq!(made(None, "2020", "Über alles"), "2020uber");
         assert_eq!(made(None, "", ""), "source");
     }

@@ -131,6 +131,9 @@ fn finish(candidates: Vec<Candidate>, file: &SourceFile, mut diagnostics: Vec<Di
             diagnostics.push(warn(Code::ImportSkipped, format!("`{key}` is the key of an earlier entry too; the first is kept and this one is skipped")));
             continue;
         }
+        // What the book assumes anyway is not written, so a round trip gives the same tables.
+        source.kind = source.kind.filter(|k| k != "other");
+        source.status = source.status.filter(|s| s != "active");
         source.id = ids.unique(id.clone());
         if source.id != id {
             diagnostics.push(warn(

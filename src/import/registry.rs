@@ -62,7 +62,7 @@ pub fn from_model(s: &Source) -> Imported {
         id: s.id.clone(),
         title: s.title.clone(),
         date: s.date.to_string(),
-        kind: Some(s.kind.clone()),
+        kind: (s.kind != "other").then(|| s.kind.clone()),
         authors: s.authors.clone(),
         publisher: s.publisher.clone(),
         container: s.container.clone(),

@@ -259,3 +259,13 @@ fn any_bytes_never_panic_and_every_source_read_passes_check() {
         }
     });
 }
+
+#[test]
+fn random_bytes_never_panic() {
+    use proptest::prelude::*;
+    proptest!(ProptestConfig::with_cases(512), |(bytes in prop::collection::vec(any::<u8>(), 0..400))| {
+        let file = SourceFile::new("f", String::from_utf8_lossy(&bytes).into_owned());
+        let _ = read_bibtex(&file);
+        let _ = read_csl_json(&file);
+    });
+}
