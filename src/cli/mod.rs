@@ -326,8 +326,18 @@ fn import(
                 outcome.summary(),
                 into.display()
             );
+            // A whole library's ids are too many to read: the first few, then a count.
+            const LISTED: usize = 20;
             if !outcome.imported.is_empty() {
-                report.push_str(&format!("  added: {}\n", outcome.imported.join(", ")));
+                let shown = outcome.imported.len().min(LISTED);
+                let more = match outcome.imported.len() - shown {
+                    0 => String::new(),
+                    n => format!(" and {n} more"),
+                };
+                report.push_str(&format!(
+                    "  added: {}{more}\n",
+                    outcome.imported[..shown].join(", ")
+                ));
             }
             for (id, fields) in &outcome.updated {
                 report.push_str(&format!("  updated `{id}`: {}\n", fields.join(", ")));

@@ -33,6 +33,8 @@ pub fn to_text(latex: &str) -> String {
         i: 0,
         out: String::with_capacity(latex.len()),
         stack: Vec::new(),
+        hidden: 0,
+        scripts: Vec::new(),
         pending: None,
         math: false,
         one_script: None,
@@ -46,6 +48,10 @@ struct Converter {
     i: usize,
     out: String,
     stack: Vec<Group>,
+    /// How many open groups hide their text, and the scripts open: kept beside the stack so
+    /// that each character costs the same however deep the braces are.
+    hidden: usize,
+    scripts: Vec<Script>,
     /// What the next `{` opens, set by the command just read.
     pending: Option<Group>,
     math: bool,
@@ -64,7 +70,7 @@ impl Converter {
             match ch {
                 '{' => {
                     let group = self.pending.take().unwrap_or(Group::Plain);
-                    self.stack.push(group);
+                    self.open(group);
                 }
                 '}' => self.close(),
                 '\\' => self.command(),
@@ -90,7 +96,7 @@ impl Converter {
     }
 
     fn close(&mut self) {
-        if self.stack.pop() == Some(Group::Quote) && !self.hidden() {
+        if self.pop() == Some(Group::Quote) && !self.hidden() {
             self.out.push('”');
         }
         self.pending = None;
@@ -205,7 +211,7 @@ impl Converter {
             } else {
                 // A longer group (`\'{ab}`): the accent goes on its first letter, the rest as text.
                 self.i += 1;
-                self.stack.push(Group::Plain);
+                self.open(Group::Plain);
                 if base.is_some() {
                     self.i = j;
                 }
@@ -225,8 +231,29 @@ impl Converter {
         }
     }
 
+    fn open(&mut self, group: Group) {
+        match group {
+            Group::Hidden => self.hidden += 1,
+            Group::Script(s) => self.scripts.push(s),
+            _ => {}
+        }
+        self.stack.push(group);
+    }
+
+    fn pop(&mut self) -> Option<Group> {
+        let group = self.stack.pop();
+        match group {
+            Some(Group::Hidden) => self.hidden -= 1,
+            Some(Group::Script(_)) => {
+                self.scripts.pop();
+            }
+            _ => {}
+        }
+        group
+    }
+
     fn hidden(&self) -> bool {
-        self.stack.contains(&Group::Hidden)
+        self.hidden > 0
     }
 
     fn verbatim(&self) -> bool {
@@ -234,10 +261,7 @@ impl Converter {
     }
 
     fn script(&self) -> Option<Script> {
-        self.stack.iter().rev().find_map(|g| match g {
-            Group::Script(s) => Some(*s),
-            _ => None,
-        })
+        self.scripts.last().copied()
     }
 
     fn emit_str(&mut self, text: &str) {
@@ -470,5 +494,8 @@ mod tests {
             let _ = to_text(input);
         }
         assert_eq!(to_text(&"{".repeat(100_000)), "");
+        // Deep braces around much text cost time in proportion to the text.
+        let deep = format!("{}{}", "{".repeat(50_000), "a".repeat(50_000));
+        assert_eq!(to_text(&deep).len(), 50_000);
     }
 }
