@@ -2,7 +2,7 @@
 //! id the book has is an error, or with `--update` that source updated), and writes the sources
 //! file once, whole, or not at all.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use super::registry::{self, Existing};
@@ -47,70 +47,101 @@ pub fn import(
     let read = read_file(file).map_err(|d| vec![d])?;
     let target = root.join(into);
     let existing = registry::existing(root, &target);
+    let shown = file.display().to_string();
     let mut outcome = Outcome {
         skipped: read.skipped,
         warnings: read.diagnostics,
         ..Outcome::default()
     };
-    let mut errors = Vec::new();
-    let mut added = Vec::new();
-    let mut replacements = Vec::new();
-    let known: HashSet<&str> = existing
-        .keys()
-        .map(String::as_str)
-        .chain(read.sources.iter().map(|s| s.id.as_str()))
-        .collect();
-    let shown = file.display().to_string();
-    let mut sources = read.sources.clone();
-    for source in &mut sources {
-        if let Some(next) = source.superseded_by.take() {
-            if known.contains(next.as_str()) {
-                source.superseded_by = Some(next);
-            } else {
-                outcome.warnings.push(Diagnostic::warning(Code::ImportChanged, format!("`{}`: superseded_by names `{next}`, which neither the book nor the file has; dropped", source.id)).in_file(shown.clone()));
-            }
-        }
-    }
+    let sources = known_successors(read.sources, &existing, &shown, &mut outcome.warnings);
+    let mut plan = Plan::default();
     for source in sources {
         match existing.get(&source.id) {
-            None => {
-                outcome.imported.push(source.id.clone());
-                added.push(source);
-            }
-            Some(old) if !update => errors.push(clash(&source.id, old, &shown)),
+            None => plan.add(source, &mut outcome),
+            Some(old) if !update => plan.errors.push(clash(&source.id, old, &shown)),
             Some(old) if !same_file(root, &old.path, &target) => {
-                errors.push(elsewhere(&source.id, old, &shown))
+                plan.errors.push(elsewhere(&source.id, old, &shown))
             }
-            Some(old) => {
-                let (merged, changed) = registry::merge(&old.source, &source);
-                if changed.is_empty() {
-                    outcome.unchanged += 1;
-                } else if let Err(reason) = toml_out::check(&merged) {
-                    errors.push(
-                        Diagnostic::error(
-                            Code::Import,
-                            format!(
-                                "updating `{}` would give a source the book refuses: {reason}",
-                                source.id
-                            ),
-                        )
-                        .in_file(shown.clone()),
-                    );
-                } else {
-                    replacements.push((old.offset, toml_out::table(&merged)));
-                    outcome.updated.push((source.id.clone(), changed));
-                }
-            }
+            Some(old) => plan.update(old, source, &shown, &mut outcome),
         }
     }
-    if !errors.is_empty() {
-        errors.extend(outcome.warnings);
-        return Err(errors);
+    if !plan.errors.is_empty() {
+        plan.errors.extend(outcome.warnings);
+        return Err(plan.errors);
     }
-    if !added.is_empty() || !replacements.is_empty() {
-        write(&target, replacements, &added).map_err(|d| vec![d])?;
+    if !plan.added.is_empty() || !plan.replacements.is_empty() {
+        write(&target, plan.replacements, &plan.added).map_err(|d| vec![d])?;
     }
     Ok(outcome)
+}
+
+/// What an import will write, and what stops it.
+#[derive(Default)]
+struct Plan {
+    added: Vec<Imported>,
+    /// (offset of the old table, the new table)
+    replacements: Vec<(usize, String)>,
+    errors: Vec<Diagnostic>,
+}
+
+impl Plan {
+    fn add(&mut self, source: Imported, outcome: &mut Outcome) {
+        outcome.imported.push(source.id.clone());
+        self.added.push(source);
+    }
+
+    /// The book's source updated from the file's, when anything changed.
+    fn update(&mut self, old: &Existing, source: Imported, shown: &str, outcome: &mut Outcome) {
+        let (merged, changed) = registry::merge(&old.source, &source);
+        if changed.is_empty() {
+            outcome.unchanged += 1;
+            return;
+        }
+        match toml_out::check(&merged) {
+            Ok(()) => {
+                self.replacements
+                    .push((old.offset, toml_out::table(&merged)));
+                outcome.updated.push((source.id, changed));
+            }
+            Err(reason) => self.errors.push(
+                Diagnostic::error(
+                    Code::Import,
+                    format!(
+                        "updating `{}` would give a source the book refuses: {reason}",
+                        source.id
+                    ),
+                )
+                .in_file(shown.to_string()),
+            ),
+        }
+    }
+}
+
+/// `superseded_by` kept only when it names a source of the book or of the file: `check` refuses
+/// one that names nothing.
+fn known_successors(
+    mut sources: Vec<Imported>,
+    existing: &HashMap<String, Existing>,
+    shown: &str,
+    warnings: &mut Vec<Diagnostic>,
+) -> Vec<Imported> {
+    let ids: HashSet<String> = sources.iter().map(|s| s.id.clone()).collect();
+    for source in &mut sources {
+        let Some(next) = source.superseded_by.take() else {
+            continue;
+        };
+        if ids.contains(&next) || existing.contains_key(&next) {
+            source.superseded_by = Some(next);
+        } else {
+            let message = format!(
+                "`{}`: superseded_by names `{next}`, which neither the book nor the file has; dropped",
+                source.id
+            );
+            warnings
+                .push(Diagnostic::warning(Code::ImportChanged, message).in_file(shown.to_string()));
+        }
+    }
+    sources
 }
 
 fn read_file(file: &Path) -> Result<Read, Diagnostic> {

@@ -50,8 +50,16 @@ fn build(
     notes: &mut Notes,
 ) -> Result<Candidate, Diagnostic> {
     let text = |key: &str| text_of(item.get(key)?);
+    let (note, extra) = extra_lines(item.get("note").and_then(Value::as_str).unwrap_or(""));
+    let from_extra = |name: &str| {
+        extra
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.clone())
+    };
     let key = match (&item["citation-key"], &item["id"]) {
         (Value::String(k), _) if !k.trim().is_empty() => k.clone(),
+        _ if from_extra("citation key").is_some() => from_extra("citation key").unwrap_or_default(),
         (_, Value::String(s)) => s.clone(),
         (_, Value::Number(x)) => x.to_string(),
         _ => format!("item-{}", n + 1),
@@ -64,7 +72,12 @@ fn build(
     let editors = name_list(&item["editor"]);
     let date = issued(item, at, notes)?;
     let custom = &item["custom"]["briefbook"];
-    let own = |key: &str| custom.get(key).and_then(text_of);
+    let own = |key: &str| {
+        custom
+            .get(key)
+            .and_then(text_of)
+            .or_else(|| from_extra(key))
+    };
     let checked = |notes: &mut Notes, key: &str, allowed: &[&str]| {
         own(key).and_then(|v| notes.one_of(&v, at("custom"), key, allowed))
     };
@@ -95,13 +108,14 @@ fn build(
         reliability: checked(notes, "reliability", RELIABILITY),
         status: checked(notes, "status", SOURCE_STATUSES),
         superseded_by: own("superseded_by"),
-        note: note_with_editors(text("note"), &editors),
+        note: note_with_editors(note, &editors),
         ..Imported::default()
     };
     let family = super::bib_entry::first_family(&source.authors);
     let year = source.date[..4].to_string();
     // A number is no key to keep: Zotero numbers items, and `1.5e300` reads badly as an id.
-    let from_key = if item["id"].is_number() && item.get("citation-key").is_none() {
+    let numbered = item["id"].is_number() && item.get("citation-key").is_none();
+    let from_key = if numbered && from_extra("citation key").is_none() {
         None
     } else {
         ids::from_key(&key)
@@ -156,6 +170,27 @@ fn accessed(value: &Value, at: usize, notes: &mut Notes) -> Option<String> {
             None
         }
     }
+}
+
+/// Zotero's Extra field arrives as the note: its `Citation Key: …`, `reliability: …` and
+/// `status: …` lines are read as those values and taken out of the note.
+fn extra_lines(note: &str) -> (Option<String>, Vec<(String, String)>) {
+    const NAMES: &[&str] = &["citation key", "reliability", "status"];
+    let mut kept = Vec::new();
+    let mut values = Vec::new();
+    for line in note.lines() {
+        let pair = line
+            .split_once(':')
+            .map(|(n, v)| (n.trim().to_lowercase(), v.trim()));
+        match pair {
+            Some((name, value)) if NAMES.contains(&name.as_str()) && !value.is_empty() => {
+                values.push((name, value.to_string()));
+            }
+            _ => kept.push(line),
+        }
+    }
+    let note = latex::collapse_spaces(&without_tags(&kept.join("\n")));
+    ((!note.is_empty()).then_some(note), values)
 }
 
 fn name_list(value: &Value) -> Vec<String> {
@@ -283,6 +318,22 @@ mod tests {
         assert!(item_spans("[{").is_err());
         assert!(item_spans("nope").is_err());
         assert_eq!(item_spans("[]").unwrap(), []);
+    }
+
+    #[test]
+    fn zotero_extra_lines_in_the_note_are_read() {
+        let (note, values) =
+            extra_lines("Citation Key: liu2025\nreliability: B\nRead twice.\nstatus: retracted");
+        assert_eq!(note.as_deref(), Some("Read twice."));
+        assert_eq!(
+            values,
+            [
+                ("citation key".to_string(), "liu2025".to_string()),
+                ("reliability".into(), "B".into()),
+                ("status".into(), "retracted".into())
+            ]
+        );
+        assert_eq!(extra_lines("").0, None);
     }
 
     #[test]

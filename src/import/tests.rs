@@ -269,3 +269,23 @@ fn random_bytes_never_panic() {
         let _ = read_csl_json(&file);
     });
 }
+
+#[test]
+fn csl_keeps_the_container_beside_the_publisher_and_reads_zotero_extra() {
+    let read = csl(
+        r#"[{"id": "http://zotero.org/users/1/items/X", "type": "article-journal", "title": "T", "container-title": "Journal", "publisher": "Society", "note": "Citation Key: Liu2025\nreliability: Z\nA note", "issued": {"date-parts": [[2025]]}}]"#,
+    );
+    let s = &read.sources[0];
+    assert_eq!(
+        (s.container.as_deref(), s.publisher.as_deref()),
+        (Some("Journal"), Some("Society"))
+    );
+    assert_eq!(s.id, "liu2025");
+    assert_eq!(s.note.as_deref(), Some("A note"));
+    assert_eq!(s.reliability, None);
+    assert_eq!(
+        headlines(&read).len(),
+        1,
+        "the grade Z is dropped with a warning"
+    );
+}
