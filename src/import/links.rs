@@ -12,11 +12,11 @@ pub fn web_url(raw: &str) -> Result<(String, Option<String>), String> {
         .trim_start_matches('<')
         .trim_end_matches('>')
         .trim();
-    let mut change = None;
+    let mut changes = Vec::new();
     let mut words = text.split_whitespace();
     let first = words.next().ok_or("the URL is empty")?;
     if words.next().is_some() {
-        change = Some(format!(
+        changes.push(format!(
             "`{raw}` holds more than one address; the first is kept"
         ));
     }
@@ -24,10 +24,10 @@ pub fn web_url(raw: &str) -> Result<(String, Option<String>), String> {
     let url = if lower.starts_with("http://") || lower.starts_with("https://") {
         first.to_string()
     } else if let Some(rest) = first.strip_prefix("//") {
-        change.get_or_insert_with(|| format!("`{first}` is given `https:`"));
+        changes.push(format!("`{first}` is given `https:`"));
         format!("https://{rest}")
     } else if looks_like_a_host(first) {
-        change.get_or_insert_with(|| format!("`{first}` is given `https://`"));
+        changes.push(format!("`{first}` is given `https://`"));
         format!("https://{first}")
     } else {
         return Err(format!(
@@ -35,7 +35,10 @@ pub fn web_url(raw: &str) -> Result<(String, Option<String>), String> {
         ));
     };
     match url::Url::parse(&url) {
-        Ok(parsed) if parsed.host_str().is_some_and(|h| !h.is_empty()) => Ok((url, change)),
+        Ok(parsed) if parsed.host_str().is_some_and(|h| !h.is_empty()) => {
+            let change = (!changes.is_empty()).then(|| changes.join("; "));
+            Ok((url, change))
+        }
         _ => Err(format!("`{first}` is not a usable web address")),
     }
 }
