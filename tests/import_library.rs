@@ -384,3 +384,28 @@ fn update_refuses_a_source_defined_in_a_brief() {
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(run.stderr.contains("the source `park2021` is defined in content/chips/own.md, which `--update` does not rewrite"), "{}", run.stderr);
 }
+
+#[test]
+fn update_refuses_a_source_also_defined_in_a_brief() {
+    let mut files = base_book();
+    files.insert("content/chips/own.md".into(), "+++\ntitle = \"Own\"\ndate = \"2025-08-01\"\nsummary = \"S.\"\n\n[[sources]]\nid = \"ft-2025\"\ntitle = \"Beijing asks for HBM relief\"\npublisher = \"Financial Times\"\ndate = \"2025-08\"\n+++\n\nBody [@ft-2025].\n".into());
+    files.insert("ft.json".into(), r#"[{"id": "ft-2025", "title": "Beijing asks again", "issued": {"date-parts": [[2025, 8]]}}]"#.into());
+    let book = write_book(&files);
+    assert_eq!(
+        briefbook(book.path(), &["check"]).code,
+        0,
+        "the same source twice, identical, is one source"
+    );
+    let before = read(book.path(), "content/sources.toml");
+    let run = briefbook(
+        book.path(),
+        &[
+            "import",
+            book.path().join("ft.json").to_str().unwrap(),
+            "--update",
+        ],
+    );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("the source `ft-2025` is defined in content/sources.toml and content/chips/own.md, which `--update` does not rewrite"), "{}", run.stderr);
+    assert_eq!(read(book.path(), "content/sources.toml"), before);
+}

@@ -59,7 +59,7 @@ pub fn import(
         match existing.get(&source.id) {
             None => plan.add(source, &mut outcome),
             Some(old) if !update => plan.errors.push(clash(&source.id, old, &shown)),
-            Some(old) if !same_file(root, &old.path, &target) => {
+            Some(old) if !same_file(root, &old.path, &target) || old.also.is_some() => {
                 plan.errors.push(elsewhere(&source.id, old, &shown))
             }
             Some(old) => plan.update(old, source, &shown, &mut outcome),
@@ -179,15 +179,16 @@ fn clash(id: &str, old: &Existing, shown: &str) -> Diagnostic {
 }
 
 fn elsewhere(id: &str, old: &Existing, shown: &str) -> Diagnostic {
+    let place = match &old.also {
+        Some(other) => format!("{} and {other}", old.path),
+        None => old.path.clone(),
+    };
     Diagnostic::error(
         Code::DuplicateId,
-        format!(
-            "the source `{id}` is defined in {}, which `--update` does not rewrite",
-            old.path
-        ),
+        format!("the source `{id}` is defined in {place}, which `--update` does not rewrite"),
     )
     .in_file(shown.to_string())
-    .with_help("update it there by hand, or move it to the sources file")
+    .with_help("update it there by hand, or keep it in the sources file alone")
 }
 
 fn same_file(root: &Path, path: &str, target: &Path) -> bool {

@@ -13,6 +13,8 @@ pub struct Existing {
     pub path: String,
     pub offset: usize,
     pub source: Imported,
+    /// Another file that defines the same id (the same fields, or `check` would have said).
+    pub also: Option<String>,
 }
 
 /// Every source of the book by id: the registry's and the briefs'. When the book cannot be
@@ -20,11 +22,16 @@ pub struct Existing {
 pub fn existing(root: &Path, target: &Path) -> HashMap<String, Existing> {
     let mut all = HashMap::new();
     let mut add = |s: &Source| {
-        all.entry(s.id.clone()).or_insert_with(|| Existing {
-            path: s.origin.file.path.clone(),
+        let path = &s.origin.file.path;
+        let existing = all.entry(s.id.clone()).or_insert_with(|| Existing {
+            path: path.clone(),
             offset: s.origin.offset,
             source: from_model(s),
+            also: None,
         });
+        if existing.path != *path {
+            existing.also.get_or_insert_with(|| path.clone());
+        }
     };
     let loaded = crate::read::load::read_config(root)
         .ok()
