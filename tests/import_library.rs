@@ -409,3 +409,25 @@ fn update_refuses_a_source_also_defined_in_a_brief() {
     assert!(run.stderr.contains("the source `ft-2025` is defined in content/sources.toml and content/chips/own.md, which `--update` does not rewrite"), "{}", run.stderr);
     assert_eq!(read(book.path(), "content/sources.toml"), before);
 }
+
+#[test]
+fn a_latin1_library_imports_with_a_warning() {
+    let book = write_book(&base_book());
+    write(
+        book.path(),
+        "latin1.bib",
+        b"@misc{k, title = {Caf\xe9 society}, year = 2020}\n",
+    );
+    let run = briefbook(
+        book.path(),
+        &["import", book.path().join("latin1.bib").to_str().unwrap()],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("warning[import-changed]: the file is not UTF-8"),
+        "{}",
+        run.stderr
+    );
+    assert!(read(book.path(), "content/sources.toml").contains("title = \"Caf\u{fffd} society\""));
+}

@@ -156,14 +156,24 @@ fn read_file(file: &Path) -> Result<Read, Diagnostic> {
         .extension()
         .map(|e| e.to_string_lossy().to_ascii_lowercase())
         .unwrap_or_default();
-    match extension.as_str() {
-        "bib" | "bibtex" | "biblatex" => Ok(super::read_bibtex(&source)),
-        "json" => super::read_csl_json(&source),
-        _ => Err(Diagnostic::error(
-            Code::Usage,
-            format!("{shown}: import reads .bib (BibTeX, BibLaTeX) or .json (CSL-JSON)"),
-        )),
+    let mut read = match extension.as_str() {
+        "bib" | "bibtex" | "biblatex" => super::read_bibtex(&source),
+        "json" => super::read_csl_json(&source)?,
+        _ => {
+            return Err(Diagnostic::error(
+                Code::Usage,
+                format!("{shown}: import reads .bib (BibTeX, BibLaTeX) or .json (CSL-JSON)"),
+            ))
+        }
+    };
+    if std::str::from_utf8(&bytes).is_err() {
+        let message = "the file is not UTF-8: the bytes that are not are read as U+FFFD (�); save the library as UTF-8 to keep them";
+        read.diagnostics.insert(
+            0,
+            Diagnostic::warning(Code::ImportChanged, message).in_file(shown),
+        );
     }
+    Ok(read)
 }
 
 fn clash(id: &str, old: &Existing, shown: &str) -> Diagnostic {
