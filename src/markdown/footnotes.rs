@@ -1,8 +1,13 @@
 //! Footnotes written by the pass itself: numbered by first reference, with back-links and ids
-//! under the page's prefix (so several bodies can share the print edition).
+//! under the page's prefix (so several bodies can share the print edition). Definitions are
+//! gathered where they are written and shown at the end of the body as one "Notes" section,
+//! apart from the reference list: a reader tells an author's aside from a source.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
+use pulldown_cmark::Event;
+
+use super::rewrite::{Located, Rewrite};
 use super::Pass;
 use crate::text::IdAllocator;
 
@@ -16,6 +21,12 @@ pub(super) struct Footnotes {
     ids: IdAllocator,
     /// Labels looked up in all: the work done, which tests hold to one per reference.
     probes: usize,
+    /// Numbers of the notes the text refers to: only those have a reference to go back to.
+    referenced: HashSet<usize>,
+    /// Whether the body defines a note: then it has a notes section.
+    any_defined: bool,
+    /// Each definition's number, id and content as HTML, for the notes section.
+    written: Vec<(usize, String, String)>,
 }
 
 impl Footnotes {
@@ -37,10 +48,11 @@ impl Footnotes {
     }
 }
 
-impl Pass<'_, '_> {
+impl<'a> Pass<'a, '_> {
     /// `[^label]` in the text; the first reference carries the id the note links back to.
     pub(super) fn footnote_reference(&mut self, label: &str) -> String {
-        let (n, id, first) = self.footnotes.note(label);
+        let (n, id, _) = self.footnotes.note(label);
+        let first = self.footnotes.referenced.insert(n);
         if first && !self.html {
             self.out.note_ids.push(format!("fnref-{id}"));
         }
@@ -50,17 +62,67 @@ impl Pass<'_, '_> {
         } else {
             String::new()
         };
-        format!("<sup class=\"footnote-reference\"{back}><a href=\"#{p}fn-{id}\">{n}</a></sup>")
+        format!("<sup class=\"footnote-reference\"{back}><a href=\"#{p}fn-{id}\" aria-label=\"Note {n}\">{n}</a></sup>")
     }
 
-    /// The start of `[^label]: ...`, with an id unique on the page.
-    pub(super) fn footnote_definition(&mut self, label: &str) -> String {
+    /// `[^label]: ...` with its content `inner`: rewritten like the text (citations and links
+    /// in a note count as anywhere else) and kept, as HTML, for the notes section.
+    pub(super) fn footnote_definition(&mut self, label: &str, inner: Vec<Located<'a>>) {
         let (n, id, _) = self.footnotes.note(label);
         if !self.html {
             self.out.note_ids.push(format!("fn-{id}"));
+            // The notes section's heading, once, for links to `#footnotes`.
+            if !self.footnotes.any_defined {
+                self.out.note_ids.push("footnotes".to_string());
+            }
         }
+        self.footnotes.any_defined = true;
+        let events: Vec<Event<'a>> = Rewrite::new(self, inner.into_iter()).collect();
+        if !self.html {
+            return;
+        }
+        let mut html = String::new();
+        pulldown_cmark::html::push_html(&mut html, events.into_iter());
+        self.footnotes.written.push((n, id, html));
+    }
+
+    /// The notes section, in number order (a note may be written before or after its text);
+    /// nothing when the body has no notes. Taken once, at the end of the body.
+    pub(super) fn notes_section(&mut self) -> Option<String> {
+        let mut notes = std::mem::take(&mut self.footnotes.written);
+        if notes.is_empty() {
+            return None;
+        }
+        notes.sort_by_key(|(n, _, _)| *n);
         let p = self.cx.id_prefix;
-        format!("<div class=\"footnote-definition\" id=\"{p}fn-{id}\"><sup class=\"footnote-definition-label\"><a href=\"#{p}fnref-{id}\">{n}</a></sup>")
+        let level = (2 + usize::from(self.cx.heading_offset)).min(6);
+        let mut html = format!(
+            "<section class=\"footnotes\">\n<h{level} id=\"{p}footnotes\">Notes</h{level}>\n<ol class=\"notes\">\n"
+        );
+        for (n, id, content) in notes {
+            html.push_str(&format!(
+                "<li id=\"{p}fn-{id}\"><span class=\"note-number\">{n}.</span>"
+            ));
+            // Known only now: a note may be written before the text that refers to it.
+            let back = self.footnotes.referenced.contains(&n).then(|| {
+                format!(" <a class=\"footnote-backref\" href=\"#{p}fnref-{id}\" aria-label=\"Back to the text of note {n}\">↩</a>")
+            });
+            match (back, content.strip_suffix("</p>\n")) {
+                // Inside the note's last paragraph, so that it does not stand on a line of its own.
+                (Some(back), Some(text)) => {
+                    html.push_str(text);
+                    html.push_str(&back);
+                    html.push_str("</p>\n");
+                }
+                (back, _) => {
+                    html.push_str(&content);
+                    html.push_str(&back.unwrap_or_default());
+                }
+            }
+            html.push_str("</li>\n");
+        }
+        html.push_str("</ol>\n</section>\n");
+        Some(html)
     }
 }
 

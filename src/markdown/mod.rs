@@ -178,7 +178,7 @@ fn run(
     if !html {
         pass.refuse_forbidden_characters(body);
     }
-    let events = Rewrite::new(&mut pass, parser.into_offset_iter());
+    let events = Rewrite::document(&mut pass, parser.into_offset_iter());
     let mut out = String::new();
     if html {
         out.reserve(body.len() * 3 / 2);
@@ -217,6 +217,12 @@ struct Pass<'a, 'c> {
 }
 
 impl<'a> Pass<'a, '_> {
+    /// Whether the body is shown on its own page (not moved under another's headings and ids,
+    /// as in the print edition).
+    fn on_own_page(&self) -> bool {
+        self.cx.id_prefix.is_empty() && self.cx.heading_offset == 0
+    }
+
     /// The id of a heading: its explicit `{#id}` (an error if the page uses it already), else
     /// a slug of its text unique on the page.
     fn heading_id(&mut self, explicit: Option<&str>, text: &str, at: usize) -> String {

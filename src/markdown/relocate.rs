@@ -23,6 +23,14 @@ pub fn relocate(html: &str, m: &Move) -> String {
     while let Some(start) = rest.find('<') {
         out.push_str(&rest[..start]);
         rest = &rest[start..];
+        // A heading's link to itself is for its own page: the print edition has none.
+        if let Some(after) = skip_self_link(rest) {
+            if out.ends_with(' ') {
+                out.pop();
+            }
+            rest = after;
+            continue;
+        }
         let Some(len) = crate::text::tag_length(rest) else {
             break;
         };
@@ -73,6 +81,15 @@ fn relocate_tag(inside: &str, m: &Move, out: &mut String) {
     }
     out.push_str(attrs);
     out.push('>');
+}
+
+/// What follows a heading's self-link if `html` starts with one (as the Markdown pass writes it:
+/// its label escaped, so the first `</a>` ends it).
+fn skip_self_link(html: &str) -> Option<&str> {
+    if !html.starts_with("<a class=\"self-link\" ") {
+        return None;
+    }
+    html.find("</a>").map(|end| &html[end + 4..])
 }
 
 fn heading_level(name: &str) -> Option<u8> {

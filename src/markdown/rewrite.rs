@@ -20,6 +20,9 @@ pub(super) struct Rewrite<'p, 'a, 'c, I> {
     events: I,
     /// What the last event became, not yet handed on (most events become one).
     pending: VecDeque<Event<'a>>,
+    /// Whether this is the whole body (not a heading's or a note's inside), which ends with the
+    /// notes section.
+    document: bool,
 }
 
 impl<'p, 'a, 'c, I: Iterator<Item = Located<'a>>> Rewrite<'p, 'a, 'c, I> {
@@ -28,6 +31,15 @@ impl<'p, 'a, 'c, I: Iterator<Item = Located<'a>>> Rewrite<'p, 'a, 'c, I> {
             pass,
             events,
             pending: VecDeque::new(),
+            document: false,
+        }
+    }
+
+    /// The rewrite of a whole body: after its last event come its notes, if it has any.
+    pub(super) fn document(pass: &'p mut Pass<'a, 'c>, events: I) -> Self {
+        Rewrite {
+            document: true,
+            ..Rewrite::new(pass, events)
         }
     }
 }
@@ -40,7 +52,12 @@ impl<'a, I: Iterator<Item = Located<'a>>> Iterator for Rewrite<'_, 'a, '_, I> {
             if let Some(event) = self.pending.pop_front() {
                 return Some(event);
             }
-            let (event, range) = self.events.next()?;
+            let Some((event, range)) = self.events.next() else {
+                // Once only: the section is taken from the pass.
+                let notes = self.document.then(|| self.pass.notes_section()).flatten();
+                self.document = false;
+                return notes.map(|html| Event::Html(html.into()));
+            };
             self.pass
                 .rewrite_event(event, range.start, &mut self.events, &mut self.pending);
         }
@@ -106,10 +123,12 @@ impl<'a> Pass<'a, '_> {
                 out.push_back(Event::InlineHtml(html.into()));
             }
             Event::Start(Tag::FootnoteDefinition(label)) => {
-                let html = self.footnote_definition(&label);
-                out.push_back(Event::Html(html.into()));
+                // Notes are gathered where they are written and shown together at the end.
+                let inner: Vec<Located<'a>> = events
+                    .take_while(|(e, _)| !matches!(e, Event::End(TagEnd::FootnoteDefinition)))
+                    .collect();
+                self.footnote_definition(&label, inner);
             }
-            Event::End(TagEnd::FootnoteDefinition) => out.push_back(Event::Html("</div>\n".into())),
             Event::Html(html) | Event::InlineHtml(html) if !self.cx.allow_raw_html => {
                 out.push_back(Event::Text(html));
             }
@@ -148,6 +167,14 @@ impl<'a> Pass<'a, '_> {
         let level =
             HeadingLevel::try_from((level as usize + self.cx.heading_offset as usize).min(6))
                 .unwrap_or(HeadingLevel::H6);
+        // A link to copy, named for screen readers; not in the print edition, where nobody
+        // copies a link from paper.
+        let self_link = (self.html && self.on_own_page()).then(|| {
+            format!(
+                " <a class=\"self-link\" href=\"#{shown}\" aria-label=\"Link to the section {}\">#</a>",
+                crate::text::escape_html(&text)
+            )
+        });
         self.out.headings.push(Heading {
             level: level as u8,
             id,
@@ -156,6 +183,9 @@ impl<'a> Pass<'a, '_> {
         out.push_back(Event::Start(start(level, Some(shown.into()))));
         let rewritten: Vec<Event<'a>> = Rewrite::new(self, inner.into_iter()).collect();
         out.extend(rewritten);
+        if let Some(link) = self_link {
+            out.push_back(Event::InlineHtml(link.into()));
+        }
         out.push_back(Event::End(TagEnd::Heading(level)));
         self.keep_text(" ");
     }

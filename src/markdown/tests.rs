@@ -79,7 +79,8 @@ fn headings_get_unique_slug_ids_and_explicit_ids_win() {
     let ids: Vec<&str> = r.headings.iter().map(|h| h.id.as_str()).collect();
     assert_eq!(ids, ["the-h20", "the-h20-1", "mine", "references-1"]);
     assert!(
-        r.html.contains("<h2 id=\"the-h20-1\">The H20</h2>"),
+        r.html
+            .contains("<h2 id=\"the-h20-1\">The H20 <a class=\"self-link\" href=\"#the-h20-1\""),
         "{}",
         r.html
     );
@@ -199,13 +200,13 @@ fn footnotes_are_numbered_by_reference_and_ids_take_the_prefix() {
     );
     assert!(
         html.contains(
-            "<sup class=\"footnote-reference\" id=\"b1-fnref-z\"><a href=\"#b1-fn-z\">1</a></sup>"
+            "<sup class=\"footnote-reference\" id=\"b1-fnref-z\"><a href=\"#b1-fn-z\" aria-label=\"Note 1\">1</a></sup>"
         ),
         "{html}"
     );
     assert!(
         html.contains(
-            "<sup class=\"footnote-reference\" id=\"b1-fnref-a\"><a href=\"#b1-fn-a\">2</a></sup>"
+            "<sup class=\"footnote-reference\" id=\"b1-fnref-a\"><a href=\"#b1-fn-a\" aria-label=\"Note 2\">2</a></sup>"
         ),
         "{html}"
     );
@@ -214,7 +215,19 @@ fn footnotes_are_numbered_by_reference_and_ids_take_the_prefix() {
         1,
         "one back-link target per note"
     );
-    assert!(html.contains("<div class=\"footnote-definition\" id=\"b1-fn-z\"><sup class=\"footnote-definition-label\"><a href=\"#b1-fnref-z\">1</a></sup>"), "{html}");
+    // The notes come together at the end, in number order, under a heading of the page's level.
+    let notes = html
+        .find("<section class=\"footnotes\">\n<h4 id=\"b1-footnotes\">Notes</h4>")
+        .expect(&html);
+    let first = html.find("<li id=\"b1-fn-z\"><span class=\"note-number\">1.</span><p>Second defined. <a class=\"footnote-backref\" href=\"#b1-fnref-z\"").expect(&html);
+    let second = html
+        .find("<li id=\"b1-fn-a\"><span class=\"note-number\">2.</span><p>First defined.")
+        .expect(&html);
+    assert!(notes < first && first < second, "{html}");
+    assert!(
+        !html.contains("self-link"),
+        "no self-links in the print edition: {html}"
+    );
     assert!(
         html.contains("href=\"#b1-ref-cnn\" id=\"b1-cite-cnn-1\""),
         "{html}"
@@ -362,10 +375,72 @@ fn twenty_thousand_footnotes_are_numbered_in_one_pass() {
     body.push_str("[^n0]\n\n");
     body.extend((0..20_000).rev().map(|i| format!("[^n{i}]: note {i}\n\n")));
     let (r, _) = render_body(&body, false);
-    assert!(r.html.contains("<a href=\"#fn-n19999\">20000</a></sup>"));
-    // The second reference to the first note: its number, without the back-link's id.
     assert!(r
         .html
-        .contains(" <sup class=\"footnote-reference\"><a href=\"#fn-n0\">1</a></sup>"));
-    assert!(r.html.contains("id=\"fn-n12345\"><sup class=\"footnote-definition-label\"><a href=\"#fnref-n12345\">12346</a>"));
+        .contains("<a href=\"#fn-n19999\" aria-label=\"Note 20000\">20000</a></sup>"));
+    // The second reference to the first note: its number, without the back-link's id.
+    assert!(r.html.contains(
+        " <sup class=\"footnote-reference\"><a href=\"#fn-n0\" aria-label=\"Note 1\">1</a></sup>"
+    ));
+    assert!(r.html.contains("<li id=\"fn-n12345\"><span class=\"note-number\">12346.</span><p>note 12345 <a class=\"footnote-backref\" href=\"#fnref-n12345\""));
+    // Written in reverse, listed in number order.
+    let first = r.html.find("id=\"fn-n0\"").unwrap();
+    let last = r.html.find("id=\"fn-n19999\"").unwrap();
+    assert!(first < last);
+}
+
+#[test]
+fn headings_on_their_own_page_carry_a_named_link_to_themselves() {
+    let (r, _) = render_body(
+        "## Why *buyers* care\n\n### Costs & risks {#costs}\n",
+        false,
+    );
+    assert!(
+        r.html.contains("<h2 id=\"why-buyers-care\">Why <em>buyers</em> care <a class=\"self-link\" href=\"#why-buyers-care\" aria-label=\"Link to the section Why buyers care\">#</a></h2>"),
+        "{}",
+        r.html
+    );
+    assert!(
+        r.html.contains("<a class=\"self-link\" href=\"#costs\" aria-label=\"Link to the section Costs &amp; risks\">#</a></h3>"),
+        "{}",
+        r.html
+    );
+    // The link is no part of the heading's text, its slug or the search text.
+    assert_eq!(r.headings[0].text, "Why buyers care");
+    assert!(!r.text.contains('#'), "{}", r.text);
+}
+
+#[test]
+fn notes_are_one_section_after_the_text_apart_from_citations() {
+    let body = "[^early]: Written before its reference, citing [@ft].\n\nText[^early] cites [@cnn] and notes[^late].\n\nMore text.\n\n[^late]: Two paragraphs.\n\n    The second.\n\n[^unused]: Never referred to.\n";
+    let (r, _) = render_body(body, false);
+    let html = &r.html;
+    let text = html.find("<p>More text.</p>").expect(html);
+    let notes = html
+        .find(
+            "<section class=\"footnotes\">\n<h2 id=\"footnotes\">Notes</h2>\n<ol class=\"notes\">",
+        )
+        .expect(html);
+    assert!(text < notes, "the notes follow the text: {html}");
+    assert_eq!(html.matches("<section class=\"footnotes\">").count(), 1);
+    // The note written first links back, although its reference came after it.
+    assert!(html.contains("<li id=\"fn-early\"><span class=\"note-number\">1.</span><p>Written before its reference, citing <sup class=\"citation\">"), "{html}");
+    assert!(html.contains("<a class=\"footnote-backref\" href=\"#fnref-early\" aria-label=\"Back to the text of note 1\">↩</a></p>"), "{html}");
+    assert!(html.contains("id=\"fnref-early\""), "{html}");
+    // The back-link goes at the end of the last paragraph.
+    assert!(
+        html.contains("<p>The second. <a class=\"footnote-backref\" href=\"#fnref-late\""),
+        "{html}"
+    );
+    // A note nothing refers to has no back-link to a missing target.
+    let unused = &html[html.find("id=\"fn-unused\"").expect(html)..];
+    assert!(!unused.contains("fnref-unused"), "{html}");
+    // Citations inside notes count: the FT is source 1, cited in the first note.
+    assert_eq!(r.cited, ["ft", "cnn"]);
+    // Note markers are plain numbers; citation markers are bracketed.
+    assert!(html.contains("<sup class=\"footnote-reference\" id=\"fnref-early\"><a href=\"#fn-early\" aria-label=\"Note 1\">1</a></sup>"), "{html}");
+    assert!(
+        html.contains("<sup class=\"citation\">[<a href=\"#ref-cnn\""),
+        "{html}"
+    );
 }
