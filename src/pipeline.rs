@@ -489,6 +489,8 @@ pub fn render(
         What::Briefs(which) => {
             let mut errors = render::brief_pages(renderer, &inputs, which, sink);
             errors.extend(sink.write(crate::data::search::index(book, scans)).err());
+            // A title may have changed: the sidebar's tree is rewritten with the search index.
+            errors.extend(sink.write(render::toc::script(book)).err());
             errors
         }
         What::PrintEdition => render::print_edition(renderer, &inputs, sink)
@@ -501,7 +503,7 @@ pub fn render(
 /// Everything a site holds, in the order it is written (a later file wins over an earlier one
 /// of the same path): the book's static and co-located files; every page (briefs with the print
 /// edition, chapters, indexes and tags, cover, 404) and the redirects from old URLs; the data
-/// files (book.json and facts.csv, the feed, the search index, CSL-JSON, the sitemap); the
+/// files (book.json and facts.csv, the feed, the search index, the sidebar's tree, CSL-JSON, the sitemap); the
 /// theme's static files.
 fn site(
     compiled: &Compiled,
@@ -520,11 +522,12 @@ fn site(
         let tags = render::indexes::tags(book);
         tags.into_iter().map(|t| t.url).collect()
     };
-    let data_files: [&(dyn Fn() -> Vec<OutputFile> + Sync); 6] = [
+    let data_files: [&(dyn Fn() -> Vec<OutputFile> + Sync); 7] = [
         &|| render::redirects::pages(book),
         &|| crate::data::export::exports(book, &compiled.analysis.resolved, &compiled.history),
         &|| vec![crate::data::feeds::atom(book)],
         &|| vec![crate::data::search::index(book, scans)],
+        &|| vec![render::toc::script(book)],
         &|| vec![crate::data::csl::csl_json(book)],
         &|| vec![crate::data::feeds::sitemap(book, &tag_urls())],
     ];

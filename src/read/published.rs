@@ -26,6 +26,7 @@ const FIXED: &[(&str, &str)] = &[
     ("atom.xml", "the feed"),
     ("sitemap.xml", "the sitemap"),
     ("search_index.js", "the search index"),
+    ("toc.js", "the sidebar's tree of chapters and briefs"),
     ("data/book.json", "the book's data"),
     ("data/facts.csv", "the book's facts"),
     ("data/sources.json", "the book's sources as CSL-JSON"),
@@ -33,7 +34,7 @@ const FIXED: &[(&str, &str)] = &[
 
 /// The built-in theme's static files. A book's `static/` may replace them (that is how a book
 /// restyles); a co-located file may not. `tests/inputs.rs` keeps this list to the theme's.
-pub const THEME_FILES: &[&str] = &["style.css", "search.js"];
+pub const THEME_FILES: &[&str] = &["style.css", "search.js", "sidebar.js"];
 
 /// The longest file or folder name most file systems allow, in bytes.
 const NAME_MAX: usize = 255;

@@ -7,6 +7,7 @@ pub mod pages;
 pub mod print;
 pub mod redirects;
 pub mod theme;
+pub mod toc;
 pub mod views;
 
 use std::error::Error as _;
@@ -265,6 +266,7 @@ fn with_shared<T>(inputs: &Inputs, work: impl FnOnce(&Shared) -> T) -> T {
         site: &site,
         contents: &contents,
         indexes: &indexes,
+        edition: edition(inputs.book),
     })
 }
 
@@ -273,6 +275,17 @@ pub(crate) struct Shared<'a> {
     pub contents: &'a [ChapterNav<'a>],
     /// The index pages the navigation lists.
     pub indexes: &'a [IndexLink],
+    /// The edition's date: the latest date or update of any brief (none in a book without
+    /// briefs). Found once per build, for the masthead of every page.
+    pub edition: Option<DateView>,
+}
+
+fn edition(book: &Book) -> Option<DateView> {
+    book.briefs
+        .iter()
+        .map(|b| b.brief.updated.unwrap_or(b.brief.date))
+        .max()
+        .map(Into::into)
 }
 
 /// The index pages the navigation lists, from the table of index pages.
@@ -301,6 +314,7 @@ pub(crate) fn context(
     cx.insert("config", shared.site);
     cx.insert("contents", shared.contents);
     cx.insert("indexes", shared.indexes);
+    cx.insert("edition", &shared.edition);
     cx.insert("root", &crate::text::root_prefix(url));
     cx.insert("kind", kind);
     cx.insert("page_title", title);

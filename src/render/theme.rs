@@ -14,7 +14,7 @@ pub const TEMPLATES: &[(&str, &str)] = embed!("templates":
 );
 
 /// Static files of the default theme, by path under the output root.
-pub const STATIC: &[(&str, &str)] = embed!("static": "style.css", "search.js");
+pub const STATIC: &[(&str, &str)] = embed!("static": "style.css", "search.js", "sidebar.js");
 
 #[cfg(test)]
 mod tests {
