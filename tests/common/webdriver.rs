@@ -179,6 +179,29 @@ impl Session {
         )
     }
 
+    /// Runs `script` as an asynchronous script: it ends by calling its last argument with the
+    /// value to return (WebDriver's "execute async").
+    pub fn execute_async(&self, script: &str) -> Value {
+        self.cmd(
+            "POST",
+            "/execute/async",
+            Some(&json!({"script": script, "args": []})),
+        )
+    }
+
+    /// Whether pages see `prefers-color-scheme: dark` (through Chromium's DevTools protocol,
+    /// which chromedriver passes on).
+    pub fn prefer_dark(&self, dark: bool) {
+        let value = if dark { "dark" } else { "light" };
+        self.cmd(
+            "POST",
+            "/goog/cdp/execute",
+            Some(&json!({"cmd": "Emulation.setEmulatedMedia", "params": {
+                "features": [{"name": "prefers-color-scheme", "value": value}],
+            }})),
+        );
+    }
+
     pub fn resize(&self, width: u32, height: u32) {
         self.cmd(
             "POST",
