@@ -28,6 +28,13 @@ fn first_result(session: &Session) -> String {
     text.as_str().unwrap_or_default().to_string()
 }
 
+/// The sidebar's current page: its chapter's URL and the link's text, or null.
+const SIDEBAR_CURRENT: &str = r#"
+var a = document.querySelectorAll('nav.contents .chapter-briefs a[aria-current="page"]');
+if (a.length !== 1) { return null; }
+return [a[0].closest('li[data-chapter]').getAttribute('data-chapter'), a[0].textContent];
+"#;
+
 /// Console messages of level SEVERE (errors) since the last look.
 fn console_errors(session: &Session) -> Vec<String> {
     session
@@ -99,6 +106,18 @@ fn the_example_book_works_in_a_browser_from_disk_and_over_http() {
             "citation markers are reachable by keyboard"
         );
 
+        // The sidebar lists the briefs under their chapters and marks the current one.
+        session.goto(&format!("{base}supply/h20-demand/index.html"));
+        session.wait_until("the sidebar's briefs", |s| {
+            !s.find_all("nav.contents .chapter-briefs").is_empty()
+        });
+        let current = session.execute(SIDEBAR_CURRENT);
+        assert_eq!(
+            current,
+            serde_json::json!(["supply/index.html", "The H20 is still in demand"]),
+            "{base}"
+        );
+
         // No page logs an error.
         let _ = session.console();
         for page in [
@@ -161,5 +180,62 @@ fn every_page_of_the_example_book_is_valid_html() {
     assert!(
         out.status.success() && report.trim().is_empty(),
         "the HTML checker found errors:\n{report}"
+    );
+}
+
+#[test]
+fn a_long_chapter_shows_the_briefs_around_the_current_one_and_a_link_to_all() {
+    let Some((chromium, chromedriver)) = browser() else {
+        return;
+    };
+    let mut files = base_book();
+    for i in 0..300 {
+        files.insert(
+            format!("content/daily/d{i:04}.md"),
+            format!("+++\ntitle = \"Day {i:04}\"\ndate = \"2025-08-01\"\n+++\n\nNews.\n"),
+        );
+    }
+    files.insert(
+        "content/daily/_index.md".into(),
+        "+++\ntitle = \"Daily\"\n+++\n".into(),
+    );
+    let book = write_book(&files);
+    let run = briefbook(book.path(), &["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let site = book.path().join("public");
+    let driver = Driver::start(&chromedriver);
+    let session = Session::new(&driver, &chromium);
+    session.goto(&format!("file://{}/daily/d0150/index.html", site.display()));
+    session.wait_until("the sidebar's briefs", |s| {
+        !s.find_all("nav.contents .chapter-briefs").is_empty()
+    });
+    let current = session.execute(SIDEBAR_CURRENT);
+    assert_eq!(current, serde_json::json!(["daily/index.html", "Day 0150"]));
+    let shown = session.execute(
+        "return Array.from(document.querySelectorAll('nav.contents .chapter-briefs a')).map(function (a) { return a.textContent; });",
+    );
+    let shown: Vec<&str> = shown
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|v| v.as_str())
+        .collect();
+    let mut expected: Vec<String> = (145..=155).map(|i| format!("Day {i:04}")).collect();
+    expected.push("All 300 briefs".into());
+    assert_eq!(shown, expected);
+    // In a book this large, the other chapter shows its title only.
+    let opened =
+        session.execute("return document.querySelectorAll('nav.contents .chapter-briefs').length;");
+    assert_eq!(opened, serde_json::json!(1));
+    // The link to all leads to the chapter's page.
+    let all = session
+        .find_all("nav.contents .chapter-briefs .more a")
+        .pop()
+        .expect("a link to all");
+    session.click(&all);
+    assert!(
+        session.url().ends_with("/daily/index.html"),
+        "{}",
+        session.url()
     );
 }
