@@ -106,6 +106,8 @@ fn a_very_large_brief_builds() {
     let run = briefbook(book.path(), &["build"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let page = read(book.path(), "public/chips/huge/index.html");
-    assert!(page.contains(r#"<h2 id="section-1999">Section 1999</h2>"#));
+    assert!(page.contains(
+        r##"<h2 id="section-1999">Section 1999 <a class="self-link" href="#section-1999""##
+    ));
     assert_eq!(page.matches("<sup class=\"citation\">").count(), 20_000);
 }

@@ -32,7 +32,9 @@ fn a_book_builds_with_citations_claims_facts_and_relative_links() {
     assert!(h20.contains(r#"<link rel="canonical" href="https://example.org/book/chips/h20/">"#));
     assert!(!h20.contains("href=\"/"), "no root-absolute links");
     let supply = read(root, "public/chips/supply/index.html");
-    assert!(supply.contains(r#"<h2 id="capacity">Capacity</h2>"#));
+    assert!(
+        supply.contains(r##"<h2 id="capacity">Capacity <a class="self-link" href="#capacity""##)
+    );
     assert!(supply.contains("Linked from"));
     assert!(
         supply.contains(r#"href="../../chips/h20/index.html">The H20 decision</a>"#),
