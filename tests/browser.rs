@@ -118,6 +118,14 @@ fn the_example_book_works_in_a_browser_from_disk_and_over_http() {
             "{base}"
         );
 
+        // A chapter's page marks its chapter.
+        session.goto(&format!("{base}policy/index.html"));
+        session.wait_until("the sidebar's briefs", |s| {
+            !s.find_all("nav.contents .chapter-briefs").is_empty()
+        });
+        let marked = session.execute("return Array.from(document.querySelectorAll('nav.contents [aria-current=\"page\"]')).map(function (a) { return a.textContent; });");
+        assert_eq!(marked, serde_json::json!(["The decision"]), "{base}");
+
         // No page logs an error.
         let _ = session.console();
         for page in [
@@ -237,5 +245,42 @@ fn a_long_chapter_shows_the_briefs_around_the_current_one_and_a_link_to_all() {
         session.url().ends_with("/daily/index.html"),
         "{}",
         session.url()
+    );
+}
+
+/// Characters per line of each long paragraph of a brief's body, from its height and line height.
+const MEASURE: &str = r#"
+return Array.from(document.querySelectorAll('.body > p')).filter(function (p) {
+  return p.textContent.length > 250;
+}).map(function (p) {
+  var lines = p.getBoundingClientRect().height / parseFloat(getComputedStyle(p).lineHeight);
+  return Math.round(p.textContent.replace(/\s+/g, ' ').length / Math.round(lines));
+});
+"#;
+
+#[test]
+fn prose_keeps_a_readable_measure_on_a_laptop() {
+    let Some((chromium, chromedriver)) = browser() else {
+        return;
+    };
+    let (_keep, site) = example_site();
+    let driver = Driver::start(&chromedriver);
+    let session = Session::new(&driver, &chromium);
+    session.resize(1280, 900);
+    let mut measured = Vec::new();
+    for page in [
+        "supply/self-sufficiency/index.html",
+        "policy/h20-reversal/index.html",
+    ] {
+        session.goto(&format!("file://{}/{page}", site.display()));
+        let found = session.execute(MEASURE);
+        measured.extend(found.as_array().unwrap().iter().filter_map(|v| v.as_u64()));
+    }
+    assert!(measured.len() >= 3, "{measured:?}");
+    // About 60 to 75 characters a line, as typographers advise (a line a little shorter is
+    // the last of a paragraph, which counts in the average).
+    assert!(
+        measured.iter().all(|&n| (55..=80).contains(&n)),
+        "characters per line: {measured:?}"
     );
 }

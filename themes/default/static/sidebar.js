@@ -38,7 +38,11 @@
   toc.chapters.forEach(function (chapter) {
     var url = chapter[0], briefs = chapter[1];
     var entry = nav.querySelector('li[data-chapter="' + url + '"]');
-    if (!entry || briefs.length === 0) { return; }
+    if (!entry) { return; }
+    // Marked here rather than in each page: a comparison per chapter on every page is the kind
+    // of work that grows with the book.
+    if (page === url) { entry.querySelector("a").setAttribute("aria-current", "page"); }
+    if (briefs.length === 0) { return; }
     var at = -1;
     for (var i = 0; i < briefs.length; i++) {
       if (briefs[i][1] + "index.html" === page) { at = i; break; }
