@@ -1,8 +1,7 @@
 //! Accessibility in a real browser: axe-core (the npm devDependency `.ci/run` installs) injected
 //! into headless Chromium, on the cover, a brief with every part (key judgments, notes,
-//! claims, facts, references) and the claims, facts and sources indexes, at 375 and 1280 px,
-//! and in dark mode.
-//! No violation of serious or critical impact may remain. Missing tools skip outside CI and
+//! claims, facts, references), the claims, facts and sources indexes, the method page and the
+//! print edition, at 375 and 1280 px and in dark mode. No violation of serious or critical impact may remain. Missing tools skip outside CI and
 //! fail in it (`common::tools`).
 
 mod common;
@@ -21,6 +20,7 @@ const PAGES: &[&str] = &[
     "facts/index.html",
     "sources/index.html",
     "method/index.html",
+    "print/index.html",
 ];
 
 /// Runs axe on the page and answers, through the callback WebDriver passes last, one line per
