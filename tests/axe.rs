@@ -1,8 +1,8 @@
 //! Accessibility in a real browser: axe-core (the npm devDependency `.ci/run` installs) injected
 //! into headless Chromium, on the cover, a brief with every part (key judgments, notes,
 //! claims, facts, references), the claims, facts and sources indexes, the method page and the
-//! print edition, at 375 and 1280 px and in dark mode. No violation of serious or critical impact may remain. Missing tools skip outside CI and
-//! fail in it (`common::tools`).
+//! print edition, at 375 and 1280 px and in dark mode. No violation of serious or critical
+//! impact may remain. Missing tools skip outside CI and fail in it (`common::tools`).
 
 mod common;
 
