@@ -437,6 +437,22 @@ fn notes_are_one_section_after_the_text_apart_from_citations() {
     assert!(!unused.contains("fnref-unused"), "{html}");
     // Citations inside notes count: the FT is source 1, cited in the first note.
     assert_eq!(r.cited, ["ft", "cnn"]);
+    // Links to the notes, their markers and the section are checked against what the scan keeps.
+    for id in [
+        "footnotes",
+        "fn-early",
+        "fnref-early",
+        "fn-late",
+        "fn-unused",
+    ] {
+        assert!(
+            r.note_ids.iter().any(|n| n == id),
+            "{id} in {:?}",
+            r.note_ids
+        );
+    }
+    assert!(!r.note_ids.iter().any(|n| n == "fnref-unused"));
+    assert_eq!(r.note_ids.iter().filter(|n| *n == "footnotes").count(), 1);
     // Note markers are plain numbers; citation markers are bracketed.
     assert!(html.contains("<sup class=\"footnote-reference\" id=\"fnref-early\"><a href=\"#fn-early\" aria-label=\"Note 1\">1</a></sup>"), "{html}");
     assert!(
