@@ -165,9 +165,17 @@ fn conflicts_are_flagged_on_both_sides_and_nowhere_else() {
     let facts_page = read(book.path(), "public/facts/index.html");
     assert_eq!(facts_page.matches("<tr id=").count(), 5);
     assert_eq!(facts_page.matches(" class=\"conflict\"").count(), 2);
+    // The flag says what disagrees: the other value, its brief (linked to its row), its source.
     assert!(
-        facts_page.contains(r##"<a href="#chips-supply-fact-1">Supply</a>"##),
+        facts_page.contains(
+            "1,500,000\u{a0}units here; 1,200,000\u{a0}units in <a href=\"#chips-supply-fact-1\"><cite>Supply</cite></a>, Financial Times 2025"
+        ),
         "{facts_page}"
+    );
+    let h20 = read(book.path(), "public/chips/h20/index.html");
+    assert!(
+        h20.contains("1,500,000\u{a0}units here; 1,200,000\u{a0}units in <a href=\"../../chips/supply/index.html#fact-1\"><cite>Supply</cite></a>, Financial Times 2025"),
+        "{h20}"
     );
 }
 
@@ -185,14 +193,30 @@ fn the_citation_index_lists_every_use_and_the_uncited_apart() {
     let index = read(book.path(), "public/sources/index.html");
     assert!(index.contains(r#"<section class="source status-active" id="cnn-2025""#));
     assert!(
-        index.contains(r#"<a href="../chips/h20/index.html#claim-lukewarm">lukewarm</a>"#),
+        index.contains(r#"<a href="../chips/h20/index.html#claim-lukewarm">Beijing&#39;s response was lukewarm.</a>"#),
         "{index}"
     );
     assert!(index.contains("2 citations in 2 briefs"), "{index}");
     let uncited = &index[index
         .find("Sources nothing cites")
         .expect("uncited section")..];
-    assert!(uncited.contains(r#"<li id="unused">"#));
+    assert!(
+        uncited.contains(r#"<li id="unused"><strong class="ref-label">Never cited 2024</strong>."#)
+    );
+    // Headed by labels, in label order, each title once; ids only in anchors.
+    let cnn = index
+        .find(r#"<h2 id="h-cnn-2025">CNN 2025</h2>"#)
+        .expect("CNN's entry");
+    let ft = index
+        .find(r#"<h2 id="h-ft-2025">Financial Times 2025</h2>"#)
+        .expect("FT's entry");
+    assert!(cnn < ft);
+    assert_eq!(
+        index.matches("China is cool on the H20").count(),
+        1,
+        "{index}"
+    );
+    assert!(!index.contains(">cnn-2025<"));
     let h20 = read(book.path(), "public/chips/h20/index.html");
     assert!(h20.contains(
         r#"<a class="index-link" href="../../sources/index.html#cnn-2025">Cited by</a>"#
@@ -264,7 +288,7 @@ fn a_large_conflict_group_names_three_twins_and_counts_the_rest() {
     assert_eq!(briefbook(book.path(), &["build"]).code, 0);
     let g3 = read(book.path(), "public/chips/g3/index.html");
     // g3 (40) agrees with g4: three twins disagree (10, 20, 30), none left over.
-    assert_eq!(g3.matches("index.html#fact-x\">G").count(), 3, "{g3}");
+    assert_eq!(g3.matches("index.html#fact-x\"><cite>G").count(), 3, "{g3}");
     assert!(!g3.contains(" more</a>"));
     let g0 = read(book.path(), "public/chips/g0/index.html");
     assert!(

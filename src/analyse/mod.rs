@@ -3,6 +3,7 @@
 
 pub mod changes;
 pub mod conflicts;
+pub mod labels;
 pub mod local_links;
 pub mod resolve;
 pub mod rigor;

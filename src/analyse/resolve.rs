@@ -5,6 +5,7 @@ use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::analyse::conflicts::Conflicts;
+use crate::analyse::labels::{self, Labels};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::markdown::Scan;
 use crate::read::book::Book;
@@ -32,6 +33,8 @@ pub struct Resolved {
     /// Per source id: the briefs that cite it, in path order.
     pub cited_by: BTreeMap<String, Vec<CitedBy>>,
     pub conflicts: Conflicts,
+    /// Every source's label, the name readers see it by.
+    pub labels: Labels,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -61,6 +64,9 @@ pub fn resolve(
         },
     );
     r.conflicts = conflicts;
+    let (labels, twice) = labels::assign(&book.sources);
+    r.labels = labels;
+    r.diagnostics.extend(twice);
     r
 }
 

@@ -66,6 +66,7 @@ codes! {
     UnknownSource, "unknown-source", Error, 1, "a citation, claim, fact or `superseded_by` naming no known source";
     InvalidCitation, "invalid-citation", Error, 1, "a citation written wrongly (`[@]`, a bad locator)";
     SourceConflict, "source-conflict", Error, 1, "one source id defined twice, differently";
+    DuplicateLabel, "duplicate-label", Error, 1, "one `label` written in two sources";
     BrokenLink, "broken-link", Error, 1, "an `@/` link or `related` path to a missing page";
     BrokenAnchor, "broken-anchor", Error, 1, "an `@/` or relative link, or a `#fragment`, to a missing heading or row anchor";
     MissingFile, "missing-file", Error, 1, "a relative link or image to a file the site does not have";

@@ -44,7 +44,7 @@ pub(crate) fn index_pages(
         || sources_view(renderer, inputs),
         || {
             rayon::join(
-                || claims_view(renderer, book),
+                || claims_view(renderer, inputs),
                 || facts_view(renderer, inputs),
             )
         },
@@ -142,9 +142,15 @@ fn sources_view<'a>(
     inputs: &'a Inputs,
 ) -> Result<SourcesView<'a>, Diagnostic> {
     let book = inputs.book;
-    let (cited, uncited): (Vec<_>, Vec<_>) = book
-        .sources
-        .values()
+    let labels = &inputs.resolved.labels;
+    // Readers look a source up by the label they met it by.
+    let mut by_label: Vec<&crate::model::Source> = book.sources.values().collect();
+    by_label.sort_by_cached_key(|s| {
+        let label = labels.of(&s.id);
+        (label.to_lowercase(), label, &s.id)
+    });
+    let (cited, uncited): (Vec<_>, Vec<_>) = by_label
+        .into_iter()
         .partition(|s| inputs.resolved.cited_by.contains_key(&s.id));
     let entries: Vec<SourceEntry> = cited
         .iter()
@@ -153,7 +159,7 @@ fn sources_view<'a>(
             let cited_by = uses.iter().map(|u| citing_brief(book, u)).collect();
             let total = uses.iter().map(|u| u.count).sum();
             SourceEntry {
-                reference: ReferenceView::new(source, None, Vec::new()),
+                reference: ReferenceView::new(source, labels, None, Vec::new()),
                 total,
                 cited_by,
             }
@@ -164,7 +170,7 @@ fn sources_view<'a>(
         cited: render_rows(renderer, "sources_rows.html", ROOT, &entries)?,
         uncited: uncited
             .into_iter()
-            .map(|s| ReferenceView::new(s, None, Vec::new()))
+            .map(|s| ReferenceView::new(s, labels, None, Vec::new()))
             .collect(),
     };
     Ok(view)
@@ -175,11 +181,17 @@ fn citing_brief<'a>(
     cited: &'a crate::analyse::resolve::CitedBy,
 ) -> CitingBrief<'a> {
     let b = &book.briefs[cited.brief];
+    // Claims by their text, as readers know them.
     let claims = cited
         .claims
         .iter()
         .map(|id| AnchorLink {
-            label: id,
+            label: b
+                .brief
+                .claims
+                .iter()
+                .find(|c| &c.id == id)
+                .map_or(id.as_str(), |c| c.text.as_str()),
             url: format!("{}index.html#claim-{id}", b.url),
         })
         .collect();
@@ -218,7 +230,8 @@ struct ClaimEntry<'a> {
 }
 
 /// Claims grouped by status (reported, confirmed, disputed, retracted), each by brief path then id.
-fn claims_view(renderer: &Renderer, book: &Book) -> Result<Vec<ClaimGroup>, Diagnostic> {
+fn claims_view<'a>(renderer: &Renderer, inputs: &'a Inputs) -> Result<Vec<ClaimGroup>, Diagnostic> {
+    let book = inputs.book;
     let mut by_path: Vec<usize> = (0..book.briefs.len()).collect();
     by_path.sort_by(|&a, &b| book.briefs[a].brief.path.cmp(&book.briefs[b].brief.path));
     let mut groups = Vec::new();
@@ -237,7 +250,7 @@ fn claims_view(renderer: &Renderer, book: &Book) -> Result<Vec<ClaimGroup>, Diag
                 let sources = c
                     .sources
                     .iter()
-                    .map(|s| source_ref(book, &s.value))
+                    .map(|s| source_ref(inputs, &s.value))
                     .collect();
                 let url = format!("{}index.html#{}", b.url, crate::model::claim_anchor(c));
                 entries.push(ClaimEntry {
@@ -260,8 +273,8 @@ fn claims_view(renderer: &Renderer, book: &Book) -> Result<Vec<ClaimGroup>, Diag
 }
 
 /// A source named on an index page (no citation number there).
-fn source_ref<'a>(book: &'a Book, id: &'a str) -> SourceRef<'a> {
-    SourceRef::new(&book.sources, id, None)
+fn source_ref<'a>(inputs: &'a Inputs, id: &'a str) -> SourceRef<'a> {
+    SourceRef::new(&inputs.book.sources, &inputs.resolved.labels, id, None)
 }
 
 #[derive(Serialize)]
@@ -280,8 +293,8 @@ struct FactRow<'a> {
     fact: FactView<'a>,
     brief: LinkView<'a>,
     url: String,
-    /// Links to (up to three of) the disagreeing rows on this page.
-    twins: Vec<AnchorLink<'a>>,
+    /// (Up to three of) the disagreeing rows, linked on this page.
+    twins: Vec<ConflictView<'a>>,
 }
 
 /// The facts page id of a fact's row: its brief's URL and its anchor.
@@ -331,20 +344,23 @@ fn subject_table<'a>(
             let b = &book.briefs[i];
             let f = &b.brief.facts[k];
             let (twins, total) = inputs.resolved.conflicts.twins((i, k));
+            let labels = &inputs.resolved.labels;
             let on_page = twins
                 .iter()
-                .map(|&t| AnchorLink {
-                    label: &book.briefs[t.0].brief.header.title,
-                    url: format!("#{}", row_id(book, t)),
-                })
+                .map(|&t| ConflictView::new(book, labels, t, format!("#{}", row_id(book, t))))
                 .collect();
             let on_briefs = twins
                 .iter()
-                .map(|&(ti, tk)| fact_link(book, ti, tk))
+                .map(|&t| ConflictView::new(book, labels, t, fact_link(book, t).url))
                 .collect();
             FactRow {
                 row: row_id(book, (i, k)),
-                fact: FactView::new(f, k, source_ref(book, &f.source.value), (on_briefs, total)),
+                fact: FactView::new(
+                    f,
+                    k,
+                    source_ref(inputs, &f.source.value),
+                    (on_briefs, total),
+                ),
                 brief: brief_link(b),
                 url: format!("{}index.html#{}", b.url, fact_anchor(f, k)),
                 twins: on_page,

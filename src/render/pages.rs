@@ -157,25 +157,33 @@ pub(crate) fn brief_view<'a>(inputs: &'a Inputs, i: usize, html: &'a str) -> Bri
     let b = &book.briefs[i];
     let brief = &b.brief;
     let body = &inputs.scans[i];
-    let number = |id: &str| body.cited.iter().position(|c| c == id).map(|n| n + 1);
-    let source_ref = |id: &'a str| SourceRef::new(&book.sources, id, number(id));
-    // Body citations in number order, then sources named only by claims or facts.
+    let labels = &inputs.resolved.labels;
+    // Body citations in number order, then sources named only by claims or facts (by id): all
+    // numbered, so that every source a reader meets on the page has its number.
     let mut reference_ids: Vec<&str> = body.cited.iter().map(String::as_str).collect();
     for id in &inputs.resolved.cites[i] {
-        if !reference_ids.contains(&id.as_str()) {
+        if !body.markers.contains_key(id) {
             reference_ids.push(id);
         }
     }
+    reference_ids.retain(|id| book.sources.contains_key(*id));
+    let numbers: std::collections::HashMap<&str, usize> = reference_ids
+        .iter()
+        .enumerate()
+        .map(|(n, id)| (*id, n + 1))
+        .collect();
+    let number = |id: &str| numbers.get(id).copied();
+    let source_ref = |id: &'a str| SourceRef::new(&book.sources, labels, id, number(id));
     let references = reference_ids
-        .into_iter()
-        .filter_map(|id| book.sources.get(id))
+        .iter()
+        .filter_map(|id| book.sources.get(*id))
         .map(|s| {
             let backlinks = body
                 .markers
                 .get(&s.id)
                 .map(|m| m.iter().map(String::as_str).collect())
                 .unwrap_or_default();
-            ReferenceView::new(s, number(&s.id), backlinks)
+            ReferenceView::new(s, labels, number(&s.id), backlinks)
         })
         .collect();
     let claims = brief
@@ -191,7 +199,7 @@ pub(crate) fn brief_view<'a>(inputs: &'a Inputs, i: usize, html: &'a str) -> Bri
             let (named, total) = inputs.resolved.conflicts.twins((i, k));
             let links = named
                 .iter()
-                .map(|&(tb, tf)| fact_link(book, tb, tf))
+                .map(|&twin| ConflictView::new(book, labels, twin, fact_link(book, twin).url))
                 .collect();
             FactView::new(f, k, source_ref(&f.source.value), (links, total))
         })
@@ -239,7 +247,10 @@ pub(crate) fn brief_view<'a>(inputs: &'a Inputs, i: usize, html: &'a str) -> Bri
 }
 
 /// A link to a fact's row on its brief's page.
-pub(crate) fn fact_link(book: &Book, brief: usize, fact: usize) -> LinkView<'_> {
+pub(crate) fn fact_link(
+    book: &Book,
+    (brief, fact): crate::analyse::conflicts::FactRef,
+) -> LinkView<'_> {
     let b = &book.briefs[brief];
     let f = &b.brief.facts[fact];
     LinkView {

@@ -3,6 +3,8 @@
 
 use serde::Serialize;
 
+use crate::analyse::conflicts::FactRef;
+use crate::analyse::labels::Labels;
 use crate::markdown::Heading;
 use crate::model::date::PartialDate;
 use crate::model::{fact_anchor, Claim, Fact, Source};
@@ -118,9 +120,12 @@ pub struct CoverView<'a> {
 #[derive(Serialize)]
 pub struct ReferenceView<'a> {
     pub id: &'a str,
+    /// The name readers see it by ("Liu 2025").
+    pub label: &'a str,
     /// Its entry's id in a brief's references: `ref-<id>`.
     pub anchor: String,
-    /// The citation number, for sources cited in the body.
+    /// The reference's number in a brief's list: its citation number for a source cited in
+    /// the body, the next ones for sources named only by claims or facts.
     pub number: Option<usize>,
     pub title: &'a str,
     pub authors: &'a [String],
@@ -133,15 +138,24 @@ pub struct ReferenceView<'a> {
     pub reliability: Option<&'a str>,
     pub status: &'a str,
     pub superseded_by: Option<&'a str>,
+    /// The label of the source that replaces it.
+    pub superseded_by_label: Option<&'a str>,
     pub note: Option<&'a str>,
     /// Ids of the markers citing it on this page, for back-links.
     pub backlinks: Vec<&'a str>,
 }
 
 impl<'a> ReferenceView<'a> {
-    pub fn new(source: &'a Source, number: Option<usize>, backlinks: Vec<&'a str>) -> Self {
+    pub fn new(
+        source: &'a Source,
+        labels: &'a Labels,
+        number: Option<usize>,
+        backlinks: Vec<&'a str>,
+    ) -> Self {
+        let superseded_by = source.superseded_by.as_ref().map(|l| l.value.as_str());
         ReferenceView {
             id: &source.id,
+            label: labels.of(&source.id),
             anchor: crate::model::reference_anchor(&source.id),
             number,
             title: &source.title,
@@ -154,7 +168,8 @@ impl<'a> ReferenceView<'a> {
             kind: &source.kind,
             reliability: source.reliability.as_deref(),
             status: &source.status,
-            superseded_by: source.superseded_by.as_ref().map(|l| l.value.as_str()),
+            superseded_by,
+            superseded_by_label: superseded_by.map(|id| labels.of(id)),
             note: source.note.as_deref(),
             backlinks,
         }
@@ -165,6 +180,8 @@ impl<'a> ReferenceView<'a> {
 #[derive(Serialize)]
 pub struct SourceRef<'a> {
     pub id: &'a str,
+    /// The name readers see it by ("Liu 2025").
+    pub label: &'a str,
     pub title: &'a str,
     pub number: Option<usize>,
     /// The source's reliability letter, A to F.
@@ -174,15 +191,17 @@ pub struct SourceRef<'a> {
 }
 
 impl<'a> SourceRef<'a> {
-    /// The source `id` of `sources`, with its citation number on this page if it has one.
+    /// The source `id` of `sources`, with its number in this page's references if it has one.
     pub fn new(
         sources: &'a std::collections::BTreeMap<String, Source>,
+        labels: &'a Labels,
         id: &'a str,
         number: Option<usize>,
     ) -> Self {
         let source = sources.get(id);
         SourceRef {
             id,
+            label: labels.of(id),
             title: source.map_or(id, |s| s.title.as_str()),
             number,
             reliability: source.and_then(|s| s.reliability.as_deref()),
@@ -264,6 +283,8 @@ pub struct FactView<'a> {
     pub metric: &'a str,
     pub value: String,
     pub unit: Option<&'a str>,
+    /// The value with its unit, joined by no-break spaces so that they never wrap apart.
+    pub quantity: String,
     pub as_of: Option<DateView>,
     pub note: Option<&'a str>,
     pub source: SourceRef<'a>,
@@ -271,7 +292,7 @@ pub struct FactView<'a> {
     /// Whether its source is retracted or superseded.
     pub at_risk: bool,
     /// Up to three of the facts that disagree with this one.
-    pub conflicts_with: Vec<LinkView<'a>>,
+    pub conflicts_with: Vec<ConflictView<'a>>,
     /// How many more disagree than `conflicts_with` names.
     pub more_conflicts: usize,
     /// The anchor of the fact's subject table on the facts page.
@@ -284,7 +305,7 @@ impl<'a> FactView<'a> {
         fact: &'a Fact,
         index: usize,
         source: SourceRef<'a>,
-        twins: (Vec<LinkView<'a>>, usize),
+        twins: (Vec<ConflictView<'a>>, usize),
     ) -> Self {
         let (conflicts_with, total) = twins;
         let at_risk = source.withdrawn();
@@ -295,6 +316,7 @@ impl<'a> FactView<'a> {
             metric: &fact.metric,
             value: fact.value.display(),
             unit: fact.unit.as_deref(),
+            quantity: quantity(fact),
             as_of: fact.as_of.map(Into::into),
             note: fact.note.as_deref(),
             source,
@@ -304,6 +326,49 @@ impl<'a> FactView<'a> {
             subject_anchor: format!("subject-{}", crate::text::slugify(&fact.subject)),
             conflicts_with,
         }
+    }
+}
+
+/// A fact that disagrees with another, as its flag names it: "650,000 t in *Huawei's output*,
+/// Liu 2025".
+#[derive(Serialize)]
+pub struct ConflictView<'a> {
+    /// The other fact's value with its unit (`FactView::quantity`).
+    pub quantity: String,
+    /// The title of the brief that gives it.
+    pub title: &'a str,
+    /// Its row: on its brief's page (from the site root), or on the page showing the flag.
+    pub url: String,
+    /// The label of its source.
+    pub source: &'a str,
+}
+
+impl<'a> ConflictView<'a> {
+    /// The fact `twin` of `book`, its row at `url`.
+    pub fn new(
+        book: &'a crate::read::book::Book,
+        labels: &'a Labels,
+        twin: FactRef,
+        url: String,
+    ) -> Self {
+        let b = &book.briefs[twin.0].brief;
+        let fact = &b.facts[twin.1];
+        ConflictView {
+            quantity: quantity(fact),
+            title: &b.header.title,
+            url,
+            source: labels.of(&fact.source.value),
+        }
+    }
+}
+
+/// A fact's value and unit as one unbreakable run ("1,238\u{a0}USD/t", "45%").
+pub fn quantity(fact: &Fact) -> String {
+    let value = fact.value.display().replace(' ', "\u{a0}");
+    match fact.unit.as_deref() {
+        Some("%") => format!("{value}%"),
+        Some(unit) => format!("{value}\u{a0}{}", unit.replace(' ', "\u{a0}")),
+        None => value,
     }
 }
 
