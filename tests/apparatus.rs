@@ -296,3 +296,76 @@ fn a_large_conflict_group_names_three_twins_and_counts_the_rest() {
         "{g0}"
     );
 }
+
+#[test]
+fn readers_meet_sources_by_label_and_every_reference_is_numbered() {
+    let mut files = base_book();
+    files.insert(
+        "content/sources.toml".into(),
+        format!("{SOURCES}\n[[source]]\nid = \"csis-2025\"\ntitle = \"Chokepoints\"\nauthors = [\"Gregory C. Allen\"]\ndate = \"2025-05\"\n"),
+    );
+    // Cited only by a claim: still numbered in the brief's references, after the body's two.
+    files.insert(
+        "content/chips/h20.md".into(),
+        H20.replace(
+            "sources = [\"cnn-2025\"]",
+            "sources = [\"cnn-2025\", \"csis-2025\"]",
+        ),
+    );
+    let book = write_book(&files);
+    let run = briefbook(book.path(), &["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let h20 = read(book.path(), "public/chips/h20/index.html");
+    let references = &h20[h20.find("<h2 id=\"references\">").expect("references")..];
+    for (n, label) in [
+        (1, "CNN 2025"),
+        (2, "Financial Times 2025"),
+        (3, "Allen 2025"),
+    ] {
+        let entry = format!(
+            "<span class=\"ref-number\">{n}.</span> <strong class=\"ref-label\">{label}</strong>."
+        );
+        assert!(references.contains(&entry), "{entry} in {references}");
+    }
+    assert!(h20.contains(r##"<a href="#ref-csis-2025" title="Chokepoints">Allen 2025</a>"##));
+    assert!(
+        !h20.contains(">csis-2025<") && !h20.contains(">cnn-2025<"),
+        "no id shown"
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&read(book.path(), "public/data/book.json")).unwrap();
+    let labels: Vec<(&str, &str)> = json["sources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| (s["id"].as_str().unwrap(), s["label"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        labels,
+        [
+            ("cnn-2025", "CNN 2025"),
+            ("csis-2025", "Allen 2025"),
+            ("ft-2025", "Financial Times 2025")
+        ]
+    );
+}
+
+#[test]
+fn a_label_written_twice_is_an_error_naming_both_places() {
+    let mut files = base_book();
+    files.insert(
+        "content/sources.toml".into(),
+        SOURCES.replace(
+            "reliability = \"B\"",
+            "reliability = \"B\"\nlabel = \"Press 2025\"",
+        ) + "label = \"Press 2025\"\n",
+    );
+    let book = write_book(&files);
+    let run = briefbook(book.path(), &["check"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("content/sources.toml:10:1: error[duplicate-label]: the label `Press 2025` of source `ft-2025` is the label of source `cnn-2025` too (content/sources.toml:1:1)"),
+        "{}",
+        run.stderr
+    );
+}

@@ -49,7 +49,8 @@ struct SourceJson<'a> {
     accessed: Option<PartialDate>,
     archived_url: Option<&'a str>,
     kind: &'a str,
-    label: Option<&'a str>,
+    /// The label readers see: as written, else the default (`analyse::labels`).
+    label: &'a str,
     container: Option<&'a str>,
     volume: Option<&'a str>,
     issue: Option<&'a str>,
@@ -218,7 +219,7 @@ fn source_json<'a>(s: &'a Source, book: &'a Book, resolved: &'a Resolved) -> Sou
         accessed: s.accessed,
         archived_url: s.archived_url.as_deref(),
         kind: &s.kind,
-        label: s.label.as_deref(),
+        label: resolved.labels.of(&s.id),
         container: s.container.as_deref(),
         volume: s.volume.as_deref(),
         issue: s.issue.as_deref(),
