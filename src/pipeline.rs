@@ -488,7 +488,8 @@ pub fn render(
         What::Site => site(compiled, renderer, &inputs, sink),
         What::Briefs(which) => {
             let mut errors = render::brief_pages(renderer, &inputs, which, sink);
-            errors.extend(sink.write(crate::data::search::index(book, scans)).err());
+            let labels = &compiled.analysis.resolved.labels;
+            errors.extend(sink.write(crate::data::search::index(book, scans, labels)).err());
             // A title may have changed: the sidebar's tree is rewritten with the search index.
             errors.extend(sink.write(render::toc::script(book)).err());
             errors
@@ -526,7 +527,10 @@ fn site(
         &|| render::redirects::pages(book),
         &|| crate::data::export::exports(book, &compiled.analysis.resolved, &compiled.history),
         &|| vec![crate::data::feeds::atom(book)],
-        &|| vec![crate::data::search::index(book, scans)],
+        &|| {
+            let labels = &compiled.analysis.resolved.labels;
+            vec![crate::data::search::index(book, scans, labels)]
+        },
         &|| vec![render::toc::script(book)],
         &|| vec![crate::data::csl::csl_json(book)],
         &|| vec![crate::data::feeds::sitemap(book, &tag_urls())],

@@ -1,11 +1,13 @@
 //! The search index, `search_index.js`: a script (not fetched JSON) so that search works when
-//! the site is opened from disk. One compact row per brief.
+//! the site is opened from disk. One compact row per brief, holding what readers read: the
+//! body's words from its scan (quoted facts as their values), with citations as labels.
 
 use std::sync::Arc;
 
 use rayon::prelude::*;
 use serde::Serialize;
 
+use crate::analyse::labels::Labels;
 use crate::markdown::Scan;
 use crate::read::book::Book;
 use crate::render::OutputFile;
@@ -24,7 +26,7 @@ struct Row<'a>(
     /// Claims' text and attribution, one per line.
     String,
     /// The body's first words.
-    &'a str,
+    String,
 );
 
 /// The row fields, in order.
@@ -32,7 +34,7 @@ const FIELDS: &str = r#"["url","title","chapter","summary","tags","claims","text
 
 /// `window.BRIEFBOOK_SEARCH={"docs":[[...],...],"fields":[...]};` Rows are made in parallel
 /// and joined: the index of a large book runs to megabytes.
-pub fn index(book: &Book, scans: &[Arc<Scan>]) -> OutputFile {
+pub fn index(book: &Book, scans: &[Arc<Scan>], labels: &Labels) -> OutputFile {
     let rows: Vec<Vec<u8>> = book
         .briefs
         .par_iter()
@@ -54,7 +56,7 @@ pub fn index(book: &Book, scans: &[Arc<Scan>]) -> OutputFile {
                 b.brief.header.summary.as_deref().unwrap_or(""),
                 b.brief.tags.join(" "),
                 claims.join("\n"),
-                &scan.text,
+                with_labels(scan, labels),
             );
             crate::text::json_for_html(&serde_json::to_vec(&row).expect("a row serializes"))
         })
@@ -75,3 +77,38 @@ pub fn index(book: &Book, scans: &[Arc<Scan>]) -> OutputFile {
         bytes,
     }
 }
+
+/// A scan's text with each citation's label where the citation was: "lifted CNN 2025." Several
+/// sources cited at one place are joined as readers see them in a list ("CNN 2025; FT 2025"), and
+/// a label never runs into the word beside it.
+fn with_labels(scan: &Scan, labels: &Labels) -> String {
+    let text = &scan.text;
+    let mut out = String::with_capacity(text.len() + 16 * scan.text_citations.len());
+    let mut done = 0;
+    let mut at_citations = scan.text_citations.iter().peekable();
+    while let Some(&(at, first)) = at_citations.next() {
+        let Some(before) = text.get(done..at) else {
+            break;
+        };
+        out.push_str(before);
+        done = at;
+        let mut group = vec![labels.of(scan.cited.get(first).map_or("", String::as_str))];
+        while let Some(&&(_, next)) = at_citations.peek().filter(|(a, _)| *a == at) {
+            group.push(labels.of(scan.cited.get(next).map_or("", String::as_str)));
+            at_citations.next();
+        }
+        if out.chars().next_back().is_some_and(char::is_alphanumeric) {
+            out.push(' ');
+        }
+        out.push_str(&group.join("; "));
+        if text[at..].chars().next().is_some_and(char::is_alphanumeric) {
+            out.push(' ');
+        }
+    }
+    out.push_str(text.get(done..).unwrap_or_default());
+    out.truncate(out.trim_end().len());
+    out
+}
+
+#[cfg(test)]
+mod tests;

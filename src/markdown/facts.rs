@@ -8,7 +8,8 @@ use crate::text::{escape_html, relative_url};
 
 impl<'a> Pass<'a, '_> {
     /// Text with `{{ fact(id="x") }}` (or `id="chapter/brief.md#x"`) replaced by the fact's value,
-    /// linked to its row; anything else in braces stays as written.
+    /// linked to its row; anything else in braces stays as written. The search text keeps what
+    /// readers read: the values, not the calls.
     pub(super) fn quote_facts(&mut self, text: &str, at: usize) -> Vec<Event<'a>> {
         let mut events = Vec::new();
         let mut rest = text;
@@ -24,12 +25,14 @@ impl<'a> Pass<'a, '_> {
                         None,
                     );
                 }
+                self.keep_text(&rest[..start + 2]);
                 events.push(Event::Text(rest[..start + 2].to_string().into()));
                 offset += start + 2;
                 rest = &rest[start + 2..];
                 continue;
             };
             if !before.is_empty() {
+                self.keep_text(before);
                 events.push(Event::Text(before.to_string().into()));
             }
             events.push(Event::InlineHtml(
@@ -39,6 +42,7 @@ impl<'a> Pass<'a, '_> {
             rest = &call[length..];
         }
         if !rest.is_empty() {
+            self.keep_text(rest);
             events.push(Event::Text(rest.to_string().into()));
         }
         events
@@ -82,6 +86,7 @@ impl<'a> Pass<'a, '_> {
             self.out.diagnostics.push(d);
             return escape_html(&format!("{{{{ fact(id=\"{id}\") }}}}"));
         };
+        self.keep_text(&quoted.display);
         let href = if path == self.cx.page_path {
             format!("#{}fact-{fact}", self.cx.id_prefix)
         } else {

@@ -107,9 +107,13 @@ pub struct Scan {
     /// The ids the body's footnotes give the page (`fn-x`, `fnref-x`), which fragments may name.
     pub note_ids: Vec<String>,
     pub diagnostics: Vec<Diagnostic>,
-    /// The body's words for the search index: prose and inline code, not code blocks, white
-    /// space folded, at most `SEARCH_TEXT_LIMIT` bytes.
+    /// The body's words for the search index, as readers read them: prose, inline code and
+    /// quoted facts' values, not code blocks nor Markdown syntax, white space folded, at most
+    /// `SEARCH_TEXT_LIMIT` bytes.
     pub text: String,
+    /// Where `text` had citations, as (byte offset in `text`, index in `cited`): the search
+    /// index puts each source's label there, once labels are known (after analysis).
+    pub text_citations: Vec<(usize, usize)>,
 }
 
 /// How much of a body the search index keeps (about 250 words).
@@ -367,6 +371,11 @@ impl<'a> Pass<'a, '_> {
                 n
             }
         };
+        if !self.html && self.out.text.len() < SEARCH_TEXT_LIMIT {
+            self.out
+                .text_citations
+                .push((self.out.text.len(), number - 1));
+        }
         let ids = self.out.markers.entry(id.to_string()).or_default();
         let marker_id = format!("cite-{id}-{}", ids.len() + 1);
         let p = self.cx.id_prefix;

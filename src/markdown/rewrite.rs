@@ -133,7 +133,6 @@ impl<'a> Pass<'a, '_> {
                 out.push_back(Event::Text(html));
             }
             Event::Text(text) if text.contains("{{") => {
-                self.keep_text(&text);
                 out.extend(self.quote_facts(&text, at));
             }
             Event::Text(ref text) | Event::Code(ref text) => {
