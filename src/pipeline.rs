@@ -533,7 +533,10 @@ fn site(
         },
         &|| vec![render::toc::script(book)],
         &|| vec![crate::data::csl::csl_json(book)],
-        &|| vec![crate::data::feeds::sitemap(book, &tag_urls())],
+        &|| {
+            let with_changes = compiled.changes.is_some();
+            vec![crate::data::feeds::sitemap(book, &tag_urls(), with_changes)]
+        },
     ];
     let (pages, data) = rayon::join(
         || render::pages(renderer, inputs, sink),

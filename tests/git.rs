@@ -181,7 +181,7 @@ Facts
     );
     assert_eq!(
         changes["facts"][0]["from"],
-        serde_json::json!({"value": "1,500,000", "unit": "units", "source": "cnn-2025"})
+        serde_json::json!({"value": "1,500,000", "unit": "units", "source": "cnn-2025", "label": "CNN 2025"})
     );
     assert_eq!(
         changes["facts"][0]["url"],
@@ -281,13 +281,34 @@ fn build_can_render_what_changed_since_an_edition() {
         "{page}"
     );
     assert!(page.contains("Retitled: <a href=\"../chips/h20/index.html\">The H20 reversal</a>, was “The H20 decision”"));
-    assert!(page.contains("<a href=\"../chips/h20/index.html#fact-shipments\">Nvidia H20 / Shipments to China</a> (2025): 1,500,000 units (cnn-2025) → 1,400,000 units (cnn-2025)"), "{page}");
+    // Titles, claim text and labels, not paths and ids; before and after side by side.
+    assert!(page.contains("<a href=\"../chips/h20/index.html#fact-shipments\">Nvidia H20: Shipments to China</a> (2025) in <cite>The H20 reversal</cite></td><td class=\"num\" data-label=\"Before\">1,500,000&nbsp;units <span class=\"source-label\">(CNN 2025)</span></td><td class=\"num\" data-label=\"After\">1,400,000&nbsp;units <span class=\"source-label\">(CNN 2025)</span></td>"), "{page}");
+    assert!(page.contains("<tr><td>Status of <a href=\"../chips/h20/index.html#claim-lukewarm\">“Beijing&#39;s response was lukewarm.”</a> in <cite>The H20 reversal</cite></td><td data-label=\"Before\">reported</td><td data-label=\"After\">disputed</td></tr>"), "{page}");
+    assert!(
+        !page.contains("chips/h20.md")
+            && !page.contains("cnn-2025<")
+            && !page.contains(">lukewarm<")
+    );
+    // Linked from the cover and the navigation, listed in the sitemap.
+    let cover = read(book.path(), "public/index.html");
+    assert!(
+        cover.contains("<a href=\"./changes/index.html\">What changed</a> since v1 ("),
+        "{cover}"
+    );
+    assert!(
+        cover.contains("<li><a href=\"./changes/index.html\">What changed</a></li>"),
+        "{cover}"
+    );
+    let sitemap = read(book.path(), "public/sitemap.xml");
+    assert!(sitemap.contains("<loc>https://example.org/book/changes/</loc>"));
     assert!(broken_links(&book.path().join("public")).is_empty());
     assert_eq!(briefbook(book.path(), &["build"]).code, 0);
     assert!(
         !book.path().join("public/changes").exists(),
         "without the flag there is no changes page"
     );
+    assert!(!read(book.path(), "public/index.html").contains("changes/index.html"));
+    assert!(!read(book.path(), "public/sitemap.xml").contains("/changes/"));
 }
 
 #[test]
@@ -326,4 +347,40 @@ fn odd_file_names_get_their_dates_and_shallow_clones_degrade_with_one_warning() 
         run.stderr
     );
     assert!(run.stderr.contains("shallow clone"), "{}", run.stderr);
+}
+
+#[test]
+fn the_changes_page_names_the_sections_a_body_edit_touched() {
+    if !have_git() {
+        return;
+    }
+    let book = two_editions();
+    let root = book.path();
+    let supply = SUPPLY
+        .replace(
+            "Huawei is short of capacity",
+            "Huawei is still short of capacity",
+        )
+        .replace("## Capacity", "Opening words.\n\n## Capacity")
+        + "\n## Outlook\n\nBetter in 2026.\n";
+    write(root, "content/chips/supply.md", supply.as_bytes());
+    let run = briefbook(root, &["build", "--changes-since", "v2"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let page = read(root, "public/changes/index.html");
+    assert!(
+        page.contains("<li><a href=\"../chips/supply/index.html\">Supply</a>: revised the opening, “Capacity”; new “Outlook”</li>"),
+        "{page}"
+    );
+    assert!(
+        !page.contains("The H20 reversal</a>:"),
+        "the unchanged body is not listed"
+    );
+    let diff = briefbook(root, &["diff", "v2"]);
+    assert!(
+        diff.stdout.contains(
+            "Bodies\n  ~ chips/supply.md: changed the opening, \"Capacity\"; added \"Outlook\"\n"
+        ),
+        "{}",
+        diff.stdout
+    );
 }

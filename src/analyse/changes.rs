@@ -1,10 +1,13 @@
 //! What changed between two editions of a book, compared as data: briefs added, removed, moved
-//! or retitled; claims and their status; facts and their values; sources.
+//! or retitled; their bodies, by section; claims and their status; facts and their values;
+//! sources. Each change carries what readers know things by (brief titles, claim text, source
+//! labels) beside the paths and ids that `diff` prints.
 
 use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 
+use crate::analyse::{labels, sections};
 use crate::read::book::Book;
 
 #[derive(Debug, Default, Serialize, PartialEq, Eq, Clone)]
@@ -15,6 +18,20 @@ pub struct Changes {
     pub claims: ClaimChanges,
     pub facts: Vec<FactChange>,
     pub sources: SourceChanges,
+    /// Briefs (in both editions) whose body changed, in the newer edition's reading order.
+    pub bodies: Vec<BodyChange>,
+}
+
+/// A brief whose body changed, and which of its sections (by heading; "" is the text before
+/// the first heading).
+#[derive(Debug, Serialize, PartialEq, Eq, Clone)]
+pub struct BodyChange {
+    pub path: String,
+    pub title: String,
+    pub url: String,
+    pub added: Vec<String>,
+    pub removed: Vec<String>,
+    pub changed: Vec<String>,
 }
 
 #[derive(Debug, Default, Serialize, PartialEq, Eq, Clone)]
@@ -47,6 +64,9 @@ pub struct Moved {
     pub to: String,
     pub title: String,
     pub url: String,
+    /// The titles of its chapter before and after.
+    pub from_chapter: String,
+    pub to_chapter: String,
 }
 
 #[derive(Debug, Default, Serialize, PartialEq, Eq, Clone)]
@@ -59,6 +79,7 @@ pub struct ClaimChanges {
 #[derive(Debug, Serialize, PartialEq, Eq, Clone)]
 pub struct ClaimRef {
     pub brief: String,
+    pub brief_title: String,
     pub id: String,
     pub text: String,
     pub url: Option<String>,
@@ -67,7 +88,10 @@ pub struct ClaimRef {
 #[derive(Debug, Serialize, PartialEq, Eq, Clone)]
 pub struct ClaimChange {
     pub brief: String,
+    pub brief_title: String,
     pub id: String,
+    /// The claim's text in the newer edition.
+    pub text: String,
     pub url: String,
     /// `text`, `status` or `confidence`.
     pub field: &'static str,
@@ -78,6 +102,7 @@ pub struct ClaimChange {
 #[derive(Debug, Serialize, PartialEq, Eq, Clone)]
 pub struct FactChange {
     pub brief: String,
+    pub brief_title: String,
     pub subject: String,
     pub metric: String,
     pub as_of: Option<String>,
@@ -91,6 +116,8 @@ pub struct FactState {
     pub value: String,
     pub unit: Option<String>,
     pub source: String,
+    /// The source's label in its edition.
+    pub label: String,
 }
 
 #[derive(Debug, Default, Serialize, PartialEq, Eq, Clone)]
@@ -113,6 +140,7 @@ impl Changes {
             && self.facts.is_empty()
             && self.sources.added.is_empty()
             && self.sources.removed.is_empty()
+            && self.bodies.is_empty()
     }
 }
 
@@ -158,6 +186,8 @@ pub fn compare(old: &Book, new: &Book, from: &str, to: &str) -> Changes {
                 let to = added.remove(i);
                 renamed.insert(gone.path.clone(), to.path.clone());
                 changes.briefs.moved.push(Moved {
+                    from_chapter: chapter_title(old, &gone.path),
+                    to_chapter: chapter_title(new, &to.path),
                     from: gone.path.clone(),
                     to: to.path.clone(),
                     title: to.title,
@@ -182,6 +212,7 @@ pub fn compare(old: &Book, new: &Book, from: &str, to: &str) -> Changes {
     changes.briefs.removed = removed;
     changes.claims = compare_claims(old, new, &renamed);
     changes.facts = compare_facts(old, new, &renamed);
+    changes.bodies = compare_bodies(old, new, &renamed);
     let sources = |book: &Book| -> BTreeMap<String, String> {
         book.sources
             .iter()
@@ -220,6 +251,7 @@ fn compare_claims(old: &Book, new: &Book, renamed: &HashMap<String, String>) -> 
             .collect()
     };
     let (before, after) = (claims(old, true), claims(new, false));
+    let title = |path: &str| brief_title(new, path).or_else(|| old_title(old, path, renamed));
     let url = |(path, id): &(String, String)| {
         new.brief(path)
             .map(|b| format!("{}index.html#claim-{id}", b.url))
@@ -229,6 +261,7 @@ fn compare_claims(old: &Book, new: &Book, renamed: &HashMap<String, String>) -> 
         match before.get(key) {
             None => out.added.push(ClaimRef {
                 brief: key.0.clone(),
+                brief_title: title(&key.0).unwrap_or_default(),
                 id: key.1.clone(),
                 text: claim.text.clone(),
                 url: url(key),
@@ -247,7 +280,9 @@ fn compare_claims(old: &Book, new: &Book, renamed: &HashMap<String, String>) -> 
                     if from != to {
                         out.changed.push(ClaimChange {
                             brief: key.0.clone(),
+                            brief_title: title(&key.0).unwrap_or_default(),
                             id: key.1.clone(),
+                            text: claim.text.clone(),
                             url: url(key).unwrap_or_default(),
                             field,
                             from: from.cloned(),
@@ -262,6 +297,7 @@ fn compare_claims(old: &Book, new: &Book, renamed: &HashMap<String, String>) -> 
         if !after.contains_key(key) {
             out.removed.push(ClaimRef {
                 brief: key.0.clone(),
+                brief_title: title(&key.0).unwrap_or_default(),
                 id: key.1.clone(),
                 text: claim.text.clone(),
                 url: None,
@@ -306,18 +342,25 @@ fn compare_facts(old: &Book, new: &Book, renamed: &HashMap<String, String>) -> V
             .collect()
     };
     let (before, after) = (facts(old, true), facts(new, false));
-    let state = |f: &crate::model::Fact| FactState {
+    let (old_labels, _) = labels::assign(&old.sources);
+    let (new_labels, _) = labels::assign(&new.sources);
+    let state = |f: &crate::model::Fact, labels: &labels::Labels| FactState {
         value: f.value.display(),
         unit: f.unit.clone(),
         source: f.source.value.clone(),
+        label: labels.of(&f.source.value).to_string(),
     };
     after
         .iter()
         .filter_map(|(key, (fact, k))| {
             let (was, _) = before.get(key)?;
-            let (from, to) = (state(was), state(fact));
-            (from != to).then(|| FactChange {
+            let (from, to) = (state(was, &old_labels), state(fact, &new_labels));
+            let same = |a: &FactState, b: &FactState| {
+                (&a.value, &a.unit, &a.source) == (&b.value, &b.unit, &b.source)
+            };
+            (!same(&from, &to)).then(|| FactChange {
                 brief: key.0.clone(),
+                brief_title: brief_title(new, &key.0).unwrap_or_default(),
                 subject: fact.subject.clone(),
                 metric: fact.metric.clone(),
                 as_of: fact.as_of.map(|d| d.to_string()),
@@ -336,4 +379,49 @@ fn compare_facts(old: &Book, new: &Book, renamed: &HashMap<String, String>) -> V
             })
         })
         .collect()
+}
+
+/// Briefs of both editions whose body changed, with the sections it changed.
+fn compare_bodies(old: &Book, new: &Book, renamed: &HashMap<String, String>) -> Vec<BodyChange> {
+    let was: HashMap<String, &str> = old
+        .briefs
+        .iter()
+        .map(|b| (current_path(&b.brief.path, renamed), b.brief.body()))
+        .collect();
+    new.briefs
+        .iter()
+        .filter_map(|b| {
+            let before = was.get(&b.brief.path)?;
+            let edits = sections::compare(before, b.brief.body());
+            (!edits.is_empty()).then(|| BodyChange {
+                path: b.brief.path.clone(),
+                title: b.brief.header.title.clone(),
+                url: format!("{}index.html", b.url),
+                added: edits.added,
+                removed: edits.removed,
+                changed: edits.changed,
+            })
+        })
+        .collect()
+}
+
+/// The title of the brief at `path` in `book`.
+fn brief_title(book: &Book, path: &str) -> Option<String> {
+    book.brief(path).map(|b| b.brief.header.title.clone())
+}
+
+/// The title a brief had in the older edition, found by its path in the newer one.
+fn old_title(old: &Book, path: &str, renamed: &HashMap<String, String>) -> Option<String> {
+    let before = renamed
+        .iter()
+        .find(|(_, now)| now.as_str() == path)
+        .map_or(path, |(was, _)| was.as_str());
+    brief_title(old, before)
+}
+
+/// The title of the chapter holding the brief at `path` in `book`.
+fn chapter_title(book: &Book, path: &str) -> String {
+    book.brief(path)
+        .map(|b| book.chapters[b.chapter].section.header.title.clone())
+        .unwrap_or_default()
 }

@@ -7,4 +7,5 @@ pub mod labels;
 pub mod local_links;
 pub mod resolve;
 pub mod rigor;
+pub mod sections;
 pub mod warnings;

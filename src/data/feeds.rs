@@ -78,8 +78,9 @@ pub fn atom(book: &Book) -> OutputFile {
     }
 }
 
-/// `sitemap.xml`: every page, with the date a brief was last revised.
-pub fn sitemap(book: &Book, tag_urls: &[String]) -> OutputFile {
+/// `sitemap.xml`: every page, with the date a brief was last revised; the changes page when
+/// it is made (`with_changes`).
+pub fn sitemap(book: &Book, tag_urls: &[String], with_changes: bool) -> OutputFile {
     let base = &book.config.base_url;
     let mut xml = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
     let mut url = |path: &str, lastmod: Option<PartialDate>| {
@@ -100,7 +101,9 @@ pub fn sitemap(book: &Book, tag_urls: &[String]) -> OutputFile {
     for b in &book.briefs {
         url(&b.url, Some(b.brief.updated.unwrap_or(b.brief.date)));
     }
-    let index_pages = IndexPage::ALL.iter().filter(|page| page.in_sitemap());
+    let index_pages = IndexPage::ALL
+        .iter()
+        .filter(|page| page.made(with_changes) && page.in_sitemap());
     for page in index_pages
         .map(|page| page.url())
         .chain(tag_urls.iter().cloned())

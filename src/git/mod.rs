@@ -208,5 +208,30 @@ pub fn to_text(changes: &Changes) -> String {
             .map(|(id, t)| format!("- {id} \"{t}\"")),
     );
     section("Sources", sources);
+    section("Bodies", changes.bodies.iter().map(body_line).collect());
     out
+}
+
+/// `~ chips/h20.md: changed "What happened", the opening; added "Risks"`.
+fn body_line(body: &crate::analyse::changes::BodyChange) -> String {
+    let named = |headings: &[String]| {
+        let names: Vec<String> = headings
+            .iter()
+            .map(|h| match h.as_str() {
+                "" => "the opening".to_string(),
+                h => format!("\"{h}\""),
+            })
+            .collect();
+        names.join(", ")
+    };
+    let parts: Vec<String> = [
+        ("changed", &body.changed),
+        ("added", &body.added),
+        ("removed", &body.removed),
+    ]
+    .into_iter()
+    .filter(|(_, list)| !list.is_empty())
+    .map(|(what, list)| format!("{what} {}", named(list)))
+    .collect();
+    format!("~ {}: {}", body.path, parts.join("; "))
 }

@@ -56,20 +56,26 @@ impl IndexPage {
         }
     }
 
-    /// What the navigation calls it, when it lists it. Search has its own form in the header;
-    /// the changes page exists only when asked for.
+    /// Whether a build makes it: every index page but the changes page, which is made only
+    /// with `--changes-since` (`with_changes`).
+    pub fn made(self, with_changes: bool) -> bool {
+        self != IndexPage::Changes || with_changes
+    }
+
+    /// What the navigation calls it, when it lists it (and the build `made` it). Search has
+    /// its own form in the header.
     pub fn nav_label(self) -> Option<&'static str> {
         match self {
             IndexPage::Sources => Some("Sources"),
-            IndexPage::Search | IndexPage::Changes => None,
+            IndexPage::Search => None,
             page => Some(page.title()),
         }
     }
 
-    /// Whether the sitemap lists it: not search (a form, not content), nor the changes page
-    /// (made only with `--changes-since`).
+    /// Whether the sitemap lists it (when the build `made` it): not search, a form rather
+    /// than content.
     pub fn in_sitemap(self) -> bool {
-        !matches!(self, IndexPage::Search | IndexPage::Changes)
+        self != IndexPage::Search
     }
 
     /// Its URL relative to the site root: `sources/`.

@@ -261,7 +261,8 @@ fn contents(book: &Book) -> Vec<ChapterNav<'_>> {
 
 /// Runs `work` with the values every page shares.
 fn with_shared<T>(inputs: &Inputs, work: impl FnOnce(&Shared) -> T) -> T {
-    let (site, contents, indexes) = (site_view(inputs), contents(inputs.book), index_links());
+    let indexes = index_links(inputs.changes.is_some());
+    let (site, contents) = (site_view(inputs), contents(inputs.book));
     work(&Shared {
         site: &site,
         contents: &contents,
@@ -288,10 +289,12 @@ fn edition(book: &Book) -> Option<DateView> {
         .map(Into::into)
 }
 
-/// The index pages the navigation lists, from the table of index pages.
-fn index_links() -> Vec<IndexLink> {
+/// The index pages the navigation lists, from the table of index pages: the changes page
+/// when it is made (`with_changes`).
+fn index_links(with_changes: bool) -> Vec<IndexLink> {
     IndexPage::ALL
         .iter()
+        .filter(|page| page.made(with_changes))
         .filter_map(|page| {
             let label = page.nav_label()?;
             Some(IndexLink {

@@ -343,6 +343,7 @@ fn cover_page(
         chapters,
         counts,
         key_judgments,
+        changes_since: inputs.changes.map(|c| c.from.as_str()),
     };
     let description = header.summary.as_deref().unwrap_or(shared.site.description);
     let cx = context(shared, "", "cover", &header.title, description);

@@ -114,6 +114,8 @@ pub struct CoverView<'a> {
     pub chapters: Vec<CoverChapter<'a>>,
     pub counts: Counts,
     pub key_judgments: Vec<KeyJudgments<'a>>,
+    /// The edition the changes page compares with, when the build made one.
+    pub changes_since: Option<&'a str>,
 }
 
 /// A source as a reference list entry.
