@@ -2,6 +2,10 @@
 //! its headings some levels down, its fragment links to the prefixed ids and its relative URLs
 //! rebased. Rendering a body costs far more than this pass over the HTML a page already made.
 //!
+//! The print edition holds the pages a body links to as well: a link to one of them (`inside`)
+//! becomes a link to its place on the page, so that a printed or PDF copy never sends a reader
+//! out to the web for a page it holds.
+//!
 //! It reads only HTML in the form our writer and ammonia produce (lowercase names, every
 //! attribute value in double quotes, `<` escaped in text). Bodies with the editors' own raw HTML
 //! are rendered again for the other page instead.
@@ -14,6 +18,9 @@ pub struct Move<'a> {
     pub to: &'a str,
     pub id_prefix: &'a str,
     pub heading_offset: u8,
+    /// Pages the destination holds, by their folder's URL from the site root (`chips/h20/`, ``
+    /// for the cover), each with the id of its place there (`b3`; its own ids are under `b3-`).
+    pub inside: Option<&'a std::collections::HashMap<String, String>>,
 }
 
 /// `html` as it must read on the page `to`.
@@ -73,7 +80,11 @@ fn relocate_tag(inside: &str, m: &Move, out: &mut String) {
                 out.push_str(m.id_prefix);
                 out.push_str(value);
             }
-            "href" | "src" => relocate_url(value, m, out),
+            "href" => match in_page(value, m) {
+                Some(place) => out.push_str(&place),
+                None => relocate_url(value, m, out),
+            },
+            "src" => relocate_url(value, m, out),
             _ => out.push_str(value),
         }
         out.push('"');
@@ -90,6 +101,25 @@ fn skip_self_link(html: &str) -> Option<&str> {
         return None;
     }
     html.find("</a>").map(|end| &html[end + 4..])
+}
+
+/// A relative link to a page the destination holds, as a link to its place there: `#b3`, or
+/// `#b3-fact-x` for a fragment of it.
+fn in_page(url: &str, m: &Move) -> Option<String> {
+    let places = m.inside?;
+    let (path, fragment) = url.split_once('#').unwrap_or((url, ""));
+    let has_scheme = path.contains(':');
+    if path.is_empty() || path.starts_with('/') || has_scheme || path.contains('?') {
+        return None;
+    }
+    let from_root = crate::text::rebase(path, m.from, "")?;
+    let folder = from_root.strip_suffix("index.html").unwrap_or(&from_root);
+    let place = places.get(folder.strip_prefix("./").unwrap_or(folder))?;
+    Some(if fragment.is_empty() {
+        format!("#{place}")
+    } else {
+        format!("#{place}-{fragment}")
+    })
 }
 
 fn heading_level(name: &str) -> Option<u8> {
@@ -136,7 +166,51 @@ mod tests {
         to: "print/",
         id_prefix: "b7-",
         heading_offset: 2,
+        inside: None,
     };
+
+    #[test]
+    fn links_to_pages_the_destination_holds_stay_on_it() {
+        let places: std::collections::HashMap<String, String> = [
+            ("briefs/b8/", "b8"),
+            ("briefs/b7/", "b7"),
+            ("briefs/", "c0"),
+            ("", "cover"),
+        ]
+        .into_iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect();
+        let m = Move {
+            inside: Some(&places),
+            ..TO_PRINT
+        };
+        let cases = [
+            ("../b8/index.html#fact-x", "#b8-fact-x"),
+            ("../b8/index.html", "#b8"),
+            ("../b8/", "#b8"),
+            ("index.html#claim-y", "#b7-claim-y"),
+            ("../index.html", "#c0"),
+            ("../../index.html#intro", "#cover-intro"),
+            ("#here", "#b7-here"),
+            // Pages it does not hold, files and the web keep their links.
+            ("../../sources/index.html#cnn", "../sources/index.html#cnn"),
+            ("pic.png", "../briefs/b7/pic.png"),
+            ("https://e.org/briefs/b8/", "https://e.org/briefs/b8/"),
+            ("#", "#"),
+        ];
+        for (from, to) in cases {
+            let html = format!("<a href=\"{from}\">x</a>");
+            assert_eq!(
+                relocate(&html, &m),
+                format!("<a href=\"{to}\">x</a>"),
+                "{from}"
+            );
+        }
+        assert_eq!(
+            relocate("<img src=\"../b8/index.html\">", &m),
+            "<img src=\"../briefs/b8/index.html\">"
+        );
+    }
 
     #[test]
     fn ids_fragments_and_headings_move() {

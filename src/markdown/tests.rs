@@ -345,6 +345,7 @@ fn a_relocated_body_equals_the_body_rendered_for_the_other_page() {
             to: "print/",
             id_prefix: "b7-",
             heading_offset: 2,
+            inside: None,
         },
     );
     assert_eq!(moved, direct);

@@ -5,6 +5,7 @@ pub mod indexes;
 pub mod json_ld;
 pub mod pages;
 pub mod print;
+mod print_links;
 pub mod redirects;
 pub mod theme;
 pub mod toc;

@@ -351,7 +351,7 @@ fn cover_page(
 }
 
 /// The key judgments of the book, by chapter in reading order.
-fn key_judgments(book: &Book) -> Vec<KeyJudgments<'_>> {
+pub(crate) fn key_judgments(book: &Book) -> Vec<KeyJudgments<'_>> {
     book.chapters
         .iter()
         .map(|c| KeyJudgments {

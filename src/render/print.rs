@@ -1,7 +1,9 @@
-//! The print edition, `print/index.html`: the whole book on one page in reading order (cover,
-//! contents, chapters, briefs with their claims, facts and references), written in parts so a
-//! large book is never whole in memory. A build makes each brief's own page in the same pass,
-//! so that its body is rendered and its view built once for both.
+//! The print edition, `print/index.html`: the whole book on one page in reading order (cover
+//! with its edition date and authors, the book's key judgments, contents, chapters, briefs with
+//! their key judgments, claims, facts and references), written in parts so a large book is
+//! never whole in memory. A build makes each brief's own page in the same pass, so that its
+//! body is rendered and its view built once for both. Links to the pages it holds are links on
+//! the page (`print_links`).
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -9,6 +11,7 @@ use serde::Serialize;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::markdown::relocate::{relocate, Move};
 use crate::model::index_pages::IndexPage;
+use crate::render::print_links::{self, Places};
 use crate::render::{
     brief_page_value, brief_view, context, context_of, view_value, Inputs, Renderer, Shared, Sink,
 };
@@ -84,9 +87,10 @@ fn one_pass(
     pages: bool,
 ) -> Vec<Diagnostic> {
     let book = inputs.book;
+    let places = Places::of(book);
     let mut errors = Vec::new();
     // A broken print template must not cost the brief pages: they are still rendered.
-    let frame = match frame(renderer, shared, inputs) {
+    let frame = match frame(renderer, shared, inputs, &places) {
         Ok(frame) => Some(frame),
         Err(e) => {
             errors.push(e);
@@ -117,7 +121,13 @@ fn one_pass(
     for chunk in parts.chunks(ITEMS_PER_PART) {
         let rendered: Vec<RenderedPart> = chunk
             .par_iter()
-            .map(|&part| render_part(renderer, shared, inputs, sink, part, pages))
+            .map(|&part| {
+                let at = At {
+                    inputs,
+                    places: &places,
+                };
+                render_part(renderer, shared, at, sink, part, pages)
+            })
             .collect();
         let mut text = Vec::new();
         for (page_error, part) in rendered {
@@ -139,6 +149,7 @@ fn frame(
     renderer: &Renderer,
     shared: &Shared,
     inputs: &Inputs,
+    places: &Places,
 ) -> Result<(String, String), Diagnostic> {
     let book = inputs.book;
     let mut cx = context(
@@ -164,19 +175,24 @@ fn frame(
         })
         .collect();
     let cover = &book.cover;
+    let at = At { inputs, places };
     cx.insert("cover_title", &cover.header.title);
     cx.insert("cover_summary", &cover.header.summary);
     cx.insert(
         "cover_content",
-        &inputs.body_html_with(
-            &cover.file,
-            &cover.header,
-            (URL, &cover.path),
-            "",
-            "cover-",
-            0,
-        ),
+        &at.section_html(&cover.file, &cover.header, ("", &cover.path), "cover", 0),
     );
+    cx.insert("edition", &print_links::edition_date(book));
+    cx.insert("authors", &print_links::authors(book));
+    cx.insert("running_head", &print_links::css_string(&book.config.title));
+    let mut key_judgments = crate::render::pages::key_judgments(book);
+    for judgment in key_judgments
+        .iter_mut()
+        .flat_map(|k| k.judgments.iter_mut())
+    {
+        judgment.url = places.href(&judgment.url);
+    }
+    cx.insert("key_judgments", &key_judgments);
     cx.insert("print_contents", &contents);
     cx.insert("print_body", BODY_MARK);
     let page = String::from_utf8(renderer.render("print.html", &cx)?).unwrap_or_default();
@@ -190,97 +206,134 @@ fn frame(
     }
 }
 
+/// What every part of the print edition is rendered with: the inputs, and the places of the
+/// pages it holds.
+#[derive(Clone, Copy)]
+struct At<'a> {
+    inputs: &'a Inputs<'a>,
+    places: &'a Places,
+}
+
+impl At<'_> {
+    /// A body as the print page shows it: its ids under `place-`, its headings `heading_offset`
+    /// levels down, its links to pages the edition holds made links on the page. `page` is the
+    /// body's own page URL and its content path.
+    fn section_html(
+        &self,
+        file: &crate::diagnostic::SourceFile,
+        header: &crate::model::PageHeader,
+        page: (&str, &str),
+        place: &str,
+        heading_offset: u8,
+    ) -> String {
+        let own = self.inputs.body_html(file, header, page);
+        self.moved(own, file, header, page, place, heading_offset)
+    }
+
+    /// `own`, a body's HTML made for its own page, moved onto the print page.
+    fn moved(
+        &self,
+        own: String,
+        file: &crate::diagnostic::SourceFile,
+        header: &crate::model::PageHeader,
+        page: (&str, &str),
+        place: &str,
+        heading_offset: u8,
+    ) -> String {
+        let prefix = format!("{place}-");
+        let html = if self.inputs.markdown.allow_raw_html {
+            // The editors' own HTML may not be in the form `relocate` reads: rendered again for
+            // the print page, its links to other pages lead to those pages.
+            self.inputs
+                .body_html_with(file, header, (URL, page.1), page.0, &prefix, heading_offset)
+        } else {
+            let to_print = Move {
+                from: page.0,
+                to: URL,
+                id_prefix: &prefix,
+                heading_offset,
+                inside: Some(&self.places.by_folder),
+            };
+            relocate(&own, &to_print)
+        };
+        print_links::paper_checkboxes(html)
+    }
+}
+
 /// One part of the print edition; for a brief with `pages`, also its page, written to `sink`
 /// (the page's error comes first).
 fn render_part(
     renderer: &Renderer,
     shared: &Shared,
-    inputs: &Inputs,
+    at: At,
     sink: &dyn Sink,
     part: Part,
     pages: bool,
 ) -> RenderedPart {
-    let book = inputs.book;
+    let book = at.inputs.book;
     let item = match part {
         Part::Chapter(c) => {
             let chapter = &book.chapters[c];
             let header = &chapter.section.header;
+            let page = (chapter.url.as_str(), chapter.section.path.as_str());
             Item::Chapter {
                 anchor: format!("c{c}"),
                 title: &header.title,
                 summary: header.summary.as_deref(),
                 // Under the chapter's h2.
-                content: inputs.body_html_with(
-                    &chapter.section.file,
-                    header,
-                    (URL, &chapter.section.path),
-                    &chapter.url,
-                    &format!("c{c}-"),
-                    1,
-                ),
+                content: at.section_html(&chapter.section.file, header, page, &format!("c{c}"), 1),
                 depth: chapter.depth,
             }
         }
-        Part::Brief(b) => {
-            let brief = &book.briefs[b];
-            let page_html = inputs.body_html(
-                &brief.brief.file,
-                &brief.brief.header,
-                (&brief.url, &brief.brief.path),
-            );
-            // The view becomes a JSON value once, lent to the page and then moved into the item.
-            let mut view = match view_value(&brief_view(inputs, b, &page_html)) {
-                Ok(view) => view,
-                Err(e) => return (None, Err(e)),
-            };
-            let page_error = pages
-                .then(|| {
-                    brief_page_value(renderer, shared, &mut view, &brief.url)
-                        .and_then(|f| sink.write(f))
-                        .err()
-                })
-                .flatten();
-            let prefix = format!("b{b}-");
-            // Under the brief's h3: its h2 become h4.
-            let html = if inputs.markdown.allow_raw_html {
-                // The editors' own HTML may not be in the form `relocate` reads.
-                inputs.body_html_with(
-                    &brief.brief.file,
-                    &brief.brief.header,
-                    (URL, &brief.brief.path),
-                    &brief.url,
-                    &prefix,
-                    2,
-                )
-            } else {
-                relocate(
-                    &page_html,
-                    &Move {
-                        from: &brief.url,
-                        to: URL,
-                        id_prefix: &prefix,
-                        heading_offset: 2,
-                    },
-                )
-            };
-            if let serde_json::Value::Object(fields) = &mut view {
-                fields.insert("content".into(), serde_json::Value::String(String::new()));
-            }
-            // The shape `Item::Brief` serializes to, built without copying the view again.
-            let item = serde_json::json!({
-                "kind": "brief",
-                "anchor": format!("b{b}"),
-                "prefix": prefix,
-                "brief": view,
-                "html": html,
-            });
-            return (page_error, print_item(renderer, item));
-        }
+        Part::Brief(b) => return brief_part(renderer, shared, at, sink, b, pages),
     };
     (
         None,
         view_value(&item).and_then(|item| print_item(renderer, item)),
     )
+}
+
+/// A brief's part of the print edition, and with `pages` its own page.
+fn brief_part(
+    renderer: &Renderer,
+    shared: &Shared,
+    at: At,
+    sink: &dyn Sink,
+    b: usize,
+    pages: bool,
+) -> RenderedPart {
+    let brief = &at.inputs.book.briefs[b];
+    let (file, header) = (&brief.brief.file, &brief.brief.header);
+    let page = (brief.url.as_str(), brief.brief.path.as_str());
+    let page_html = at.inputs.body_html(file, header, page);
+    // The view becomes a JSON value once, lent to the page and then moved into the item.
+    let mut view = match view_value(&brief_view(at.inputs, b, &page_html)) {
+        Ok(view) => view,
+        Err(e) => return (None, Err(e)),
+    };
+    let page_error = pages
+        .then(|| {
+            brief_page_value(renderer, shared, &mut view, &brief.url)
+                .and_then(|f| sink.write(f))
+                .err()
+        })
+        .flatten();
+    let place = format!("b{b}");
+    // Under the brief's h3: its h2 become h4.
+    let html = at.moved(page_html, file, header, page, &place, 2);
+    if let serde_json::Value::Object(fields) = &mut view {
+        fields.insert("content".into(), serde_json::Value::String(String::new()));
+    }
+    at.places.localize_view(&mut view);
+    // The shape `Item::Brief` serializes to, built without copying the view again.
+    let item = serde_json::json!({
+        "kind": "brief",
+        "prefix": format!("{place}-"),
+        "anchor": place,
+        "brief": view,
+        "html": html,
+    });
+    (page_error, print_item(renderer, item))
 }
 
 fn print_item(renderer: &Renderer, item: serde_json::Value) -> Result<Vec<u8>, Diagnostic> {
