@@ -273,7 +273,7 @@ fn the_print_cover_has_its_edition_and_authors_and_references_are_numbered_once(
     // A reference list is an <ol> under `.references`, whose markers the stylesheet hides: the
     // printed number is the only one.
     let references = &print[print.find("id=\"b0-references\"").unwrap()..];
-    assert!(references.starts_with("id=\"b0-references\" aria-labelledby=\"b0-references-title\">\n<h4 id=\"b0-references-title\">References</h4>\n<ol>\n<li id=\"b0-ref-cnn-2025\" class=\"reference\"><span class=\"ref-number\">1.</span> <strong class=\"ref-label\">CNN 2025</strong>."), "{references}");
+    assert!(references.starts_with("id=\"b0-references\" aria-labelledby=\"b0-references-title b0-title\">\n<h4 id=\"b0-references-title\">References</h4>\n<ol>\n<li id=\"b0-ref-cnn-2025\" class=\"reference\"><span class=\"ref-number\">1.</span> <strong class=\"ref-label\">CNN 2025</strong>."), "{references}");
     assert!(print.contains("<section class=\"references\" id=\"b0-references\""));
     let css = read(book.path(), "public/style.css");
     assert!(css.contains(".print-edition .references ol { list-style: none; padding-left: 0; }"));
