@@ -230,7 +230,7 @@ struct ClaimEntry<'a> {
 }
 
 /// Claims grouped by status (reported, confirmed, disputed, retracted), each by brief path then id.
-fn claims_view<'a>(renderer: &Renderer, inputs: &'a Inputs) -> Result<Vec<ClaimGroup>, Diagnostic> {
+fn claims_view(renderer: &Renderer, inputs: &Inputs) -> Result<Vec<ClaimGroup>, Diagnostic> {
     let book = inputs.book;
     let mut by_path: Vec<usize> = (0..book.briefs.len()).collect();
     by_path.sort_by(|&a, &b| book.briefs[a].brief.path.cmp(&book.briefs[b].brief.path));

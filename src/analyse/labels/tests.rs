@@ -25,7 +25,7 @@ fn source(id: &str, date: &str) -> Source {
         superseded_by: None,
         note: None,
         origin: Origin {
-            file: SourceFile::new("content/sources.toml", &format!("\n\n{id}\n")),
+            file: SourceFile::new("content/sources.toml", format!("\n\n{id}\n")),
             offset: 2,
         },
     }
