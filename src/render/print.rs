@@ -174,25 +174,7 @@ fn frame(
                 .collect(),
         })
         .collect();
-    let cover = &book.cover;
-    let at = At { inputs, places };
-    cx.insert("cover_title", &cover.header.title);
-    cx.insert("cover_summary", &cover.header.summary);
-    cx.insert(
-        "cover_content",
-        &at.section_html(&cover.file, &cover.header, ("", &cover.path), "cover", 0),
-    );
-    cx.insert("edition", &print_links::edition_date(book));
-    cx.insert("authors", &print_links::authors(book));
-    cx.insert("running_head", &print_links::css_string(&book.config.title));
-    let mut key_judgments = crate::render::pages::key_judgments(book);
-    for judgment in key_judgments
-        .iter_mut()
-        .flat_map(|k| k.judgments.iter_mut())
-    {
-        judgment.url = places.href(&judgment.url);
-    }
-    cx.insert("key_judgments", &key_judgments);
+    cover(&mut cx, At { inputs, places });
     cx.insert("print_contents", &contents);
     cx.insert("print_body", BODY_MARK);
     let page = String::from_utf8(renderer.render("print.html", &cx)?).unwrap_or_default();
@@ -258,6 +240,30 @@ impl At<'_> {
         };
         print_links::paper_checkboxes(html)
     }
+}
+
+/// What the print edition opens with: the cover (with the edition's date, the authors and the
+/// running head) and the book's key judgments, linked to their rows on the page.
+fn cover(cx: &mut tera::Context, at: At) {
+    let book = at.inputs.book;
+    let cover = &book.cover;
+    cx.insert("cover_title", &cover.header.title);
+    cx.insert("cover_summary", &cover.header.summary);
+    cx.insert(
+        "cover_content",
+        &at.section_html(&cover.file, &cover.header, ("", &cover.path), "cover", 0),
+    );
+    cx.insert("edition", &print_links::edition_date(book));
+    cx.insert("authors", &print_links::authors(book));
+    cx.insert("running_head", &print_links::css_string(&book.config.title));
+    let mut key_judgments = crate::render::pages::key_judgments(book);
+    let judgments = key_judgments
+        .iter_mut()
+        .flat_map(|k| k.judgments.iter_mut());
+    for judgment in judgments {
+        judgment.url = at.places.href(&judgment.url);
+    }
+    cx.insert("key_judgments", &key_judgments);
 }
 
 /// One part of the print edition; for a brief with `pages`, also its page, written to `sink`
