@@ -266,6 +266,7 @@ fn assert_moves_as_it_renders(body: &str) {
         to: "print/",
         id_prefix: "c-x-",
         heading_offset: 2,
+        inside: None,
     };
     let again = markdown::render_html(&file, body, 0, &book.cx(false, true));
     assert_eq!(relocate(&html, &to_print), again);
@@ -336,7 +337,13 @@ proptest! {
         }
         let moved = relocate(
             &html,
-            &Move { from: "a/b/", to: "print/", id_prefix: "p-", heading_offset: 2 },
+            &Move {
+                from: "a/b/",
+                to: "print/",
+                id_prefix: "p-",
+                heading_offset: 2,
+                inside: None,
+            },
         );
         prop_assert_eq!(between_tags(&moved), between_tags(&html));
     }
