@@ -24,7 +24,8 @@ fn a_book_builds_with_citations_claims_facts_and_relative_links() {
     assert!(h20.contains(r##"<a class="backlink" href="#cite-cnn-2025-1""##));
     assert!(h20.contains(r#"<tr id="claim-lukewarm""#));
     assert!(h20.contains(r#"<tr id="fact-shipments" class="conflict">"#));
-    assert!(h20.contains("1,500,000 units"));
+    // A value and its unit never wrap apart.
+    assert!(h20.contains("1,500,000\u{a0}units"));
     assert!(h20.contains("<code>[@nothing]</code>"));
     // Links are relative and end in index.html, so the site works from disk.
     assert!(h20.contains(r#"href="../supply/index.html#capacity""#));

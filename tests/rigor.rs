@@ -69,7 +69,7 @@ fn everything_resting_on_a_withdrawn_source_is_flagged_and_reported() {
     );
     assert!(h20.contains("rests on a withdrawn source"));
     let sources = read(book.path(), "public/sources/index.html");
-    assert!(sources.contains("Superseded by <a href=\"#cnn-2025\">cnn-2025</a>: what follows rests on it and needs review."), "{sources}");
+    assert!(sources.contains("Superseded by <a href=\"#cnn-2025\">China is cool 2025</a>: what follows rests on it and needs review."), "{sources}");
     let json: serde_json::Value =
         serde_json::from_str(&read(book.path(), "public/data/book.json")).unwrap();
     assert_eq!(json["claims"][0]["at_risk"], true);

@@ -1,3 +1,5 @@
+//! Tests of source labels: defaults, fallbacks, letters and a label written twice.
+
 use super::*;
 use crate::diagnostic::SourceFile;
 use crate::model::date::PartialDate;
