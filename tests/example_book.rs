@@ -20,7 +20,7 @@ fn the_example_book_checks_clean_and_builds() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     let page = common::read(&target, "supply/h20-demand/index.html");
     assert!(
-        page.contains("1,500,000 units"),
+        page.contains("1,500,000\u{a0}units"),
         "figures are rendered from the fact table"
     );
     assert!(page.contains(r#"id="ref-cnn-liu-2025""#));

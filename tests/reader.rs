@@ -209,7 +209,7 @@ fn the_print_edition_keeps_its_links_on_the_page() {
         "<a href=\"#c0\">the chapter</a>",
         "<a href=\"#cover\">the cover</a>",
         "<a href=\"#b1-capacity\">here</a>",
-        "<a class=\"quoted-fact\" href=\"#b0-fact-shipments\">1,500,000 units</a>",
+        "<a class=\"quoted-fact\" href=\"#b0-fact-shipments\">1,500,000\u{a0}units</a>",
         // The conflicting fact of the other brief, on this page.
         "units in <a href=\"#b0-fact-shipments\"><cite>The H20 decision</cite></a>, CNN 2025",
         // See also.

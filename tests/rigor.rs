@@ -196,8 +196,8 @@ fn quoted_facts_render_their_value_linked_to_their_row() {
     let run = briefbook(book.path(), &["build"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let page = read(book.path(), "public/chips/supply/index.html");
-    assert!(page.contains("Here <a class=\"quoted-fact\" href=\"#fact-supply\">1,200,000 units</a> and <a class=\"quoted-fact\" href=\"#fact-share\">17%</a>"), "{page}");
-    assert!(page.contains("there <a class=\"quoted-fact\" href=\"../h20/index.html#fact-shipments\">1,500,000 units</a>"), "{page}");
+    assert!(page.contains("Here <a class=\"quoted-fact\" href=\"#fact-supply\">1,200,000\u{a0}units</a> and <a class=\"quoted-fact\" href=\"#fact-share\">17%</a>"), "{page}");
+    assert!(page.contains("there <a class=\"quoted-fact\" href=\"../h20/index.html#fact-shipments\">1,500,000\u{a0}units</a>"), "{page}");
     let code = &page[page.find("in code <code>").expect("the code span")..];
     assert!(
         code.starts_with("in code <code>{{ fact(id=") && code.contains("nope"),

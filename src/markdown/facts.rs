@@ -95,10 +95,11 @@ impl<'a> Pass<'a, '_> {
                 relative_url(self.cx.page_url, &quoted.page_url)
             )
         };
+        // A value and its unit never wrap apart.
         format!(
             "<a class=\"quoted-fact\" href=\"{}\">{}</a>",
             escape_html(&href),
-            escape_html(&quoted.display)
+            escape_html(&quoted.display).replace(' ', "\u{a0}")
         )
     }
 }
