@@ -109,6 +109,17 @@ impl<'a> Pass<'a, '_> {
                     out.push_back(Event::Html(highlighted.into()));
                 }
             }
+            Event::Start(tag @ Tag::CodeBlock(CodeBlockKind::Indented)) => {
+                // Code, not prose: as written, and kept out of the search text.
+                out.push_back(Event::Start(tag));
+                for (e, _) in &mut *events {
+                    let end = matches!(e, Event::End(TagEnd::CodeBlock));
+                    out.push_back(e);
+                    if end {
+                        break;
+                    }
+                }
+            }
             Event::Start(Tag::Link {
                 dest_url, title, ..
             }) if dest_url.as_ref() == "@cite" => {

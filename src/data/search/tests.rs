@@ -112,7 +112,7 @@ fn citations_are_their_labels_without_gaps() {
 fn no_markdown_syntax_reaches_the_text() {
     let body = "# The *decision*\n\nA **bold** and _em_ [link](https://example.com/x) to\n\
                 [the brief](@/chips/h20.md), `code` and ![a chart](chart.png).\n\n\
-                ```rust\nlet hidden = 1;\n```\n\n- [x] done\n- item\n\n| a | b |\n|---|---|\n| c | d |\n";
+                ```rust\nlet hidden = 1;\n```\n\n    indented hidden code\n\n- [x] done\n- item\n\n| a | b |\n|---|---|\n| c | d |\n";
     let text = search_text(body);
     assert_eq!(
         text,
