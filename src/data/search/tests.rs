@@ -80,6 +80,7 @@ fn search_text(body: &str) -> String {
         allow_raw_html: false,
         id_prefix: "",
         heading_offset: 0,
+        rebase_from: None,
     };
     let file = SourceFile::new("content/chips/h20.md", body);
     let scan = crate::markdown::scan(&file, body, 0, &cx);
