@@ -323,7 +323,7 @@ fn readers_meet_sources_by_label_and_every_reference_is_numbered() {
         (3, "Allen 2025"),
     ] {
         let entry = format!(
-            "<span class=\"ref-number\">{n}.</span> <strong class=\"ref-label\">{label}</strong>."
+            "<span class=\"ref-number\">[{n}]</span> <strong class=\"ref-label\">{label}</strong>."
         );
         assert!(references.contains(&entry), "{entry} in {references}");
     }
