@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# The benchmark: builds briefbook in release mode, then times it on the synthetic book.
+# The benchmark: builds briefbook with the `dist` profile (fat LTO, as published binaries are
+# built), then times it on the synthetic book, beside Hugo when it is installed.
 # Usage: benches/run.sh [--sizes 1000,10000] [--runs 5] [--settle 5] [--work DIR]
+#                       [--shapes one-chapter,spread] [--hugo PATH|none] [--edits N]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cargo build --release --bin briefbook --example bench
-exec target/release/examples/bench --bin target/release/briefbook "$@"
+cargo build --profile dist --bin briefbook --example bench
+exec target/dist/examples/bench --bin target/dist/briefbook "$@"
