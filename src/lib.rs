@@ -19,6 +19,8 @@ pub mod markdown;
 pub mod analyse;
 pub mod render;
 pub mod data;
+#[cfg(feature = "pdf")]
+pub mod pdf;
 pub mod output;
 pub mod pipeline;
 pub mod links;

@@ -68,6 +68,8 @@ pub struct Compiled {
     pub moved: Vec<history::Moved>,
     /// What changed since `--changes-since`, when asked for (`git::changes_since`).
     pub changes: Option<Changes>,
+    /// Whether the site is to hold the PDF edition, `book.pdf` (`build --pdf`).
+    pub pdf: bool,
     pub output_dir: PathBuf,
     /// Whether writing may take over a folder briefbook did not write (`Options::force`).
     pub force: bool,
@@ -275,6 +277,7 @@ pub fn compile_with(options: &Options, reuse: Reuse) -> Result<Compiled, Diagnos
         row_ids: Arc::new(row_ids),
         moved,
         changes: None,
+        pdf: false,
         output_dir,
         force: options.force,
         warnings: diagnostics,
@@ -482,6 +485,7 @@ pub fn render(
         highlight_css: book.config.highlight_theme == "css",
         history: &compiled.history,
         changes: compiled.changes.as_ref(),
+        pdf: compiled.pdf,
     };
     let renderer = &cache.renderer;
     match what {
@@ -549,6 +553,9 @@ fn site(
     );
     errors.extend(pages);
     errors.extend(data);
+    if compiled.pdf {
+        errors.extend(pdf_file(compiled).and_then(|file| sink.write(file)).err());
+    }
     let theme_files = theme_files(compiled, inputs.highlight_css);
     errors.extend(
         theme_files
@@ -556,6 +563,38 @@ fn site(
             .filter_map(|file| sink.write(file).err()),
     );
     errors
+}
+
+/// The PDF edition of a compiled book (section 9 of the format): the same book, analysis and
+/// diagnostics as the site.
+#[cfg(feature = "pdf")]
+pub fn pdf(compiled: &Compiled) -> Result<Vec<u8>, Diagnostic> {
+    crate::pdf::typeset(&crate::pdf::Input {
+        book: &compiled.book,
+        scans: &compiled.scans,
+        resolved: &compiled.analysis.resolved,
+        facts: &compiled.facts,
+        history: &compiled.history,
+        theme: &compiled.files.pdf_theme,
+    })
+}
+
+/// Without the `pdf` feature there is no typesetter: asking for the PDF is a usage error.
+#[cfg(not(feature = "pdf"))]
+pub fn pdf(_compiled: &Compiled) -> Result<Vec<u8>, Diagnostic> {
+    Err(Diagnostic::error(
+        Code::Usage,
+        "this briefbook was built without the PDF edition",
+    )
+    .with_help("build briefbook with its default features (the `pdf` feature) to make PDFs"))
+}
+
+/// `book.pdf`, the site's copy of the PDF edition.
+fn pdf_file(compiled: &Compiled) -> Result<OutputFile, Diagnostic> {
+    Ok(OutputFile {
+        path: "book.pdf".to_string(),
+        bytes: pdf(compiled)?,
+    })
 }
 
 /// The book's own files copied into the site, as (from, path in the site): static files, then

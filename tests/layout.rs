@@ -15,6 +15,7 @@ const STAGES: &[&str] = &[
     "analyse",
     "render",
     "data",
+    "pdf",
     "output",
     "pipeline",
     "links",

@@ -51,6 +51,19 @@ enum Command {
         /// beside it (.NAME.briefbook-displaced-N), never deleted.
         #[arg(long)]
         force: bool,
+        /// Also write the PDF edition, book.pdf, into the site (linked from the cover).
+        #[arg(long)]
+        pdf: bool,
+    },
+    /// Write the PDF edition of the book: typeset in-process, archival (PDF/A-2b).
+    Pdf {
+        #[arg(long)]
+        root: Option<PathBuf>,
+        /// Where to write it (default: book.pdf in the current folder).
+        #[arg(short = 'o', long = "output", default_value = "book.pdf")]
+        output: PathBuf,
+        #[arg(long)]
+        drafts: bool,
     },
     /// Serve the book on this machine, rebuilding and reloading as files change.
     Serve {
@@ -158,9 +171,15 @@ fn check(
     (problems, notes)
 }
 
-/// The build, with the changes page when `--changes-since` names a revision.
-fn build(options: &Options, changes_since: Option<&str>) -> Result<pipeline::Built, Diagnostics> {
+/// The build, with the changes page when `--changes-since` names a revision and the PDF
+/// edition with `--pdf`.
+fn build(
+    options: &Options,
+    changes_since: Option<&str>,
+    pdf: bool,
+) -> Result<pipeline::Built, Diagnostics> {
     let mut compiled = pipeline::compile(options)?;
+    compiled.pdf = pdf;
     if let Some(rev) = changes_since {
         compiled.changes = Some(crate::git::changes_since(
             &options.root,
@@ -182,6 +201,7 @@ pub fn main() -> ExitCode {
             timings,
             changes_since,
             force,
+            pdf,
         } => {
             let options = Options {
                 root: pipeline::root_or_current(root.as_deref()),
@@ -190,7 +210,7 @@ pub fn main() -> ExitCode {
                 drafts,
                 force,
             };
-            let built = build(&options, changes_since.as_deref());
+            let built = build(&options, changes_since.as_deref(), pdf);
             match built {
                 Ok(site) => {
                     print_text(&site.warnings);
@@ -213,6 +233,18 @@ pub fn main() -> ExitCode {
                     exit_code(&problems, false)
                 }
             }
+        }
+        Command::Pdf {
+            root,
+            output,
+            drafts,
+        } => {
+            let options = Options {
+                root: pipeline::root_or_current(root.as_deref()),
+                drafts,
+                ..Options::default()
+            };
+            pdf(&options, &output)
         }
         Command::Serve {
             root,
@@ -303,6 +335,52 @@ pub fn main() -> ExitCode {
             exit_code(&problems, deny_warnings)
         }
     }
+}
+
+/// `briefbook pdf`: the PDF edition alone. On any error nothing is written; the file is
+/// written beside its place and renamed into it, so a reader never sees half a PDF.
+fn pdf(options: &Options, output: &std::path::Path) -> ExitCode {
+    let compiled = match pipeline::compile(options) {
+        Ok(compiled) => compiled,
+        Err(problems) => {
+            print_text(&problems);
+            eprintln!("pdf failed: {}; nothing was written", summary(&problems));
+            return exit_code(&problems, false);
+        }
+    };
+    print_text(&compiled.warnings);
+    let written = pipeline::pdf(&compiled).and_then(|bytes| write_file(output, &bytes));
+    match written {
+        Ok(()) => {
+            eprintln!("wrote {}", output.display());
+            ExitCode::SUCCESS
+        }
+        Err(problem) => {
+            let problems = Diagnostics::from_iter([problem]);
+            print_text(&problems);
+            eprintln!("pdf failed; nothing was written");
+            exit_code(&problems, false)
+        }
+    }
+}
+
+/// Writes `bytes` to a new file beside `path`, then renames it into place.
+fn write_file(path: &std::path::Path, bytes: &[u8]) -> Result<(), Diagnostic> {
+    use std::io::Write;
+    let io = |e: std::io::Error| {
+        Diagnostic::error(
+            crate::diagnostic::Code::Io,
+            format!("cannot write {}: {e}", path.display()),
+        )
+    };
+    let folder = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => std::path::Path::new("."),
+    };
+    let mut file = tempfile::NamedTempFile::new_in(folder).map_err(io)?;
+    file.write_all(bytes).map_err(io)?;
+    file.persist(path).map_err(|e| io(e.error))?;
+    Ok(())
 }
 
 fn today() -> String {

@@ -105,7 +105,7 @@ impl<'a> Pass<'a, '_> {
 }
 
 /// `{{ fact(id="x") }}` at the start of `s`: its length and the id.
-fn parse_fact_call(s: &str) -> Option<(usize, String)> {
+pub fn parse_fact_call(s: &str) -> Option<(usize, String)> {
     let rest = s.strip_prefix("{{")?.trim_start();
     let rest = rest.strip_prefix("fact")?.trim_start();
     let rest = rest.strip_prefix('(')?.trim_start();

@@ -10,6 +10,8 @@ use std::collections::{BTreeMap, HashMap};
 
 use pulldown_cmark::{BrokenLink, CowStr, Event, Options, Parser};
 
+pub use facts::parse_fact_call;
+
 use crate::diagnostic::{Code, Diagnostic, Limiter, SourceFile};
 use crate::markdown::footnotes::Footnotes;
 use crate::markdown::highlight::Highlighter;

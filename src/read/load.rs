@@ -23,6 +23,9 @@ pub struct BookFiles {
     pub statics: Vec<FileRef>,
     /// Template overrides: the theme's folder, then the book's `templates/` (later ones win).
     pub templates: Vec<(String, String)>,
+    /// The PDF edition's theme files (`themes/<name>/pdf/`, then `pdf/` under the theme's and
+    /// the book's `templates/`), by name: Typst, not Tera, so kept apart from `templates`.
+    pub pdf_theme: Vec<(String, Arc<SourceFile>)>,
     /// What loading met: errors for every input that could not be read (so that nothing is
     /// published without it), warnings for links not followed.
     pub problems: Vec<Diagnostic>,
@@ -75,12 +78,30 @@ pub fn load(root: &Path, config: Arc<SourceFile>, theme: &str) -> Result<BookFil
     let theme_dir = theme_folder(root, &config, theme, &mut problems);
     let statics = statics(&walker, theme_dir.as_deref(), &mut problems);
     let mut templates = Vec::new();
-    let template_dirs = theme_dir.iter().map(|t| t.join("templates"));
-    for dir in template_dirs.chain([root.join("templates")]) {
+    let mut pdf_theme = Vec::new();
+    // (folder, whether all of it is the PDF theme); in a templates folder only its `pdf/` is.
+    let pdf_dir = theme_dir.iter().map(|t| (t.join("pdf"), true));
+    let template_dirs = theme_dir.iter().map(|t| (t.join("templates"), false));
+    let dirs = pdf_dir
+        .chain(template_dirs)
+        .chain([(root.join("templates"), false)]);
+    for (dir, all_pdf) in dirs {
         for f in walker.walk(&dir, &mut problems) {
-            match read_text(root, &f.from) {
-                Ok(file) => templates.push((f.rel, file.text.clone())),
-                Err(e) => problems.push(e),
+            let file = match read_text(root, &f.from) {
+                Ok(file) => file,
+                Err(e) => {
+                    problems.push(e);
+                    continue;
+                }
+            };
+            let pdf_name = if all_pdf {
+                Some(f.rel.as_str())
+            } else {
+                f.rel.strip_prefix("pdf/")
+            };
+            match pdf_name {
+                Some(name) => pdf_theme.push((name.to_string(), file)),
+                None => templates.push((f.rel, file.text.clone())),
             }
         }
     }
@@ -92,6 +113,7 @@ pub fn load(root: &Path, config: Arc<SourceFile>, theme: &str) -> Result<BookFil
         assets,
         statics,
         templates,
+        pdf_theme,
         problems,
     })
 }

@@ -188,6 +188,8 @@ pub struct Inputs<'a> {
     pub highlight_css: bool,
     pub history: &'a crate::read::history::History,
     pub changes: Option<&'a crate::analyse::changes::Changes>,
+    /// Whether the site holds `book.pdf`, which the cover and the print edition then link.
+    pub pdf: bool,
 }
 
 impl Inputs<'_> {
@@ -245,6 +247,7 @@ fn site_view<'a>(inputs: &Inputs<'a>) -> SiteView<'a> {
         extra: &config.extra,
         highlight_css: inputs.highlight_css,
         build: inputs.history.head.as_ref(),
+        pdf: inputs.pdf,
     }
 }
 

@@ -20,6 +20,8 @@ pub struct SiteView<'a> {
     pub highlight_css: bool,
     /// The commit the site is built from, when the book is in git.
     pub build: Option<&'a crate::read::history::Head>,
+    /// Whether the site holds the PDF edition, `book.pdf` (`build --pdf`).
+    pub pdf: bool,
 }
 
 #[derive(Serialize, Clone)]
