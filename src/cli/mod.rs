@@ -379,6 +379,13 @@ fn write_file(path: &std::path::Path, bytes: &[u8]) -> Result<(), Diagnostic> {
     };
     let mut file = tempfile::NamedTempFile::new_in(folder).map_err(io)?;
     file.write_all(bytes).map_err(io)?;
+    // A temporary file is private (0600); the PDF is a document to share, like the site's files.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let readable = std::fs::Permissions::from_mode(0o644);
+        file.as_file().set_permissions(readable).map_err(io)?;
+    }
     file.persist(path).map_err(|e| io(e.error))?;
     Ok(())
 }

@@ -1,0 +1,323 @@
+//! The PDF edition (FORMAT section 9): the example book's PDF read back with poppler's tools
+//! (text in reading order, contents with page numbers, metadata, embedded fonts) and with
+//! lopdf (PDF/A identification, outline, internal links); byte-identical runs; hostile text
+//! shown literally; theme overrides; nothing written on an error.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use common::tools::command_available;
+use common::*;
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Runs `briefbook pdf` on the book at `root`, writing `out`.
+fn make_pdf(root: &Path, out: &Path) -> Run {
+    let out = out.to_str().expect("a UTF-8 path");
+    briefbook(root, &["pdf", "-o", out])
+}
+
+fn example_pdf(dir: &Path) -> PathBuf {
+    let out = dir.join("book.pdf");
+    let run = make_pdf(&repo(), &out);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    out
+}
+
+fn tool(tool: &str, args: &[&str], pdf: &Path) -> String {
+    let out = Command::new(tool)
+        .args(args)
+        .arg(pdf)
+        .args(if tool == "pdftotext" {
+            &["-"][..]
+        } else {
+            &[][..]
+        })
+        .output()
+        .expect("run a poppler tool");
+    assert!(
+        out.status.success(),
+        "{tool}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Text with every run of white space one space, and words split at a line's end joined.
+fn flat(text: &str) -> String {
+    let joined = text.replace("-\n", "");
+    joined.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn poppler() -> bool {
+    command_available("pdftotext", &["-v"])
+}
+
+/// The example book as the library compiles it: titles and key judgments to look for.
+fn example_book() -> briefbook::pipeline::Compiled {
+    let options = briefbook::pipeline::Options {
+        root: repo(),
+        ..Default::default()
+    };
+    briefbook::pipeline::compile(&options).unwrap_or_else(|e| panic!("{}", e.render_all()))
+}
+
+#[test]
+fn every_brief_comes_in_reading_order_on_the_page_the_contents_give() {
+    if !poppler() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = example_pdf(dir.path());
+    let text = tool("pdftotext", &["-layout"], &pdf);
+    let pages: Vec<&str> = text.split('\u{c}').collect();
+    let contents = pages
+        .iter()
+        .position(|p| p.trim_start().starts_with("Contents"))
+        .expect("a contents page");
+    let compiled = example_book();
+    let mut last_page = contents;
+    for b in &compiled.book.briefs {
+        let title = &b.brief.header.title;
+        // The contents line: the title, dot leaders, the page number.
+        let line = pages[contents]
+            .lines()
+            .find(|l| flat(l).starts_with(&flat(title)))
+            .unwrap_or_else(|| panic!("{title} is not in the contents:\n{}", pages[contents]));
+        let number: usize = line
+            .split_whitespace()
+            .last()
+            .unwrap()
+            .parse()
+            .expect("a page number");
+        // The brief's heading is on that page, not before the last brief's.
+        let page = &pages[number - 1];
+        assert!(
+            flat(page).contains(&flat(title)),
+            "{title} is not on page {number}"
+        );
+        assert!(
+            number - 1 >= last_page,
+            "{title} comes before the brief before it"
+        );
+        last_page = number - 1;
+    }
+}
+
+#[test]
+fn key_judgments_references_and_appendices_are_there() {
+    if !poppler() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = example_pdf(dir.path());
+    let text = flat(&tool("pdftotext", &[], &pdf));
+    let compiled = example_book();
+    for b in &compiled.book.briefs {
+        for claim in b.brief.claims.iter().filter(|c| c.key) {
+            // Once on the front pages, once in the brief's box, once in its claims table.
+            let count = text.matches(&flat(&claim.text)).count();
+            assert!(
+                count >= 3,
+                "key judgment {:?} found {count} times",
+                claim.text
+            );
+        }
+    }
+    for source in compiled.book.sources.values() {
+        assert!(text.contains(&flat(&source.title)), "source {}", source.id);
+    }
+    for part in [
+        "Key judgments",
+        "Contents",
+        "References",
+        "Claims",
+        "Facts",
+        "Citation index",
+        "Fact tables",
+        "Method",
+    ] {
+        assert!(text.contains(part), "{part}");
+    }
+    assert!(text.contains("As of 17 August 2025"), "the as-of date");
+}
+
+#[test]
+fn metadata_names_the_book_and_every_font_is_embedded() {
+    if !poppler() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = example_pdf(dir.path());
+    let info = tool("pdfinfo", &[], &pdf);
+    assert!(
+        info.contains("Title:           The H20 Decision and China's AI Chips"),
+        "{info}"
+    );
+    assert!(
+        info.contains("Author:          Briefbook editors"),
+        "{info}"
+    );
+    // Dated by the edition (the latest brief), never by the clock.
+    assert!(
+        info.contains("CreationDate:    Sun Aug 17 00:00:00 2025 UTC"),
+        "{info}"
+    );
+    let pages: usize = info
+        .lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .and_then(|n| n.trim().parse().ok())
+        .expect("a page count");
+    assert!(pages >= 10, "{pages} pages");
+    let fonts = tool("pdffonts", &[], &pdf);
+    let rows: Vec<&str> = fonts.lines().skip(2).collect();
+    assert!(!rows.is_empty(), "{fonts}");
+    for row in rows {
+        let columns: Vec<&str> = row.split_whitespace().collect();
+        // name, type..., encoding, emb, sub, uni, object, generation: emb is fifth from the end.
+        assert_eq!(columns[columns.len() - 5], "yes", "not embedded: {row}");
+    }
+}
+
+/// The objects of a PDF: its catalog's entries, and every link annotation of its pages.
+struct Read {
+    doc: lopdf::Document,
+}
+
+impl Read {
+    fn new(pdf: &Path) -> Read {
+        Read {
+            doc: lopdf::Document::load(pdf).expect("lopdf reads it"),
+        }
+    }
+
+    fn catalog(&self) -> &lopdf::Dictionary {
+        self.doc.catalog().expect("a catalog")
+    }
+
+    fn deref<'a>(&'a self, object: &'a lopdf::Object) -> &'a lopdf::Object {
+        match object {
+            lopdf::Object::Reference(id) => self.doc.get_object(*id).expect("the object"),
+            other => other,
+        }
+    }
+
+    fn metadata(&self) -> String {
+        let object = self.deref(self.catalog().get(b"Metadata").expect("XMP metadata"));
+        let stream = object.as_stream().expect("a stream");
+        let bytes = stream
+            .decompressed_content()
+            .unwrap_or_else(|_| stream.content.clone());
+        String::from_utf8_lossy(&bytes).into_owned()
+    }
+
+    /// (internal links, web links) over every page.
+    fn links(&self) -> (usize, usize) {
+        let (mut internal, mut web) = (0, 0);
+        for page in self.doc.get_pages().values() {
+            let page = self.doc.get_dictionary(*page).unwrap();
+            let Ok(annots) = page.get(b"Annots") else {
+                continue;
+            };
+            for annot in self.deref(annots).as_array().unwrap() {
+                let annot = self.deref(annot).as_dict().unwrap();
+                if annot.get(b"Dest").is_ok() {
+                    internal += 1;
+                    continue;
+                }
+                let Ok(action) = annot.get(b"A") else {
+                    continue;
+                };
+                let action = self.deref(action).as_dict().unwrap();
+                match action.get(b"S").and_then(|s| s.as_name()) {
+                    Ok(b"GoTo") => internal += 1,
+                    Ok(b"URI") => web += 1,
+                    _ => {}
+                }
+            }
+        }
+        (internal, web)
+    }
+}
+
+#[test]
+fn it_is_pdf_a_2b_with_an_outline_and_internal_links() {
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = example_pdf(dir.path());
+    let read = Read::new(&pdf);
+    let xmp = read.metadata();
+    let part = xmp.contains("<pdfaid:part>2</pdfaid:part>") || xmp.contains("pdfaid:part=\"2\"");
+    let conformance = xmp.contains("<pdfaid:conformance>B</pdfaid:conformance>")
+        || xmp.contains("pdfaid:conformance=\"B\"");
+    assert!(part && conformance, "no PDF/A-2b identification in:\n{xmp}");
+    assert!(xmp.contains("The H20 Decision"), "the title in XMP");
+    assert!(
+        xmp.contains(">en<") || xmp.contains("\"en\""),
+        "the language in XMP:\n{xmp}"
+    );
+    // The outline: chapters and briefs as bookmarks.
+    let outlines = read.deref(read.catalog().get(b"Outlines").expect("an outline"));
+    let outlines = outlines.as_dict().unwrap();
+    assert!(outlines.get(b"First").is_ok(), "the outline has entries");
+    let (internal, web) = read.links();
+    let compiled = example_book();
+    let citations: usize = compiled
+        .scans
+        .iter()
+        .map(|s| s.markers.values().map(Vec::len).sum::<usize>())
+        .sum();
+    // Every citation marker, contents line and key judgment is a link inside the document.
+    assert!(
+        internal > citations + compiled.book.briefs.len(),
+        "{internal} internal links"
+    );
+    assert_eq!(
+        web, 0,
+        "the example book's sources have no URLs, so no web links"
+    );
+}
+
+#[test]
+fn two_runs_give_the_same_bytes() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("a.pdf"), dir.path().join("b.pdf"));
+    assert_eq!(make_pdf(&repo(), &a).code, 0);
+    assert_eq!(make_pdf(&repo(), &b).code, 0);
+    let (a, b) = (std::fs::read(a).unwrap(), std::fs::read(b).unwrap());
+    assert!(a.len() > 10_000);
+    assert!(a == b, "two runs differ");
+}
+
+#[test]
+fn pages_render_to_png_in_the_test_output_folder() {
+    if !command_available("pdftoppm", &["-v"]) {
+        return;
+    }
+    let out = repo().join("target/pdf-pages");
+    std::fs::create_dir_all(&out).unwrap();
+    let pdf = example_pdf(&out);
+    let prefix = out.join("page");
+    let status = Command::new("pdftoppm")
+        .args(["-png", "-r", "60", "-f", "1", "-l", "6"])
+        .arg(&pdf)
+        .arg(&prefix)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let pngs = std::fs::read_dir(&out)
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .path()
+                .extension()
+                .is_some_and(|x| x == "png")
+        })
+        .count();
+    assert!(pngs >= 6, "{pngs} pages rendered");
+    eprintln!("pages rendered into {}", out.display());
+}
