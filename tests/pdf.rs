@@ -321,3 +321,192 @@ fn pages_render_to_png_in_the_test_output_folder() {
     assert!(pngs >= 6, "{pngs} pages rendered");
     eprintln!("pages rendered into {}", out.display());
 }
+
+/// Typst's markup and code, and Markdown's, in one line: none of it may act.
+const T: &str = r#"#panic("pwned") $x^2$ *b* _i_ [@x] <l> @r \ `c` ~ // c /* d */ = - + #"s" \u{41} ] [ #set page(width: 1cm) #read("/etc/passwd") {{ x }}"#;
+
+/// `T` with Markdown's punctuation escaped, as a body writes it to mean the same text.
+fn in_markdown(text: &str) -> String {
+    let mut out = String::new();
+    for c in text.chars() {
+        if c.is_ascii_punctuation() {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn toml(text: &str) -> String {
+    text.replace('\\', "\\\\").replace('"', "\\\"")
+}
+
+/// A book with `T` in every field a reader sees, and in every construct of a body.
+fn hostile_book() -> std::collections::BTreeMap<String, String> {
+    let t = toml(T);
+    let m = in_markdown(T);
+    let mut files = base_book();
+    files.insert(
+        "site.toml".into(),
+        format!("title = \"{t}\"\nbase_url = \"https://example.org/\"\ndescription = \"{t}\"\n[check]\nreference_date = \"2025-09-01\"\n"),
+    );
+    files.insert(
+        "content/_index.md".into(),
+        format!("+++\ntitle = \"{t}\"\n+++\n{m}\n"),
+    );
+    files.insert(
+        "content/chips/_index.md".into(),
+        format!("+++\ntitle = \"{t}\"\nsummary = \"{t}\"\n+++\n{m}\n"),
+    );
+    files.insert(
+        "content/sources.toml".into(),
+        format!("[[source]]\nid = \"evil\"\ntitle = \"{t}\"\npublisher = \"{t}\"\nauthors = [\"{t}\"]\ndate = \"2025\"\nnote = \"{t}\"\nurl = \"https://example.org/a?q=[x]*_$#y\"\n\n{SOURCES}"),
+    );
+    let body = [
+        format!("## {m}"),
+        format!("{m} [@evil]"),
+        format!("- {m}\n- *{m}*\n\n1. **{m}**\n2. ~~{m}~~"),
+        format!(
+            "| {m} | b |\n|---|---|\n| {m} | `{}` |",
+            T.replace('`', "'").replace('|', "/")
+        ),
+        format!("```typst\n{T}\n```"),
+        format!(
+            "Note[^n] and [a link]({}).\n\n[^n]: {m}",
+            "https://example.org/#[x]"
+        ),
+        format!("> {m}"),
+    ]
+    .join("\n\n");
+    files.insert(
+        "content/chips/h20.md".into(),
+        format!(
+            "+++\ntitle = \"{t}\"\ndate = \"2025-08-17\"\nsummary = \"{t}\"\nauthors = [\"{t}\"]\n\n[[claims]]\nid = \"c1\"\nkey = true\ntext = \"{t}\"\nattributed_to = \"{t}\"\nsources = [\"evil\"]\n\n[[facts]]\nid = \"f1\"\nsubject = \"{t}\"\nmetric = \"{t}\"\nvalue = \"{t}\"\nunit = \"{t}\"\nnote = \"{t}\"\nsource = \"evil\"\n+++\n\n{body}\n"
+        ),
+    );
+    files
+}
+
+/// Text compared without white space or hyphens, which line breaking may add or take.
+fn bare(text: &str) -> String {
+    text.chars()
+        .filter(|c| !c.is_whitespace() && *c != '-' && *c != '\u{AD}')
+        .collect()
+}
+
+#[test]
+fn hostile_text_comes_out_literally_in_every_field() {
+    let book = write_book(&hostile_book());
+    let out = book.path().join("out.pdf");
+    let run = make_pdf(book.path(), &out);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    if !poppler() {
+        return;
+    }
+    let text = tool("pdftotext", &[], &out);
+    let (all, t) = (bare(&text), bare(T));
+    // Title page, running heads, chapter, brief, bottom line, key judgments (twice), claim,
+    // attribution, fact subject, measure, value, unit, note, source title, publisher, author,
+    // body paragraphs, list items, table cells, code, footnote, quote, the cover's introduction.
+    let count = all.matches(&t).count();
+    assert!(
+        count >= 20,
+        "the hostile line came out literally {count} times:\n{text}"
+    );
+    assert!(!text.contains("pwned\n") || text.contains("#panic(\"pwned\")"));
+    let info = tool("pdfinfo", &[], &out);
+    let pages: usize = info
+        .lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap();
+    assert!(pages < 30, "`#set page` must not act: {pages} pages");
+    assert!(
+        info.contains("#panic(\"pwned\")"),
+        "the title in the metadata:\n{info}"
+    );
+}
+
+#[test]
+fn a_book_with_errors_writes_no_pdf() {
+    let mut files = base_book();
+    files.insert(
+        "content/chips/h20.md".into(),
+        H20.replace("[@cnn-2025]", "[@nobody]"),
+    );
+    let book = write_book(&files);
+    let out = book.path().join("book.pdf");
+    let run = make_pdf(book.path(), &out);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("unknown source `nobody`"),
+        "{}",
+        run.stderr
+    );
+    assert!(!out.exists(), "nothing is written");
+}
+
+#[test]
+fn build_pdf_puts_the_pdf_into_the_site_and_the_cover_links_it() {
+    let book = write_book(&base_book());
+    let site = book.path().join("public");
+    let run = briefbook(book.path(), &["build", "--pdf"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let pdf = std::fs::read(site.join("book.pdf")).unwrap();
+    assert!(pdf.starts_with(b"%PDF-"));
+    assert!(read(&site, "index.html").contains("href=\"./book.pdf\""));
+    assert!(read(&site, "print/index.html").contains("href=\"../book.pdf\""));
+    // Without --pdf there is no PDF, and no link to one.
+    let run = briefbook(book.path(), &["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!site.join("book.pdf").exists());
+    assert!(!read(&site, "index.html").contains("book.pdf"));
+}
+
+/// A theme's `book.typ` of its own: US letter paper, the default pieces.
+const LETTER: &str = r#"#let ink = black
+#let accent = blue
+#let muted = gray
+#let rule = gray
+#let book(title: none, body) = {
+  set page(paper: "us-letter", footer: context counter(page).display())
+  body
+}
+"#;
+
+#[test]
+fn a_book_overrides_the_pdf_theme_file_by_file() {
+    if !poppler() {
+        return;
+    }
+    let mut files = base_book();
+    files.insert("templates/pdf/book.typ".into(), LETTER.into());
+    let book = write_book(&files);
+    let out = book.path().join("book.pdf");
+    let run = make_pdf(book.path(), &out);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let info = tool("pdfinfo", &[], &out);
+    assert!(info.contains("612 x 792 pts (letter)"), "{info}");
+    // The default parts.typ still made the pieces.
+    assert!(tool("pdftotext", &[], &out).contains("Citation index"));
+}
+
+#[test]
+fn a_broken_theme_file_is_an_error_at_its_line() {
+    let mut files = base_book();
+    files.insert(
+        "themes/default/pdf/parts.typ".into(),
+        "#import \"book.typ\": *\n\n#let anchor(name) = [#metadata(none)#label(name)]\n#let title-page(..args) = undefined-thing\n".into(),
+    );
+    let book = write_book(&files);
+    let out = book.path().join("book.pdf");
+    let run = make_pdf(book.path(), &out);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("error[template]"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("themes/default/pdf/parts.typ:4"),
+        "{}",
+        run.stderr
+    );
+    assert!(!out.exists());
+}
