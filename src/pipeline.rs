@@ -567,21 +567,23 @@ fn site(
 
 /// The PDF edition of a compiled book (section 9 of the format): the same book, analysis and
 /// diagnostics as the site.
+/// Also says how many characters no bundled font can show (printed as U+FFFD).
 #[cfg(feature = "pdf")]
-pub fn pdf(compiled: &Compiled) -> Result<Vec<u8>, Diagnostic> {
-    crate::pdf::typeset(&crate::pdf::Input {
+pub fn pdf(compiled: &Compiled) -> Result<(Vec<u8>, usize), Diagnostic> {
+    let typeset = crate::pdf::typeset(&crate::pdf::Input {
         book: &compiled.book,
         scans: &compiled.scans,
         resolved: &compiled.analysis.resolved,
         facts: &compiled.facts,
         history: &compiled.history,
         theme: &compiled.files.pdf_theme,
-    })
+    })?;
+    Ok((typeset.bytes, typeset.replaced))
 }
 
 /// Without the `pdf` feature there is no typesetter: asking for the PDF is a usage error.
 #[cfg(not(feature = "pdf"))]
-pub fn pdf(_compiled: &Compiled) -> Result<Vec<u8>, Diagnostic> {
+pub fn pdf(_compiled: &Compiled) -> Result<(Vec<u8>, usize), Diagnostic> {
     Err(Diagnostic::error(
         Code::Usage,
         "this briefbook was built without the PDF edition",
@@ -593,7 +595,7 @@ pub fn pdf(_compiled: &Compiled) -> Result<Vec<u8>, Diagnostic> {
 fn pdf_file(compiled: &Compiled) -> Result<OutputFile, Diagnostic> {
     Ok(OutputFile {
         path: "book.pdf".to_string(),
-        bytes: pdf(compiled)?,
+        bytes: pdf(compiled)?.0,
     })
 }
 

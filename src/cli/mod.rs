@@ -349,7 +349,14 @@ fn pdf(options: &Options, output: &std::path::Path) -> ExitCode {
         }
     };
     print_text(&compiled.warnings);
-    let written = pipeline::pdf(&compiled).and_then(|bytes| write_file(output, &bytes));
+    let written = pipeline::pdf(&compiled).and_then(|(bytes, replaced)| {
+        if replaced > 0 {
+            eprintln!(
+                "note: {replaced} character(s) no bundled font can show (such as CJK or emoji) are printed as U+FFFD"
+            );
+        }
+        write_file(output, &bytes)
+    });
     match written {
         Ok(()) => {
             eprintln!("wrote {}", output.display());

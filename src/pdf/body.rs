@@ -381,6 +381,8 @@ impl<'c, 'n> Writer<'c, 'n> {
                 _ => None,
             })
             .collect();
+        // PDF/A holds an alt text of at most 32,767 bytes; a description needs far less.
+        let alt: String = alt.chars().take(1000).collect();
         match self.image_path(dest) {
             Some(path) => self.out.push_str(&format!(
                 "#box(image({}, alt: {}))",

@@ -7,6 +7,7 @@ mod brief;
 mod document;
 mod edition;
 pub mod escape;
+mod fonts;
 mod labels;
 pub mod theme;
 mod world;
@@ -101,9 +102,10 @@ impl Inputs<'_> {
 
 /// The PDF edition of a compiled book. Errors are a theme file that does not compile (located
 /// in that file) or, for a document briefbook generated wrongly, an internal error.
-pub fn typeset(input: &Input) -> Result<Vec<u8>, Diagnostic> {
+pub fn typeset(input: &Input) -> Result<Typeset, Diagnostic> {
     let inputs = inputs(input);
-    let markup = document::document(&inputs);
+    let fonts = fonts::Fonts::bundled();
+    let (markup, replaced) = fonts::displayable(document::document(&inputs), &fonts);
     let theme = theme::files(input.theme);
     let world = BookWorld::new(
         markup,
@@ -113,6 +115,7 @@ pub fn typeset(input: &Input) -> Result<Vec<u8>, Diagnostic> {
             .collect::<Vec<_>>(),
         inputs.images.clone(),
         inputs.edition.datetime(),
+        fonts,
     );
     let document = typst::compile::<PagedDocument>(&world)
         .output
@@ -124,7 +127,16 @@ pub fn typeset(input: &Input) -> Result<Vec<u8>, Diagnostic> {
         standards: PdfStandards::new(&[PdfStandard::A_2b])
             .map_err(|e| Diagnostic::error(Code::Internal, e.to_string()))?,
     };
-    typst_pdf::pdf(&document, &options).map_err(|errors| located(&world, &theme, &errors))
+    let bytes =
+        typst_pdf::pdf(&document, &options).map_err(|errors| located(&world, &theme, &errors))?;
+    Ok(Typeset { bytes, replaced })
+}
+
+/// A typeset PDF edition.
+pub struct Typeset {
+    pub bytes: Vec<u8>,
+    /// How many characters of the book no bundled font can show, printed as U+FFFD.
+    pub replaced: usize,
 }
 
 fn inputs<'a>(input: &Input<'a>) -> Inputs<'a> {

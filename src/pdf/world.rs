@@ -11,6 +11,8 @@ use typst::text::{Font, FontBook};
 use typst::utils::LazyHash;
 use typst::{Library, World};
 
+use crate::pdf::fonts::Fonts;
+
 /// Where the generated document lives in the typesetter's file tree.
 pub const MAIN: &str = "/main.typ";
 /// The folder theme files are found in: `#import "/theme/parts.typ"`.
@@ -38,10 +40,8 @@ impl BookWorld {
         theme: &[(String, String)],
         files: BTreeMap<String, PathBuf>,
         today: Datetime,
+        fonts: Fonts,
     ) -> Self {
-        let fonts: Vec<Font> = typst_assets::fonts()
-            .flat_map(|data| Font::iter(Bytes::new(data)))
-            .collect();
         let theme = theme
             .iter()
             .map(|(name, text)| {
@@ -51,8 +51,8 @@ impl BookWorld {
             .collect();
         BookWorld {
             library: LazyHash::new(Library::builder().build()),
-            book: LazyHash::new(FontBook::from_fonts(&fonts)),
-            fonts,
+            book: LazyHash::new(fonts.book),
+            fonts: fonts.fonts,
             main: Source::new(main_id(), main),
             theme,
             files,
