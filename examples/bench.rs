@@ -1,8 +1,8 @@
 //! The benchmark: generates the synthetic book at each size, then times `briefbook build` (into
 //! an empty output folder, and again over the output of earlier builds) and `briefbook check`
 //! over several runs, printing medians of wall time, CPU time and peak RSS, pages per second,
-//! the build's phase times, and the editing loop of `briefbook serve`. Run it with
-//! `benches/run.sh`.
+//! the build's phase times, `briefbook pdf` (the PDF edition) at the `--pdf-sizes`, and the
+//! editing loop of `briefbook serve`. Run it with `benches/run.sh`.
 
 #[path = "genbook.rs"]
 #[allow(dead_code)]
@@ -92,6 +92,9 @@ struct Options {
     shapes: Vec<genbook::Shape>,
     /// Hugo, timed on the same briefs in the same runs (alternating); `None` without it.
     hugo: Option<PathBuf>,
+    /// The sizes at which `briefbook pdf` is timed too (typesetting costs far more per brief
+    /// than a site: 10,000 briefs are some 40,000 pages).
+    pdf_sizes: Vec<usize>,
 }
 
 fn options() -> Options {
@@ -104,6 +107,7 @@ fn options() -> Options {
         edits: 10,
         shapes: vec![genbook::Shape::OneChapter, genbook::Shape::Spread],
         hugo: Some(PathBuf::from("hugo")),
+        pdf_sizes: vec![1000],
     };
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
@@ -128,9 +132,16 @@ fn options() -> Options {
                     .map(|s| genbook::Shape::parse(s).expect("one-chapter or spread"))
                     .collect()
             }
+            "--pdf-sizes" => {
+                o.pdf_sizes = value
+                    .split(',')
+                    .filter(|n| !n.is_empty())
+                    .map(|n| n.parse().expect("a number"))
+                    .collect()
+            }
             "--hugo" => o.hugo = (value != "none").then(|| value.into()),
             other => {
-                panic!("unknown flag {other}; flags: --bin --sizes --runs --settle --work --edits --shapes --hugo")
+                panic!("unknown flag {other}; flags: --bin --sizes --runs --settle --work --edits --shapes --hugo --pdf-sizes")
             }
         }
     }
@@ -294,6 +305,22 @@ fn time_book(o: &Options, n: usize, shape: genbook::Shape) -> Option<Vec<Sample>
     report(n, shape, "check", &checks, hugo_wall);
     if !peer.is_empty() {
         report(n, shape, "Hugo: build (empty output)", &peer, hugo_wall);
+    }
+    // The PDF edition, once per size (the shape does not change what it typesets much).
+    if o.pdf_sizes.contains(&n) && shape == o.shapes[0].name() {
+        let pdf = o.work.join(format!("book-{n}.pdf"));
+        let pdfs: Vec<Sample> = (0..o.runs)
+            .map(|_| {
+                let mut command = Command::new(&o.binary);
+                command
+                    .args(["pdf", "--root"])
+                    .arg(&book)
+                    .arg("-o")
+                    .arg(&pdf);
+                measure(&mut command)
+            })
+            .collect();
+        report(n, shape, "pdf", &pdfs, hugo_wall);
     }
     Some(fresh)
 }

@@ -493,7 +493,10 @@ pub fn render(
         What::Briefs(which) => {
             let mut errors = render::brief_pages(renderer, &inputs, which, sink);
             let labels = &compiled.analysis.resolved.labels;
-            errors.extend(sink.write(crate::data::search::index(book, scans, labels)).err());
+            errors.extend(
+                sink.write(crate::data::search::index(book, scans, labels))
+                    .err(),
+            );
             // A title may have changed: the sidebar's tree is rewritten with the search index.
             errors.extend(sink.write(render::toc::script(book)).err());
             errors

@@ -3,6 +3,8 @@
 //! lopdf (PDF/A identification, outline, internal links); byte-identical runs; hostile text
 //! shown literally; theme overrides; nothing written on an error.
 
+#![cfg(feature = "pdf")]
+
 mod common;
 
 use std::path::{Path, PathBuf};

@@ -86,7 +86,12 @@ fn uses(inputs: &Inputs, id: &str) -> String {
             entry
         })
         .collect();
-    format!("{}{}", markup("Cited in: "), entries.join("#\"; \";"))
+    // One brief a line: a source cited across a whole book stays readable.
+    format!(
+        "{}#linebreak(){}",
+        markup("Cited in:"),
+        entries.join("#linebreak()")
+    )
 }
 
 /// Every fact of the book, grouped by subject, conflicts flagged.

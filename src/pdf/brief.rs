@@ -170,10 +170,18 @@ fn claim_row(inputs: &Inputs, path: &str, claim: &Claim, references: &[String]) 
         .collect();
     format!(
         "([{text}], [{}], [{}], [{}])",
-        markup(&qualifiers(claim)),
+        to_method(&qualifiers(claim)),
         markup(&claim.status),
         sources.join("#\", \";")
     )
+}
+
+/// A likelihood or confidence, linked to the method appendix that says what it means.
+fn to_method(text: &str) -> String {
+    if text.is_empty() {
+        return String::new();
+    }
+    format!("#link(label({}))[{}]", string(labels::METHOD), markup(text))
 }
 
 /// A flag for a retracted or superseded source, or nothing.
