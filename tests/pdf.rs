@@ -563,3 +563,48 @@ fn awkward_bodies_typeset() {
         assert!(result.is_ok(), "{body:?}: {:?}", result.err());
     }
 }
+
+#[test]
+fn no_page_ends_with_a_heading() {
+    if !poppler() {
+        return;
+    }
+    let sections: Vec<String> = (1..=120)
+        .map(|n| {
+            let words = "The analysts weighed the evidence and found it wanting in places. "
+                .repeat(n % 7 + 1);
+            format!("## Section {n} heading\n\n{words}\n")
+        })
+        .collect();
+    let mut files = base_book();
+    files.insert(
+        "content/chips/h20.md".into(),
+        format!(
+            "+++\ntitle = \"Long\"\ndate = \"2025\"\n+++\n{}",
+            sections.join("\n")
+        ),
+    );
+    let book = write_book(&files);
+    let out = book.path().join("book.pdf");
+    assert_eq!(make_pdf(book.path(), &out).code, 0);
+    let text = tool("pdftotext", &["-layout"], &out);
+    let mut checked = 0;
+    for page in text.split('\u{c}') {
+        // The last line above the page number.
+        let lines: Vec<&str> = page
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .collect();
+        if lines.len() < 2 {
+            continue;
+        }
+        let last = lines[lines.len() - 2];
+        assert!(
+            !last.ends_with("heading"),
+            "a page ends with the heading {last:?}"
+        );
+        checked += 1;
+    }
+    assert!(checked >= 4, "{checked} pages");
+}
