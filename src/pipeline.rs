@@ -545,20 +545,29 @@ fn site(
             vec![crate::data::feeds::sitemap(book, &tag_urls(), with_changes)]
         },
     ];
-    let (pages, data) = rayon::join(
-        || render::pages(renderer, inputs, sink),
+    // The PDF edition, when asked for, is typeset beside the pages: it takes longer than all of
+    // them, and on one core of its own it adds little to the build's wall time.
+    let pdf = || {
+        let file = compiled.pdf.then(|| pdf_file(compiled));
+        file.and_then(|file| file.and_then(|file| sink.write(file)).err())
+    };
+    let ((pages, data), pdf) = rayon::join(
         || {
-            let files = data_files.iter().flat_map(|make| make());
-            files
-                .filter_map(|file| sink.write(file).err())
-                .collect::<Vec<_>>()
+            rayon::join(
+                || render::pages(renderer, inputs, sink),
+                || {
+                    let files = data_files.iter().flat_map(|make| make());
+                    files
+                        .filter_map(|file| sink.write(file).err())
+                        .collect::<Vec<_>>()
+                },
+            )
         },
+        pdf,
     );
     errors.extend(pages);
     errors.extend(data);
-    if compiled.pdf {
-        errors.extend(pdf_file(compiled).and_then(|file| sink.write(file)).err());
-    }
+    errors.extend(pdf);
     let theme_files = theme_files(compiled, inputs.highlight_css);
     errors.extend(
         theme_files

@@ -433,3 +433,68 @@ fn is_web(url: &str) -> bool {
     let lower = url.to_ascii_lowercase();
     lower.starts_with("http://") || lower.starts_with("https://") || lower.starts_with("mailto:")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn convert(markdown: &str, cited: &[String], labels: &Labels) -> String {
+        let (sources, facts, images) = (BTreeMap::new(), FactIndex::new(), BTreeMap::new());
+        let cx = BodyContext {
+            sources: &sources,
+            page_path: "c/x.md",
+            cited,
+            headings: &[],
+            level: 2,
+            facts: &facts,
+            labels,
+            images: &images,
+            allow_raw_html: false,
+            footnote_prefix: "c/x.md",
+        };
+        body(markdown, &cx)
+    }
+
+    #[test]
+    fn text_is_a_string_literal_and_structure_is_markup() {
+        let out = convert("A #b $c *d*", &[], &Labels::default());
+        assert_eq!(out, "#\"A #b $c \";#emph[#\"d\";]\n\n");
+    }
+
+    #[test]
+    fn a_citation_links_to_its_reference_by_number() {
+        let mut labels = Labels::default();
+        labels.insert("c/x.md#ref-s".into());
+        let out = convert("See [@s, p. 4].", &["s".to_string()], &labels);
+        assert!(
+            out.contains(
+                "#super[#\"[\";#link(label(\"c/x.md#ref-s\"))[#\"1\";]#\", p. 4\";#\"]\";]"
+            ),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn a_link_to_a_place_the_pdf_lacks_is_its_text() {
+        let mut labels = Labels::default();
+        labels.insert("c/y.md".into());
+        let out = convert(
+            "[y](@/c/y.md) [z](@/c/z.md#h) [w](https://e.org/)",
+            &[],
+            &labels,
+        );
+        assert!(out.contains("#link(label(\"c/y.md\"))[#\"y\";]"), "{out}");
+        assert!(!out.contains("c/z.md"), "{out}");
+        assert!(out.contains("#link(\"https://e.org/\")[#\"w\";]"), "{out}");
+    }
+
+    #[test]
+    fn a_footnote_is_placed_once_and_referred_to_after() {
+        let out = convert("A[^n] b[^n].\n\n[^n]: The *note*.", &[], &Labels::default());
+        assert!(
+            out.contains("#footnote[#\"The \";#emph[#\"note\";]#\".\";]#label(\"c/x.md§fn1\")"),
+            "{out}"
+        );
+        assert!(out.contains("#footnote(label(\"c/x.md§fn1\"))"), "{out}");
+    }
+}
