@@ -579,9 +579,10 @@ fn site(
 
 /// The PDF edition of a compiled book (section 9 of the format): the same book, analysis and
 /// diagnostics as the site.
-/// Also says how many characters no bundled font can show (printed as U+FFFD).
+/// Also says how many characters no bundled font can show (printed as U+FFFD), and adds the
+/// typesetting's phases to the compile's timings.
 #[cfg(feature = "pdf")]
-pub fn pdf(compiled: &Compiled) -> Result<(Vec<u8>, usize), Diagnostic> {
+pub fn pdf(compiled: &Compiled) -> Result<(Vec<u8>, usize, Timings), Diagnostic> {
     let typeset = crate::pdf::typeset(&crate::pdf::Input {
         book: &compiled.book,
         scans: &compiled.scans,
@@ -590,12 +591,14 @@ pub fn pdf(compiled: &Compiled) -> Result<(Vec<u8>, usize), Diagnostic> {
         history: &compiled.history,
         theme: &compiled.files.pdf_theme,
     })?;
-    Ok((typeset.bytes, typeset.replaced))
+    let mut timings = compiled.timings.clone();
+    timings.phases.extend(typeset.phases);
+    Ok((typeset.bytes, typeset.replaced, timings))
 }
 
 /// Without the `pdf` feature there is no typesetter: asking for the PDF is a usage error.
 #[cfg(not(feature = "pdf"))]
-pub fn pdf(_compiled: &Compiled) -> Result<(Vec<u8>, usize), Diagnostic> {
+pub fn pdf(_compiled: &Compiled) -> Result<(Vec<u8>, usize, Timings), Diagnostic> {
     Err(Diagnostic::error(
         Code::Usage,
         "this briefbook was built without the PDF edition",

@@ -530,7 +530,7 @@ fn typeset_body(body: &str) -> Option<Result<Vec<u8>, briefbook::diagnostic::Dia
         ..Default::default()
     };
     let compiled = briefbook::pipeline::compile(&options).ok()?;
-    Some(briefbook::pipeline::pdf(&compiled).map(|(bytes, _)| bytes))
+    Some(briefbook::pipeline::pdf(&compiled).map(|(bytes, _, _)| bytes))
 }
 
 proptest::proptest! {

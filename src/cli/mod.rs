@@ -64,6 +64,9 @@ enum Command {
         output: PathBuf,
         #[arg(long)]
         drafts: bool,
+        /// Print the time each phase took.
+        #[arg(long)]
+        timings: bool,
     },
     /// Serve the book on this machine, rebuilding and reloading as files change.
     Serve {
@@ -238,13 +241,14 @@ pub fn main() -> ExitCode {
             root,
             output,
             drafts,
+            timings,
         } => {
             let options = Options {
                 root: pipeline::root_or_current(root.as_deref()),
                 drafts,
                 ..Options::default()
             };
-            pdf(&options, &output)
+            pdf(&options, &output, timings)
         }
         Command::Serve {
             root,
@@ -339,7 +343,7 @@ pub fn main() -> ExitCode {
 
 /// `briefbook pdf`: the PDF edition alone. On any error nothing is written; the file is
 /// written beside its place and renamed into it, so a reader never sees half a PDF.
-fn pdf(options: &Options, output: &std::path::Path) -> ExitCode {
+fn pdf(options: &Options, output: &std::path::Path, timings: bool) -> ExitCode {
     let compiled = match pipeline::compile(options) {
         Ok(compiled) => compiled,
         Err(problems) => {
@@ -349,7 +353,10 @@ fn pdf(options: &Options, output: &std::path::Path) -> ExitCode {
         }
     };
     print_text(&compiled.warnings);
-    let written = pipeline::pdf(&compiled).and_then(|(bytes, replaced)| {
+    let written = pipeline::pdf(&compiled).and_then(|(bytes, replaced, phases)| {
+        if timings {
+            print_timings(&phases);
+        }
         if replaced > 0 {
             eprintln!(
                 "note: {replaced} character(s) no bundled font can show (such as CJK or emoji) are printed as U+FFFD"

@@ -103,10 +103,17 @@ impl Inputs<'_> {
 /// The PDF edition of a compiled book. Errors are a theme file that does not compile (located
 /// in that file) or, for a document briefbook generated wrongly, an internal error.
 pub fn typeset(input: &Input) -> Result<Typeset, Diagnostic> {
+    let mut clock = std::time::Instant::now();
+    let mut phases = Vec::new();
+    let mut lap = |name: &'static str| {
+        phases.push((name, clock.elapsed()));
+        clock = std::time::Instant::now();
+    };
     let inputs = inputs(input);
     let fonts = fonts::Fonts::bundled();
     let (markup, replaced) = fonts::displayable(document::document(&inputs), &fonts);
     let theme = theme::files(input.theme);
+    lap("pdf markup");
     let world = BookWorld::new(
         markup,
         &theme
@@ -117,6 +124,7 @@ pub fn typeset(input: &Input) -> Result<Typeset, Diagnostic> {
         inputs.edition.datetime(),
         fonts,
     );
+    lap("pdf world");
     let document = typst::compile::<PagedDocument>(&world)
         .output
         .map_err(|errors| located(&world, &theme, &errors))?;
@@ -127,9 +135,15 @@ pub fn typeset(input: &Input) -> Result<Typeset, Diagnostic> {
         standards: PdfStandards::new(&[PdfStandard::A_2b])
             .map_err(|e| Diagnostic::error(Code::Internal, e.to_string()))?,
     };
+    lap("pdf layout");
     let bytes =
         typst_pdf::pdf(&document, &options).map_err(|errors| located(&world, &theme, &errors))?;
-    Ok(Typeset { bytes, replaced })
+    lap("pdf export");
+    Ok(Typeset {
+        bytes,
+        replaced,
+        phases,
+    })
 }
 
 /// A typeset PDF edition.
@@ -137,6 +151,8 @@ pub struct Typeset {
     pub bytes: Vec<u8>,
     /// How many characters of the book no bundled font can show, printed as U+FFFD.
     pub replaced: usize,
+    /// How long each step took: writing the markup, loading fonts, layout, writing the PDF.
+    pub phases: Vec<(&'static str, std::time::Duration)>,
 }
 
 fn inputs<'a>(input: &Input<'a>) -> Inputs<'a> {
