@@ -212,8 +212,8 @@ fn located(
                 .range(error.span)
                 .map(|r| {
                     let text = world.main_source().text();
-                    let start = r.start.min(text.len());
-                    let excerpt: String = text[start..].chars().take(80).collect();
+                    let rest = text.get(r.start..).unwrap_or("");
+                    let excerpt: String = rest.chars().take(80).collect();
                     format!(" (at `{excerpt}`)")
                 })
                 .unwrap_or_default();
