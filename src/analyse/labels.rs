@@ -138,15 +138,16 @@ pub fn default_label(source: &Source) -> String {
 /// the lowercase particles before it ("Arnold van Gennep" → "van Gennep"). A single name (an
 /// organisation, "CNN") is kept whole.
 pub fn family_name(author: &str) -> String {
-    if let Some((family, _)) = author.split_once(',') {
-        return family.split_whitespace().collect::<Vec<_>>().join(" ");
+    // "Ann A. Author, Jr." is a given-first name with a suffix; "Author, Ann" is family-first.
+    let name = match author.trim().rsplit_once(',') {
+        Some((name, after)) if is_generation(after) => name,
+        _ => author.trim(),
+    };
+    if let Some((family, _)) = name.split_once(',') {
+        return shown(&name_words(family));
     }
-    let mut words: Vec<&str> = author.split_whitespace().collect();
-    while words.len() > 1
-        && words
-            .last()
-            .is_some_and(|w| GENERATIONS.contains(&w.to_lowercase().as_str()))
-    {
+    let mut words = name_words(name);
+    while words.len() > 1 && words.last().is_some_and(|w| is_generation(w)) {
         words.pop();
     }
     let Some(mut start) = words.len().checked_sub(1) else {
@@ -155,7 +156,24 @@ pub fn family_name(author: &str) -> String {
     while start > 0 && PARTICLES.contains(&words[start - 1]) {
         start -= 1;
     }
-    words[start..].join(" ")
+    shown(&words[start..])
+}
+
+fn is_generation(word: &str) -> bool {
+    GENERATIONS.contains(&word.trim().to_lowercase().as_str())
+}
+
+/// The words of a name. A no-break space binds words into one (the importer writes
+/// "Congressional Research Service" so, an organisation that has no family name to find).
+fn name_words(name: &str) -> Vec<&str> {
+    name.split(|c: char| c.is_whitespace() && c != '\u{a0}' && c != '\u{202f}')
+        .filter(|w| !w.is_empty())
+        .collect()
+}
+
+/// Words as a label shows them: the no-break spaces that bound them become spaces again.
+fn shown(words: &[&str]) -> String {
+    words.join(" ").replace(['\u{a0}', '\u{202f}'], " ")
 }
 
 /// The first two or three words of a title, without a linking word or punctuation at the end.

@@ -53,6 +53,15 @@ fn family_names_keep_particles_and_drop_generations() {
     assert_eq!(family_name("Juan de la Cruz"), "de la Cruz");
     assert_eq!(family_name("Martin Luther King Jr."), "King");
     assert_eq!(family_name("CNN"), "CNN");
+    // Given-first with a suffix after a comma, as the importer writes BibTeX's "Author, Jr., Ann".
+    assert_eq!(family_name("Ann A. Author, Jr."), "Author");
+    assert_eq!(family_name("Martin Luther King, Jr."), "King");
+    // Words bound by no-break spaces are one name: an organisation has no family name to find.
+    assert_eq!(
+        family_name("Congressional\u{a0}Research\u{a0}Service"),
+        "Congressional Research Service"
+    );
+    assert_eq!(family_name("García\u{a0}Márquez, Gabriel"), "García Márquez");
     assert_eq!(family_name("  "), "");
 }
 
