@@ -366,12 +366,14 @@ impl<'a> ConflictView<'a> {
     }
 }
 
-/// A fact's value and unit as one unbreakable run ("1,238\u{a0}USD/t", "45%").
+/// A fact's value and unit, the number never apart from its unit ("1,238\u{a0}USD/t", "45%").
+/// Only that join is unbreakable: a value written as text ("between 600,000 and 800,000") or a
+/// unit of several words wraps as prose, or a narrow table could not fit it.
 pub fn quantity(fact: &Fact) -> String {
-    let value = fact.value.display().replace(' ', "\u{a0}");
+    let value = fact.value.display();
     match fact.unit.as_deref() {
         Some("%") => format!("{value}%"),
-        Some(unit) => format!("{value}\u{a0}{}", unit.replace(' ', "\u{a0}")),
+        Some(unit) => format!("{value}\u{a0}{unit}"),
         None => value,
     }
 }

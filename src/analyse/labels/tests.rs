@@ -61,7 +61,10 @@ fn family_names_keep_particles_and_drop_generations() {
         family_name("Congressional\u{a0}Research\u{a0}Service"),
         "Congressional Research Service"
     );
-    assert_eq!(family_name("García\u{a0}Márquez, Gabriel"), "García Márquez");
+    assert_eq!(
+        family_name("García\u{a0}Márquez, Gabriel"),
+        "García Márquez"
+    );
     assert_eq!(family_name("  "), "");
 }
 
