@@ -163,3 +163,34 @@ fn a_brief_that_fails_to_parse_silences_the_file_checks_but_not_its_own() {
     assert!(!run.stderr.contains("`../broken/`"), "{}", run.stderr);
     assert!(run.stderr.contains("`#nope`"), "{}", run.stderr);
 }
+
+#[test]
+fn a_drafts_files_are_not_published_and_links_to_them_are_errors() {
+    let mut files = base_book();
+    files.insert(
+        "content/chips/plan/index.md".into(),
+        "+++\ntitle = \"Plan\"\ndate = \"2025-08\"\nsummary = \"Unfinished.\"\ndraft = true\n+++\n\nText.\n".into(),
+    );
+    files.insert(
+        "content/secret/_index.md".into(),
+        "+++\ntitle = \"Secret\"\ndraft = true\n+++\n".into(),
+    );
+    let book = write_book(&files);
+    write(book.path(), "content/chips/plan/secret.pdf", b"%PDF");
+    write(book.path(), "content/secret/plan.pdf", b"%PDF");
+    let run = briefbook(book.path(), &["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let site = book.path().join("public");
+    assert!(!site.join("chips/plan/secret.pdf").exists());
+    assert!(!site.join("secret/plan.pdf").exists());
+    // With --drafts they are published with their drafts.
+    let run = briefbook(book.path(), &["build", "--drafts"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(site.join("chips/plan/secret.pdf").exists());
+    // A published brief may not link to a draft's file.
+    let h20 = format!("{H20}\n[plan](../plan/secret.pdf)\n");
+    write(book.path(), "content/chips/h20.md", h20.as_bytes());
+    let run = briefbook(book.path(), &["check"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("the link `../plan/secret.pdf` names no file"), "{}", run.stderr);
+}

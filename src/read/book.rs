@@ -81,6 +81,13 @@ impl Book {
         }
         let cover = cover.unwrap_or_else(|| default_cover(&config));
         let mut chapters = build_chapters(chapter_sections, &mut diagnostics);
+        // A draft bundle (`brief/index.md`) is left out with the files beside it.
+        let draft_bundles = briefs
+            .iter()
+            .filter(|b| !drafts && b.header.draft)
+            .filter_map(|b| b.path.strip_suffix("index.md"))
+            .map(str::to_string);
+        draft_dirs.extend(draft_bundles.collect::<Vec<_>>());
         let briefs: Vec<Arc<Brief>> = briefs
             .into_iter()
             .filter(|b| drafts || !b.header.draft)
@@ -90,6 +97,11 @@ impl Book {
                     .iter()
                     .any(|dir| b.path.starts_with(dir.as_str()))
             })
+            .collect();
+        // Nor is a file of a draft published: a draft's attachments are as unfinished as it is.
+        let assets: Vec<FileRef> = assets
+            .into_iter()
+            .filter(|a| !draft_dirs.iter().any(|dir| a.rel.starts_with(dir.as_str())))
             .collect();
         let book_briefs = place_briefs(briefs, &mut chapters, &mut diagnostics);
         order(&mut chapters, &book_briefs);
