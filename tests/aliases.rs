@@ -99,3 +99,27 @@ fn serve_answers_an_alias_with_its_redirect_and_follows_an_edit_of_the_aliases()
     let (status, _) = server.get("/policy/h20/");
     assert_eq!(status, 404);
 }
+
+#[test]
+fn an_alias_may_not_be_a_file_the_generator_writes() {
+    for name in [
+        "index.html",
+        "style.css",
+        "search_index.js",
+        "sitemap.xml",
+        "toc.js",
+    ] {
+        let book = with_aliases(&format!("[\"{name}\"]"));
+        let run = briefbook(book.path(), &["check"]);
+        assert_eq!(run.code, 1, "{name}: {}", run.stderr);
+        assert!(
+            run.stderr.contains(&format!(
+                "error[reserved-url]: the alias {name}/ is a file the generator writes"
+            )) || run.stderr.contains(&format!(
+                "error[reserved-url]: the alias {name} is a file the generator writes"
+            )),
+            "{name}: {}",
+            run.stderr
+        );
+    }
+}

@@ -192,5 +192,10 @@ fn a_drafts_files_are_not_published_and_links_to_them_are_errors() {
     write(book.path(), "content/chips/h20.md", h20.as_bytes());
     let run = briefbook(book.path(), &["check"]);
     assert_eq!(run.code, 1, "{}", run.stderr);
-    assert!(run.stderr.contains("the link `../plan/secret.pdf` names no file"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("the link `../plan/secret.pdf` names no file"),
+        "{}",
+        run.stderr
+    );
 }

@@ -413,6 +413,13 @@ fn check_urls(chapters: &[Chapter], briefs: &[BookBrief], diagnostics: &mut Vec<
                 );
                 diagnostics
                     .push(place(d).with_help("aliases name old pages of briefs or chapters"));
+            } else if crate::read::published::is_generated_file(url.trim_end_matches('/')) {
+                let d = Diagnostic::error(
+                    Code::ReservedUrl,
+                    format!("the alias {url} is a file the generator writes"),
+                );
+                diagnostics
+                    .push(place(d).with_help("aliases name old pages of briefs or chapters"));
             } else if let Some(first) = seen.insert(url, &b.brief.file.path) {
                 let d = Diagnostic::error(
                     Code::UrlCollision,

@@ -32,6 +32,15 @@ const FIXED: &[(&str, &str)] = &[
     ("data/sources.json", "the book's sources as CSL-JSON"),
 ];
 
+/// Whether `path` (no leading or trailing slash) is a file the generator or the theme writes,
+/// where no folder can be (an alias `index.html/` would need one).
+pub fn is_generated_file(path: &str) -> bool {
+    FIXED.iter().any(|(fixed, _)| *fixed == path)
+        || THEME_FILES.contains(&path)
+        || path == "highlight.css"
+        || path == "book.pdf"
+}
+
 /// The built-in theme's static files. A book's `static/` may replace them (that is how a book
 /// restyles); a co-located file may not. `tests/inputs.rs` keeps this list to the theme's.
 pub const THEME_FILES: &[&str] = &["style.css", "search.js", "sidebar.js"];
