@@ -369,3 +369,26 @@ fn a_label_written_twice_is_an_error_naming_both_places() {
         run.stderr
     );
 }
+
+#[test]
+fn a_reference_shows_where_it_appeared_and_its_doi_as_a_link() {
+    let mut files = base_book();
+    files.insert(
+        "content/sources.toml".into(),
+        format!("{SOURCES}\n[[source]]\nid = \"jx-2024\"\ntitle = \"Chip supply\"\nauthors = [\"Ann Lee\"]\ndate = \"2024\"\nkind = \"article\"\ncontainer = \"Journal of X\"\nvolume = 12\nissue = \"3\"\npages = \"1–9\"\ndoi = \"10.1000/xyz\"\n"),
+    );
+    let h20 = H20.replace(
+        "The ban was lifted [@cnn-2025].",
+        "The ban was lifted [@cnn-2025; @jx-2024].",
+    );
+    files.insert("content/chips/h20.md".into(), h20);
+    let book = write_book(&files);
+    let run = briefbook(book.path(), &["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let page = read(book.path(), "public/chips/h20/index.html");
+    assert!(page.contains("<i>Journal of X</i> 12 (3): 1–9."), "{page}");
+    assert!(
+        page.contains(r#"<a href="https://doi.org/10.1000/xyz">doi:10.1000/xyz</a>"#),
+        "{page}"
+    );
+}

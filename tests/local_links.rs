@@ -25,7 +25,8 @@ fn links_to_files_pages_and_ids_that_exist_build_and_survive_the_print_edition()
     let body = "## Notes\n\n\
         ![Map](../map.png) and ![Logo](../../logo.png) and [the chapter](../) and \
         [supply](../supply/#capacity) and [its page](../supply/index.html) and \
-        [up](#notes) and [a note](#fn-a) and [the sources](#references).[^a]\n\n[^a]: A note.";
+        [up](#notes) and [a note](#fn-a) and [the sources](#references) and [top](#top) and \
+        [the first citation](#cite-cnn-2025-1) and ![Rooted](/logo.png).[^a]\n\n[^a]: A note.";
     let book = with_body(body);
     write(book.path(), "content/chips/map.png", b"png");
     write(book.path(), "static/logo.png", b"png");
@@ -38,6 +39,12 @@ fn links_to_files_pages_and_ids_that_exist_build_and_survive_the_print_edition()
     let print = read(&site, "print/index.html");
     assert!(print.contains(r#"src="../chips/map.png""#), "{print}");
     assert!(print.contains(r#"src="../logo.png""#), "{print}");
+    // A link from the site's root is made relative, so it works from disk and any sub-path.
+    let page = read(&site, "chips/h20/index.html");
+    assert!(
+        page.contains(r#"src="../../logo.png" alt="Rooted""#),
+        "{page}"
+    );
 }
 
 #[test]

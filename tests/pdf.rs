@@ -552,7 +552,8 @@ fn awkward_bodies_typeset() {
         "[^a]\n\n[^a]: Note with [^a] itself.",
         "| a |\n|---|\n| [^n] |\n\n[^n]: *deep* `x`",
         "- [ ] open\n- [x] done\n\n---\n\n1. one\n   - nested\n     > quote\n",
-        "![](missing.png) ![x](https://example.org/a.png) [rel](../other/)",
+        // A missing local image or page is an error at compile now (missing-file): web ones stay.
+        "![x](https://example.org/a.png) [rel](../) [chapter](../index.html#top)",
         "<div>html</div>\n\n<b>inline</b>",
         "```\n\n```\n\n    indented\n\n`` ` ``",
         "# Level one\n\n###### Six\n\nText\\\nbreak",

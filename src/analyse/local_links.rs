@@ -138,6 +138,8 @@ fn problem(
     anchors: &dyn Fn(&str) -> Option<HashSet<String>>,
 ) -> Option<Problem> {
     let (path, fragment) = split_url(&link.url);
+    // `#top` needs no id: a browser goes to the top of the page for it (HTML's fragment rules).
+    let fragment = fragment.filter(|f| f != "top");
     if path.is_empty() {
         let fragment = fragment?;
         return (!fragment.is_empty() && !page.ids.contains(&fragment)).then(|| {

@@ -76,6 +76,7 @@ pub fn brief_anchors(book: &Book, index: usize, body: &Scan) -> HashSet<String> 
     let brief = &book.briefs[index].brief;
     let mut anchors: HashSet<String> = body.headings.iter().map(|h| h.id.clone()).collect();
     anchors.extend(body.note_ids.iter().cloned());
+    anchors.extend(body.markers.values().flatten().cloned());
     anchors.extend(crate::markdown::TEMPLATE_IDS.iter().map(|s| s.to_string()));
     anchors.extend(brief.claims.iter().map(crate::model::claim_anchor));
     anchors.extend(

@@ -133,7 +133,11 @@ fn heading_level(name: &str) -> Option<u8> {
 /// (absolute, rooted, with a scheme, or climbing above the site root, or the bare `#` that a
 /// dropped link points at) as it was.
 fn relocate_url(url: &str, m: &Move, out: &mut String) {
-    if let Some(fragment) = url.strip_prefix('#').filter(|f| !f.is_empty()) {
+    // `#top` names no id (a browser goes to the page's top for it): it stays as it is.
+    if let Some(fragment) = url
+        .strip_prefix('#')
+        .filter(|f| !f.is_empty() && *f != "top")
+    {
         out.push('#');
         out.push_str(m.id_prefix);
         out.push_str(fragment);

@@ -246,7 +246,7 @@ impl<'a> Pass<'a, '_> {
                 self.note_local_link(&dest_url, false, at);
                 Tag::Link {
                     link_type,
-                    dest_url: self.moved(with_index_page(dest_url)),
+                    dest_url: self.placed(with_index_page(dest_url)),
                     title,
                     id,
                 }
@@ -260,12 +260,33 @@ impl<'a> Pass<'a, '_> {
                 self.note_local_link(&dest_url, true, at);
                 Tag::Image {
                     link_type,
-                    dest_url: self.moved(dest_url),
+                    dest_url: self.placed(dest_url),
                     title,
                     id,
                 }
             }
             other => other,
+        }
+    }
+
+    /// A relative URL as it reads on the page shown: one from the site's root (`/img/x.png`)
+    /// made relative to the page, so the site works from disk and from any sub-path; any other
+    /// as `moved` gives it.
+    fn placed<'u>(&self, url: CowStr<'u>) -> CowStr<'u> {
+        match url.strip_prefix('/') {
+            Some(rooted) => {
+                let end = rooted.find(['?', '#']).unwrap_or(rooted.len());
+                let (path, rest) = rooted.split_at(end);
+                let relative = crate::text::rebase(path, "", self.cx.page_url);
+                let relative = relative.unwrap_or_else(|| path.to_string());
+                let relative = if relative.is_empty() {
+                    "./".to_string()
+                } else {
+                    relative
+                };
+                format!("{relative}{rest}").into()
+            }
+            None => self.moved(url),
         }
     }
 
@@ -275,7 +296,10 @@ impl<'a> Pass<'a, '_> {
         let Some(home) = self.cx.rebase_from else {
             return url;
         };
-        if let Some(fragment) = url.strip_prefix('#').filter(|f| !f.is_empty()) {
+        if let Some(fragment) = url
+            .strip_prefix('#')
+            .filter(|f| !f.is_empty() && *f != "top")
+        {
             return format!("#{}{fragment}", self.cx.id_prefix).into();
         }
         let end = url.find(['?', '#']).unwrap_or(url.len());

@@ -188,7 +188,8 @@ pub fn broken_links(site: &Path) -> Vec<String> {
             };
             let exists = site.join(&target).is_file();
             let fragment_ok = match fragment {
-                None => true,
+                // A browser goes to the page's top for `#top` without an id (HTML's rules).
+                None | Some("top") => true,
                 Some(f) => ids
                     .get(target.as_str())
                     .is_some_and(|list| list.iter().any(|id| id == f)),
