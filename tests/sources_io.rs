@@ -97,3 +97,46 @@ fn ids_the_book_already_has_are_refused_and_nothing_is_written() {
     );
     assert_eq!(read(book.path(), "content/sources.toml"), before);
 }
+
+#[test]
+fn into_may_name_only_the_registry_the_book_reads() {
+    let book = write_book(&base_book());
+    let bib = book.path().join("new.bib");
+    std::fs::write(&bib, "@article{lee2024, title={Chips}, year={2024}}\n").unwrap();
+    let before = snapshot(book.path());
+    for into in [
+        "site.toml",
+        "content/chips/h20.md",
+        "content/more.toml",
+        "../outside.toml",
+        "/tmp/abs.toml",
+    ] {
+        let run = briefbook(
+            book.path(),
+            &["import", bib.to_str().unwrap(), "--into", into],
+        );
+        assert_eq!(run.code, 2, "{into}: {}", run.stderr);
+        assert!(
+            run.stderr
+                .contains("is not a file the book reads its sources from"),
+            "{into}: {}",
+            run.stderr
+        );
+        assert_eq!(
+            snapshot(book.path()),
+            before,
+            "{into}: something was written"
+        );
+    }
+    let run = briefbook(
+        book.path(),
+        &[
+            "import",
+            bib.to_str().unwrap(),
+            "--into",
+            "./content/sources.toml",
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(read(book.path(), "content/sources.toml").contains("id = \"lee2024\""));
+}

@@ -36,6 +36,40 @@ impl Outcome {
     }
 }
 
+/// The one registry the book reads (FORMAT section 3); `--into` may only name it.
+const REGISTRY: &str = "content/sources.toml";
+
+/// `into` unless it names a file the book never reads (a brief, `site.toml`, a file outside the
+/// book): written there, the sources would be lost, or the book broken, with "imported" said.
+fn refuse_unread_target(into: &Path) -> Result<(), Diagnostic> {
+    let mut parts = Vec::new();
+    for part in into.components() {
+        match part {
+            std::path::Component::Normal(name) => parts.push(name.to_string_lossy().into_owned()),
+            std::path::Component::CurDir => {}
+            // `..` or a root: not a path inside the book as the registry's is.
+            _ => return Err(unread(into)),
+        }
+    }
+    if parts.join("/") == REGISTRY {
+        return Ok(());
+    }
+    Err(unread(into))
+}
+
+fn unread(into: &Path) -> Diagnostic {
+    Diagnostic::error(
+        Code::Usage,
+        format!(
+            "--into {} is not a file the book reads its sources from",
+            into.display()
+        ),
+    )
+    .with_help(format!(
+        "sources go into {REGISTRY} (or a brief's own `sources`); leave out --into"
+    ))
+}
+
 /// Imports `file` (`.bib`, `.bibtex`, `.biblatex` or `.json`) into `into` (relative to `root`).
 /// On an error nothing is written, and the warnings come with the errors.
 pub fn import(
@@ -44,6 +78,7 @@ pub fn import(
     into: &Path,
     update: bool,
 ) -> Result<Outcome, Vec<Diagnostic>> {
+    refuse_unread_target(into).map_err(|d| vec![d])?;
     let read = read_file(file).map_err(|d| vec![d])?;
     let target = root.join(into);
     let existing = registry::existing(root, &target);
