@@ -195,12 +195,29 @@ fn run(
         if !cx.allow_raw_html {
             out = crate::markdown::sanitize::clean(out);
         }
+        out = task_marks(out);
     } else {
         events.for_each(drop);
     }
     let summaries = pass.limiter.summaries(file);
     pass.out.diagnostics.extend(summaries);
     (pass.out, out)
+}
+
+/// Task-list boxes as the marks they are: a disabled form control has nothing to do on a page
+/// a reader cannot change, and would need a label of its own (axe-core's `label` rule).
+pub fn task_marks(html: String) -> String {
+    if !html.contains("<input") {
+        return html;
+    }
+    html.replace(
+        "<input disabled=\"\" type=\"checkbox\" checked=\"\"/>",
+        "<span class=\"task done\" role=\"img\" aria-label=\"done\">☑</span>",
+    )
+    .replace(
+        "<input disabled=\"\" type=\"checkbox\"/>",
+        "<span class=\"task\" role=\"img\" aria-label=\"to do\">☐</span>",
+    )
 }
 
 fn is_citation(label: &str) -> bool {

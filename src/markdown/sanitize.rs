@@ -56,7 +56,7 @@ const ATTRIBUTES: &[(&str, &[&str])] = &[
     ("td", &["style"]),
     ("th", &["style"]),
     ("pre", &["style"]),
-    ("span", &["style"]),
+    ("span", &["style", "role", "aria-label"]),
 ];
 
 /// The CSS that table alignment and syntect's inline colours use; any other property is removed.

@@ -164,7 +164,7 @@ fn extensions_are_on() {
         "| a |\n|---|\n| b |\n\n~~x~~\n\n- [x] done\n\nNote[^1].\n\n[^1]: Foot.\n",
         false,
     );
-    for needle in ["<table>", "<del>x</del>", "type=\"checkbox\"", "footnote"] {
+    for needle in ["<table>", "<del>x</del>", "class=\"task done\"", "footnote"] {
         assert!(r.html.contains(needle), "{needle} missing in {}", r.html);
     }
 }
@@ -460,4 +460,23 @@ fn notes_are_one_section_after_the_text_apart_from_citations() {
         html.contains("<sup class=\"citation\">[<a href=\"#ref-cnn\""),
         "{html}"
     );
+}
+
+#[test]
+fn task_boxes_are_marks_with_a_name_not_unlabelled_inputs() {
+    for raw in [false, true] {
+        let (r, _) = render_body("- [x] done it\n- [ ] still to do\n", raw);
+        assert!(!r.html.contains("<input"), "{}", r.html);
+        assert!(
+            r.html
+                .contains("<span class=\"task done\" role=\"img\" aria-label=\"done\">☑</span>"),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html.contains("aria-label=\"to do\">☐</span>"),
+            "{}",
+            r.html
+        );
+    }
 }

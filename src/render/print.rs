@@ -223,7 +223,7 @@ impl At<'_> {
         heading_offset: u8,
     ) -> String {
         let prefix = format!("{place}-");
-        let html = if self.inputs.markdown.allow_raw_html {
+        if self.inputs.markdown.allow_raw_html {
             // The editors' own HTML may not be in the form `relocate` reads: rendered again for
             // the print page, its links to other pages lead to those pages.
             self.inputs
@@ -237,8 +237,7 @@ impl At<'_> {
                 inside: Some(&self.places.by_folder),
             };
             relocate(&own, &to_print)
-        };
-        print_links::paper_checkboxes(html)
+        }
     }
 }
 

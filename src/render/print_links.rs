@@ -100,22 +100,6 @@ pub(crate) fn css_string(text: &str) -> String {
     out
 }
 
-/// Task-list boxes as the marks they are on paper: a disabled form control on a page made to
-/// be printed has nothing to do, and would need a label of its own.
-pub(crate) fn paper_checkboxes(html: String) -> String {
-    if !html.contains("<input") {
-        return html;
-    }
-    html.replace(
-        "<input disabled=\"\" type=\"checkbox\" checked=\"\"/>",
-        "<span class=\"task done\" role=\"img\" aria-label=\"done\">☑</span>",
-    )
-    .replace(
-        "<input disabled=\"\" type=\"checkbox\"/>",
-        "<span class=\"task\" role=\"img\" aria-label=\"to do\">☐</span>",
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -162,7 +146,7 @@ mod tests {
     #[test]
     fn task_boxes_become_marks() {
         let html = "<li><input disabled=\"\" type=\"checkbox\"/>\na</li><li><input disabled=\"\" type=\"checkbox\" checked=\"\"/>\nb</li>".to_string();
-        let paper = paper_checkboxes(html);
+        let paper = crate::markdown::task_marks(html);
         assert!(!paper.contains("<input"));
         assert!(paper.contains("aria-label=\"to do\">☐</span>") && paper.contains("☑"));
     }
