@@ -112,3 +112,53 @@ fn redirects_from_git_can_be_turned_off() {
     let check = briefbook(book.path(), &["check"]);
     assert!(!check.stderr.contains("note:"), "{}", check.stderr);
 }
+
+#[test]
+fn a_slug_given_up_or_changed_keeps_its_old_url() {
+    if !have_git() {
+        return;
+    }
+    let mut files = base_book();
+    files.insert(
+        "content/chips/h20.md".into(),
+        H20.replacen("+++\n", "+++\nslug = \"h20-ban\"\n", 1),
+    );
+    let book = write_book(&files);
+    let root = book.path();
+    git(root, &["init", "-q"]);
+    git(root, &["add", "-A"]);
+    git(root, &["commit", "-q", "-m", "First edition"]);
+    // A commit that changes only the slug.
+    let h20 = H20.replacen("+++\n", "+++\nslug = \"h20-reversal\"\n", 1);
+    write(root, "content/chips/h20.md", h20.as_bytes());
+    git(root, &["commit", "-q", "-am", "New slug"]);
+    // Then a rename that gives the slug up: the file's name makes the URL.
+    git(
+        root,
+        &[
+            "mv",
+            "content/chips/h20.md",
+            "content/chips/h20-decision.md",
+        ],
+    );
+    write(root, "content/chips/h20-decision.md", H20.as_bytes());
+    let supply = SUPPLY.replace("@/chips/h20.md", "@/chips/h20-decision.md");
+    write(root, "content/chips/supply.md", supply.as_bytes());
+    git(root, &["add", "-A"]);
+    git(root, &["commit", "-q", "-m", "Rename, no slug"]);
+    let run = briefbook(root, &["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    for old in ["chips/h20-ban", "chips/h20-reversal"] {
+        let page = read(root, &format!("public/{old}/index.html"));
+        assert!(
+            page.contains("url=../h20-decision/index.html"),
+            "{old}: {page}"
+        );
+    }
+    let check = briefbook(root, &["check"]);
+    assert!(
+        check.stderr.contains("was content/chips/h20.md (slug `h20-ban`) in git; its old URL chips/h20-ban/ redirects here"),
+        "{}",
+        check.stderr
+    );
+}

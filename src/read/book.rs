@@ -178,6 +178,17 @@ pub fn path_url(path: &str) -> String {
     format!("{folders}{segment}/")
 }
 
+/// The URL a brief at `path` had with the `slug` it gave then.
+pub fn slug_url(path: &str, slug: &str) -> String {
+    let dir = brief_dir(path);
+    let folders = if dir.is_empty() {
+        String::new()
+    } else {
+        dir_url(dir)
+    };
+    format!("{folders}{}/", slugify(slug))
+}
+
 fn dir_url(dir: &str) -> String {
     dir.split('/').map(slugify).map(|s| s + "/").collect()
 }

@@ -39,6 +39,9 @@ pub struct History {
     /// The earlier paths of each file that git saw renamed, by its path now (both relative to
     /// the book root), newest first.
     pub renamed_from: HashMap<String, Vec<String>>,
+    /// The slugs files gave before a commit changed or removed them: (path then, slug), by
+    /// path then (both relative to the book root), newest first.
+    pub earlier_slugs: Vec<(String, String)>,
     pub head: Option<Head>,
 }
 
@@ -97,22 +100,33 @@ pub fn alias_moves(book: &mut Book, history: &History) -> Vec<Moved> {
         .iter()
         .flat_map(|b| b.brief.aliases.iter().map(|a| a.value.clone()));
     let mut taken: HashSet<String> = pages.chain(briefs).chain(aliases).collect();
+    let slugs = slugs_by_file_now(history);
     for b in &mut book.briefs {
-        let Some(earlier) = history.renamed_from.get(&b.brief.file.path) else {
-            continue;
-        };
-        for path in earlier {
+        let renamed = history.renamed_from.get(&b.brief.file.path);
+        let paths = renamed
+            .into_iter()
+            .flatten()
+            .map(|path| (path.as_str(), None));
+        let slugged = slugs.get(b.brief.file.path.as_str()).into_iter().flatten();
+        let earlier = paths.chain(slugged.map(|(path, slug)| (*path, Some(*slug))));
+        for (path, slug) in earlier {
             let Some(path) = path.strip_prefix("content/").filter(|p| p.ends_with(".md")) else {
                 continue;
             };
-            let url = path_url(path);
+            let url = match slug {
+                Some(slug) => crate::read::book::slug_url(path, slug),
+                None => path_url(path),
+            };
             let top = url.split('/').next().unwrap_or_default();
             if reserved_folders().any(|name| name == top) || !taken.insert(url.clone()) {
                 continue;
             }
             moved.push(Moved {
                 brief: b.brief.file.path.clone(),
-                was: path.to_string(),
+                was: match slug {
+                    Some(slug) => format!("{path} (slug `{slug}`)"),
+                    None => path.to_string(),
+                },
                 old_url: url.clone(),
             });
             let alias = Located {
@@ -123,6 +137,22 @@ pub fn alias_moves(book: &mut Book, history: &History) -> Vec<Moved> {
         }
     }
     moved
+}
+
+/// The slugs each file gave before, by its path now (following renames).
+fn slugs_by_file_now(history: &History) -> HashMap<&str, Vec<(&str, &str)>> {
+    let mut now_of: HashMap<&str, &str> = HashMap::new();
+    for (now, earlier) in &history.renamed_from {
+        for path in earlier {
+            now_of.insert(path, now);
+        }
+    }
+    let mut by_file: HashMap<&str, Vec<(&str, &str)>> = HashMap::new();
+    for (path, slug) in &history.earlier_slugs {
+        let now = now_of.get(path.as_str()).copied().unwrap_or(path);
+        by_file.entry(now).or_default().push((path, slug));
+    }
+    by_file
 }
 
 /// A brief's old URL, kept as a redirect because git saw the file renamed.
@@ -203,6 +233,26 @@ pub fn read(root: &Path) -> Result<History, Diagnostic> {
     )
     .map_err(unavailable)?;
     let renamed_from = parse_renames(&renames);
+    // Only commits whose diff adds or removes a `slug` line, so this stays cheap on long histories.
+    let slug_diffs = git(
+        root,
+        &[
+            "-c",
+            "core.quotePath=false",
+            "log",
+            "-p",
+            "-U0",
+            "--no-color",
+            "--no-renames",
+            "--relative",
+            "--format=",
+            "-G^slug[[:space:]]*[=:]",
+            "--",
+            ".",
+        ],
+    )
+    .map_err(unavailable)?;
+    let earlier_slugs = parse_slug_diffs(&slug_diffs);
     let head = match git(root, &["rev-parse", "HEAD"]) {
         Ok(commit) => {
             let commit = commit.trim().to_string();
@@ -230,6 +280,7 @@ pub fn read(root: &Path) -> Result<History, Diagnostic> {
     Ok(History {
         revisions,
         renamed_from,
+        earlier_slugs,
         head,
     })
 }
@@ -282,6 +333,36 @@ fn parse_renames(log: &str) -> HashMap<String, Vec<String>> {
     renamed_from
 }
 
+/// Removed `slug` lines of `git log -p` (`-slug = "xs"`, `-slug: xs`), each with the path of the
+/// file they were removed from (`--- a/<path>`): the slugs a file gave before.
+fn parse_slug_diffs(log: &str) -> Vec<(String, String)> {
+    let mut found = Vec::new();
+    let mut file: Option<&str> = None;
+    for line in log.lines() {
+        if let Some(path) = line.strip_prefix("--- ") {
+            file = path.strip_prefix("a/");
+            continue;
+        }
+        if line.starts_with("+++ ") {
+            continue;
+        }
+        let (Some(path), Some(removed)) = (file, line.strip_prefix('-')) else {
+            continue;
+        };
+        let Some(rest) = removed.trim_start().strip_prefix("slug") else {
+            continue;
+        };
+        let Some(value) = rest.trim_start().strip_prefix(['=', ':']) else {
+            continue;
+        };
+        let slug = value.trim().trim_matches(|c| c == '"' || c == '\'');
+        if !slug.is_empty() {
+            found.push((path.to_string(), slug.to_string()));
+        }
+    }
+    found
+}
+
 /// Runs git in `dir`; its standard output, or why it failed.
 pub fn git(dir: &Path, args: &[&str]) -> Result<String, String> {
     let output = Command::new("git")
@@ -325,5 +406,17 @@ mod tests {
         assert_eq!(revisions[0].date.to_string(), "2025-09-02");
         assert_eq!(revisions[1].commit, "bbb");
         assert_eq!(history["content/ü.md"].len(), 1);
+    }
+
+    #[test]
+    fn removed_slug_lines_are_read_in_toml_and_yaml() {
+        let log = "diff --git a/content/a.md b/content/a.md\n--- a/content/a.md\n+++ b/content/a.md\n@@ -2 +2 @@\n-slug = \"old-a\"\n+slug = \"new-a\"\ndiff --git a/content/b.md b/content/b.md\n--- a/content/b.md\n+++ b/content/b.md\n@@ -3 +2,0 @@\n-slug: 'old-b'\n-slugline = 1\n--- /dev/null\n+++ b/content/c.md\n+slug = \"c\"\n";
+        assert_eq!(
+            parse_slug_diffs(log),
+            [
+                ("content/a.md".to_string(), "old-a".to_string()),
+                ("content/b.md".to_string(), "old-b".to_string()),
+            ]
+        );
     }
 }
