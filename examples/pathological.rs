@@ -96,18 +96,11 @@ fn one(index: usize, which: &str, kb: usize) {
     let sources = BTreeMap::new();
     let urls = HashMap::new();
     let highlighter = Highlighter::new("css");
+    let (no_facts, no_rows) = (Default::default(), Default::default());
     let cx = Context {
-        sources: &sources,
-        urls: &urls,
         page_url: "c/x/",
         page_path: "c/x.md",
-        facts: &Default::default(),
-        row_ids: &Default::default(),
-        highlighter: &highlighter,
-        allow_raw_html: false,
-        id_prefix: "",
-        heading_offset: 0,
-        rebase_from: None,
+        ..Context::new(&sources, &urls, &no_facts, &no_rows, &highlighter)
     };
     let file = SourceFile::new("content/c/x.md", text.clone());
     let (kib, seconds) = match which {

@@ -120,18 +120,12 @@ fn a_body_renders_them_as_replacement_characters() {
     let body = "abc\u{0}de &#1; `x\u{7f}y`\n\n```\ncode\u{1b}[2J\n```\n\n<b>\u{85}</b>\n";
     let file = SourceFile::new("content/c/x.md", body);
     for raw in [false, true] {
+        let (no_facts, no_rows) = (Default::default(), Default::default());
         let cx = Context {
-            sources: &sources,
-            urls: &urls,
             page_url: "c/x/",
             page_path: "c/x.md",
-            facts: &Default::default(),
-            row_ids: &Default::default(),
-            highlighter: &highlighter,
             allow_raw_html: raw,
-            id_prefix: "",
-            heading_offset: 0,
-            rebase_from: None,
+            ..Context::new(&sources, &urls, &no_facts, &no_rows, &highlighter)
         };
         let html = markdown::render_html(&file, body, 0, &cx);
         assert!(html.contains("abc\u{fffd}de"), "{html}");

@@ -101,18 +101,10 @@ fn check_spec(name: &str) -> Option<usize> {
     let sources = BTreeMap::new();
     let urls = HashMap::new();
     let highlighter = Highlighter::new("css");
+    let (no_facts, no_rows) = (Default::default(), Default::default());
     let cx = Context {
-        sources: &sources,
-        urls: &urls,
-        page_url: "",
-        page_path: "",
-        facts: &Default::default(),
-        row_ids: &Default::default(),
-        highlighter: &highlighter,
         allow_raw_html: true,
-        id_prefix: "",
-        heading_offset: 0,
-        rebase_from: None,
+        ..Context::new(&sources, &urls, &no_facts, &no_rows, &highlighter)
     };
     let all = examples(&spec);
     let mut failures = Vec::new();

@@ -51,17 +51,19 @@ impl Book {
     /// The context of the brief's own page, or (`print`) of its place in the print edition.
     fn cx(&self, raw: bool, print: bool) -> Context<'_> {
         Context {
-            sources: &self.sources,
-            urls: &self.urls,
             page_url: if print { "print/" } else { "c/x/" },
             page_path: "c/x.md",
-            facts: &self.facts,
-            row_ids: &self.row_ids,
-            highlighter: &self.highlighter,
             allow_raw_html: raw,
             id_prefix: if print { "c-x-" } else { "" },
             heading_offset: if print { 2 } else { 0 },
             rebase_from: print.then_some("c/x/"),
+            ..Context::new(
+                &self.sources,
+                &self.urls,
+                &self.facts,
+                &self.row_ids,
+                &self.highlighter,
+            )
         }
     }
 }

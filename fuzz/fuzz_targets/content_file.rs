@@ -21,7 +21,8 @@ fuzz_target!(|data: &[u8]| {
     let highlighter = Highlighter::new("css");
     let (body, offset) = parsed.value.as_ref().map_or((text.as_str(), 0), |b| (b.body(), b.header.body_offset));
     for raw in [false, true] {
-        let cx = Context { sources: &sources, urls: &urls, page_url: "c/x/", page_path: "", facts: &Default::default(), row_ids: &Default::default(), highlighter: &highlighter, allow_raw_html: raw, id_prefix: "", heading_offset: 0, rebase_from: None };
+        let (facts, rows) = (Default::default(), Default::default());
+        let cx = Context { page_url: "c/x/", allow_raw_html: raw, ..Context::new(&sources, &urls, &facts, &rows, &highlighter) };
         let _ = markdown::scan(&file, body, offset, &cx);
         let _ = markdown::render_html(&file, body, offset, &cx);
     }

@@ -74,17 +74,8 @@ pub fn context<'a>(
     highlighter: &'a Highlighter,
 ) -> Context<'a> {
     Context {
-        sources: &book.sources,
-        urls,
-        page_url: "",
-        page_path: "",
-        facts,
-        row_ids,
-        highlighter,
         allow_raw_html: book.config.allow_raw_html,
-        id_prefix: "",
-        heading_offset: 0,
-        rebase_from: None,
+        ..Context::new(&book.sources, urls, facts, row_ids, highlighter)
     }
 }
 

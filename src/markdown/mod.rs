@@ -70,6 +70,32 @@ pub struct Context<'a> {
     pub rebase_from: Option<&'a str>,
 }
 
+impl<'a> Context<'a> {
+    /// A body on its own page at the site's root, with nothing moved or allowed: the rest set
+    /// per page with struct update syntax (`Context { page_url, ..Context::new(...) }`).
+    pub fn new(
+        sources: &'a BTreeMap<String, Source>,
+        urls: &'a HashMap<String, String>,
+        facts: &'a FactIndex,
+        row_ids: &'a RowIds,
+        highlighter: &'a Highlighter,
+    ) -> Self {
+        Context {
+            sources,
+            urls,
+            page_url: "",
+            page_path: "",
+            facts,
+            row_ids,
+            highlighter,
+            allow_raw_html: false,
+            id_prefix: "",
+            heading_offset: 0,
+            rebase_from: None,
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct Heading {
     pub level: u8,

@@ -45,18 +45,11 @@ fn render_body(body: &str, raw: bool) -> (Rendered, Arc<SourceFile>) {
     .map(|(a, b)| (a.to_string(), b.to_string()))
     .collect();
     let highlighter = Highlighter::new("css");
+    let (no_facts, no_rows) = (Default::default(), Default::default());
     let cx = Context {
-        sources: &sources,
-        urls: &urls,
         page_url: "chips/h20/",
-        page_path: "",
-        facts: &Default::default(),
-        row_ids: &Default::default(),
-        highlighter: &highlighter,
         allow_raw_html: raw,
-        id_prefix: "",
-        heading_offset: 0,
-        rebase_from: None,
+        ..Context::new(&sources, &urls, &no_facts, &no_rows, &highlighter)
     };
     let text = format!("+++\n+++\n{body}");
     let file = SourceFile::new("content/chips/h20.md", text);
@@ -177,18 +170,13 @@ fn footnotes_are_numbered_by_reference_and_ids_take_the_prefix() {
         .collect();
     let urls = HashMap::new();
     let highlighter = Highlighter::new("css");
+    let (no_facts, no_rows) = (Default::default(), Default::default());
     let cx = Context {
-        sources: &sources,
-        urls: &urls,
         page_url: "print/",
-        page_path: "",
-        facts: &Default::default(),
-        row_ids: &Default::default(),
-        highlighter: &highlighter,
-        allow_raw_html: false,
         id_prefix: "b1-",
         heading_offset: 2,
         rebase_from: Some("c/x/"),
+        ..Context::new(&sources, &urls, &no_facts, &no_rows, &highlighter)
     };
     let body =
         "## Top\n\nA[^z] b[^a] c[^z] [@cnn].\n\n[^a]: First defined.\n[^z]: Second defined.\n";
@@ -258,18 +246,10 @@ fn everything_our_writer_makes_passes_the_quick_sanitizer_check() {
         [^n]: The note.\n\n<b>raw</b> and <script>x</script>\n";
     for theme in ["css", "InspiredGitHub", "base16-ocean.dark"] {
         let highlighter = Highlighter::new(theme);
+        let (no_facts, no_rows) = (Default::default(), Default::default());
         let cx = Context {
-            sources: &sources,
-            urls: &urls,
             page_url: "c/x/",
-            page_path: "",
-            facts: &Default::default(),
-            row_ids: &Default::default(),
-            highlighter: &highlighter,
-            allow_raw_html: false,
-            id_prefix: "",
-            heading_offset: 0,
-            rebase_from: None,
+            ..Context::new(&sources, &urls, &no_facts, &no_rows, &highlighter)
         };
         let file = SourceFile::new("content/c/x.md", body);
         let html = render_html(&file, body, 0, &cx);
@@ -316,18 +296,11 @@ fn a_relocated_body_equals_the_body_rendered_for_the_other_page() {
         {{ fact(id=\"own\") }} and {{ fact(id=\"briefs/b8.md#theirs\") }}.\n\n### Sub\n\nA note[^n] \
         and [out](https://e.org/a?b=1&c=2).\n\n```yaml\na: 1\n```\n\n| a |\n|---|\n| b |\n\n[^n]: Said.\n";
     let highlighter = Highlighter::new("InspiredGitHub");
+    let no_rows = Default::default();
     let cx = Context {
-        sources: &sources,
-        urls: &urls,
         page_url: "briefs/b7/",
         page_path: "briefs/b7.md",
-        facts: &facts,
-        row_ids: &Default::default(),
-        highlighter: &highlighter,
-        allow_raw_html: false,
-        id_prefix: "",
-        heading_offset: 0,
-        rebase_from: None,
+        ..Context::new(&sources, &urls, &facts, &no_rows, &highlighter)
     };
     let file = SourceFile::new("content/briefs/b7.md", body);
     let page = render_html(&file, body, 0, &cx);

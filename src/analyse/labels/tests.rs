@@ -6,31 +6,11 @@ use crate::model::date::PartialDate;
 use crate::model::Origin;
 
 fn source(id: &str, date: &str) -> Source {
-    Source {
-        id: id.into(),
-        title: "A title".into(),
-        date: PartialDate::parse(date).unwrap(),
-        publisher: None,
-        authors: vec![],
-        url: None,
-        accessed: None,
-        archived_url: None,
-        kind: "other".into(),
-        label: None,
-        container: None,
-        volume: None,
-        issue: None,
-        pages: None,
-        doi: None,
-        reliability: None,
-        status: "active".into(),
-        superseded_by: None,
-        note: None,
-        origin: Origin {
-            file: SourceFile::new("content/sources.toml", format!("\n\n{id}\n")),
-            offset: 2,
-        },
-    }
+    let origin = Origin {
+        file: SourceFile::new("content/sources.toml", format!("\n\n{id}\n")),
+        offset: 2,
+    };
+    Source::new(id, "A title", PartialDate::parse(date).unwrap(), origin)
 }
 
 fn by(id: &str, date: &str, authors: &[&str]) -> Source {

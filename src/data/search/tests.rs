@@ -10,30 +10,14 @@ use crate::model::date::PartialDate;
 use crate::model::{Origin, Source};
 
 fn source(id: &str, publisher: &str) -> Source {
+    let origin = Origin {
+        file: SourceFile::new("content/sources.toml", ""),
+        offset: 0,
+    };
+    let date = PartialDate::parse("2025-03").unwrap();
     Source {
-        id: id.into(),
-        title: "A report".into(),
-        date: PartialDate::parse("2025-03").unwrap(),
         publisher: Some(publisher.into()),
-        authors: vec![],
-        url: None,
-        accessed: None,
-        archived_url: None,
-        kind: "other".into(),
-        label: None,
-        container: None,
-        volume: None,
-        issue: None,
-        pages: None,
-        doi: None,
-        reliability: None,
-        status: "active".into(),
-        superseded_by: None,
-        note: None,
-        origin: Origin {
-            file: SourceFile::new("content/sources.toml", ""),
-            offset: 0,
-        },
+        ..Source::new(id, "A report", date, origin)
     }
 }
 
@@ -69,18 +53,11 @@ fn search_text(body: &str) -> String {
     .map(|((p, f), q)| ((p.to_string(), f.to_string()), q))
     .collect();
     let highlighter = Highlighter::new("css");
+    let no_rows = Default::default();
     let cx = Context {
-        sources: &sources,
-        urls: &urls,
         page_url: "chips/h20/",
         page_path: "chips/h20.md",
-        facts: &facts,
-        row_ids: &Default::default(),
-        highlighter: &highlighter,
-        allow_raw_html: false,
-        id_prefix: "",
-        heading_offset: 0,
-        rebase_from: None,
+        ..Context::new(&sources, &urls, &facts, &no_rows, &highlighter)
     };
     let file = SourceFile::new("content/chips/h20.md", body);
     let scan = crate::markdown::scan(&file, body, 0, &cx);
