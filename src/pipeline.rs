@@ -260,7 +260,12 @@ pub fn compile_with(options: &Options, reuse: Reuse) -> Result<Compiled, Diagnos
         .iter()
         .filter(|d| !follows_a_misspelling(d, &misspelled));
     diagnostics.extend(checks.cloned());
-    diagnostics.extend(local_links(&book, &files, &scanned, failed.is_empty()));
+    diagnostics.extend(crate::analyse::local_links::check_book(
+        &book,
+        &files.statics,
+        &scanned,
+        failed.is_empty(),
+    ));
     timings.lap("resolve", &mut clock);
 
     if diagnostics.has_errors() {
@@ -283,59 +288,6 @@ pub fn compile_with(options: &Options, reuse: Reuse) -> Result<Compiled, Diagnos
         warnings: diagnostics,
         timings,
     })
-}
-
-/// Relative links and images of every body checked against the site's files. Not part of the
-/// analysis, which an earlier compile may hand over: adding or removing a file changes this
-/// answer while no body changed.
-fn local_links(
-    book: &Book,
-    files: &BookFiles,
-    scanned: &Scanned,
-    whole_book: bool,
-) -> Vec<Diagnostic> {
-    use crate::analyse::local_links::{self, Page};
-    let brief_pages = book.briefs.iter().zip(&scanned.briefs).enumerate();
-    let brief_pages = brief_pages.filter(|(_, (_, scan))| !scan.local_links.is_empty());
-    let mut pages: Vec<Page> = brief_pages
-        .map(|(i, (b, scan))| Page {
-            file: &b.brief.file,
-            url: &b.url,
-            links: &scan.local_links,
-            ids: resolve::brief_anchors(book, i, scan),
-        })
-        .collect();
-    let sections = std::iter::once((&book.cover, ""))
-        .chain(book.chapters.iter().map(|c| (&c.section, c.url.as_str())));
-    for ((section, url), (_, scan)) in sections.zip(&scanned.sections) {
-        if !scan.local_links.is_empty() {
-            pages.push(Page {
-                file: &section.file,
-                url,
-                links: &scan.local_links,
-                ids: local_links::section_ids(scan),
-            });
-        }
-    }
-    if pages.is_empty() {
-        return Vec::new();
-    }
-    let site = crate::read::published::site_paths(book, &files.statics);
-    let brief_by_url: HashMap<&str, usize> = book
-        .briefs
-        .iter()
-        .enumerate()
-        .map(|(i, b)| (b.url.as_str(), i))
-        .collect();
-    let section_by_url: HashMap<&str, &Scan> = std::iter::once("")
-        .chain(book.chapters.iter().map(|c| c.url.as_str()))
-        .zip(scanned.sections.iter().map(|(_, s)| s))
-        .collect();
-    let anchors = |url: &str| match brief_by_url.get(url) {
-        Some(&i) => Some(resolve::brief_anchors(book, i, &scanned.briefs[i])),
-        None => section_by_url.get(url).map(|s| local_links::section_ids(s)),
-    };
-    local_links::check(&pages, &site, &anchors, whole_book)
 }
 
 /// site.toml's settings with `--base-url` applied (held to site.toml's rules). When site.toml

@@ -3,12 +3,68 @@
 //! every compile, after the analysis, because adding or removing a file changes the answer
 //! while no body changed.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use percent_encoding::percent_decode_str;
 
+use crate::analyse::resolve;
 use crate::diagnostic::{Code, Diagnostic, Limiter, SourceFile};
+use crate::markdown::book::Scanned;
 use crate::markdown::{LocalLink, Scan};
+use crate::read::book::Book;
+use crate::read::load::FileRef;
+
+/// Relative links and images of every body checked against the site's files. Not part of the
+/// analysis, which an earlier compile may hand over: adding or removing a file changes this
+/// answer while no body changed.
+pub fn check_book(
+    book: &Book,
+    statics: &[FileRef],
+    scanned: &Scanned,
+    whole_book: bool,
+) -> Vec<Diagnostic> {
+    let brief_pages = book.briefs.iter().zip(&scanned.briefs).enumerate();
+    let brief_pages = brief_pages.filter(|(_, (_, scan))| !scan.local_links.is_empty());
+    let mut pages: Vec<Page> = brief_pages
+        .map(|(i, (b, scan))| Page {
+            file: &b.brief.file,
+            url: &b.url,
+            links: &scan.local_links,
+            ids: resolve::brief_anchors(book, i, scan),
+        })
+        .collect();
+    let sections = std::iter::once((&book.cover, ""))
+        .chain(book.chapters.iter().map(|c| (&c.section, c.url.as_str())));
+    for ((section, url), (_, scan)) in sections.zip(&scanned.sections) {
+        if !scan.local_links.is_empty() {
+            pages.push(Page {
+                file: &section.file,
+                url,
+                links: &scan.local_links,
+                ids: section_ids(scan),
+            });
+        }
+    }
+    if pages.is_empty() {
+        return Vec::new();
+    }
+    let site = crate::read::published::site_paths(book, statics);
+    let brief_by_url: HashMap<&str, usize> = book
+        .briefs
+        .iter()
+        .enumerate()
+        .map(|(i, b)| (b.url.as_str(), i))
+        .collect();
+    let section_by_url: HashMap<&str, &Scan> = std::iter::once("")
+        .chain(book.chapters.iter().map(|c| c.url.as_str()))
+        .zip(scanned.sections.iter().map(|(_, s)| s))
+        .collect();
+    let anchors = |url: &str| match brief_by_url.get(url) {
+        Some(&i) => Some(resolve::brief_anchors(book, i, &scanned.briefs[i])),
+        None => section_by_url.get(url).map(|s| section_ids(s)),
+    };
+    check(&pages, &site, &anchors, whole_book)
+}
 
 /// A page whose body has relative links: where it is, and the ids it has.
 pub struct Page<'a> {
