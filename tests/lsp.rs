@@ -518,7 +518,7 @@ fn completion_in_every_context() {
             );
         }
     }
-    // Titles come with the ids.
+    // Labels and titles come with the ids.
     lsp.change(&h20, version, &body("See [@"));
     let response = lsp.at(
         "textDocument/completion",
@@ -529,7 +529,7 @@ fn completion_in_every_context() {
         json!({}),
     );
     let items = response["result"]["items"].as_array().unwrap();
-    assert_eq!(items[0]["detail"], "China is cool on the H20");
+    assert_eq!(items[0]["detail"], "CNN 2025 · China is cool on the H20");
     // YAML: a fact's source, and another brief's fact in a quote.
     let supply = uri(&root, "content/chips/supply.md");
     let yaml = common::read(&root, "content/chips/supply.md");
@@ -580,6 +580,7 @@ fn hover_shows_sources_facts_and_likelihoods() {
     lsp.open(&h20, &text);
     let source = wait_for_hover(&mut lsp, &h20, &text, "[@cnn-2025]", 3, "China is cool");
     for part in [
+        "Readers see it as **CNN 2025**",
         "CNN",
         "2025-08-17",
         "B (Usually reliable)",

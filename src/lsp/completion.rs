@@ -8,6 +8,7 @@ use lsp_types::{
     CompletionTextEdit, Documentation, MarkupContent, MarkupKind, TextEdit,
 };
 
+use crate::analyse::labels;
 use crate::analyse::rigor::{likelihood_band, CREDIBILITY_SCALE, RELIABILITY_SCALE};
 use crate::lsp::cursor::{self, Cursor, Table, Want};
 use crate::lsp::knowledge::Knowledge;
@@ -119,10 +120,12 @@ fn sources(doc: &Document, path: &str, knowledge: Option<&Knowledge>) -> Vec<Can
     for source in own {
         all.insert(source.id.clone(), source);
     }
+    // Labels of this registry, the document's own sources included: what readers will see.
+    let (labels, _) = labels::assign(&all);
     all.into_values()
         .map(|s| Candidate {
             documentation: Some(hover::reference(&s)),
-            detail: Some(s.title.clone()),
+            detail: Some(format!("{} · {}", labels.of(&s.id), s.title)),
             text: s.id,
             kind: CompletionItemKind::REFERENCE,
         })

@@ -82,7 +82,8 @@ fn source(knowledge: Option<&Knowledge>, id: &str, uses: &[Use]) -> String {
         .collect();
     briefs.dedup();
     format!(
-        "{}\n\nReliability: {grade} · status: {}\n\nCited {citations} time(s) in {} brief(s); {} claim(s) and {} fact(s) rest on it",
+        "Readers see it as **{}**\n\n{}\n\nReliability: {grade} · status: {}\n\nCited {citations} time(s) in {} brief(s); {} claim(s) and {} fact(s) rest on it",
+        knowledge.map_or_else(|| id.to_string(), |k| k.label(id)),
         reference(s),
         s.status,
         briefs.len(),

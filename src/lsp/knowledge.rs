@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use crate::analyse::labels;
 use crate::diagnostic::Diagnostics;
 use crate::markdown::highlight::Highlighter;
 use crate::markdown::{self, Context, Heading, Scan};
@@ -42,6 +43,15 @@ impl Knowledge {
 
     pub fn source(&self, id: &str) -> Option<&Source> {
         self.book().sources.get(id)
+    }
+
+    /// The label readers see for source `id` ("Liu 2025"): the compile's, or, without one, the
+    /// registry's labels made afresh (cheap beside a compile, and only asked on a hover).
+    pub fn label(&self, id: &str) -> String {
+        match self {
+            Knowledge::Compiled(c) => c.analysis.resolved.labels.of(id).to_string(),
+            Knowledge::Partial { book, .. } => labels::assign(&book.sources).0.of(id).to_string(),
+        }
     }
 
     pub fn brief(&self, path: &str) -> Option<&Arc<Brief>> {
