@@ -441,13 +441,18 @@ pub fn render(
     };
     let renderer = &cache.renderer;
     match what {
-        What::Site => site(compiled, renderer, &inputs, sink),
+        What::Site => site(compiled, cache, &inputs, sink),
         What::Briefs(which) => {
             let mut errors = render::brief_pages(renderer, &inputs, which, sink);
             let labels = &compiled.analysis.resolved.labels;
             errors.extend(
-                sink.write(crate::data::search::index(book, scans, labels))
-                    .err(),
+                sink.write(crate::data::search::index_reusing(
+                    book,
+                    scans,
+                    labels,
+                    &cache.search,
+                ))
+                .err(),
             );
             // A title may have changed: the sidebar's tree is rewritten with the search index.
             errors.extend(sink.write(render::toc::script(book)).err());
@@ -467,11 +472,12 @@ pub fn render(
 /// theme's static files.
 fn site(
     compiled: &Compiled,
-    renderer: &render::Renderer,
+    cache: &RenderCache,
     inputs: &render::Inputs,
     sink: &dyn Sink,
 ) -> Vec<Diagnostic> {
     let Compiled { book, scans, .. } = compiled;
+    let renderer = &cache.renderer;
     let mut errors: Vec<Diagnostic> = book_files(compiled)
         .par_iter()
         .filter_map(|(from, path)| sink.copy(from, path).err())
@@ -488,7 +494,12 @@ fn site(
         &|| vec![crate::data::feeds::atom(book)],
         &|| {
             let labels = &compiled.analysis.resolved.labels;
-            vec![crate::data::search::index(book, scans, labels)]
+            vec![crate::data::search::index_reusing(
+                book,
+                scans,
+                labels,
+                &cache.search,
+            )]
         },
         &|| vec![render::toc::script(book)],
         &|| vec![crate::data::csl::csl_json(book)],

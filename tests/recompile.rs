@@ -196,3 +196,26 @@ fn briefs_alike_in_every_key_keep_the_order_a_full_build_gives_them() {
     assert!(page(&after, path).contains("One, edited."));
     assert_eq!(page(&after, path), page(&full, path));
 }
+
+/// The server keeps the search index's rows from one edit to the next and makes again only
+/// those that may have changed: after any edit its index is the full build's, byte for byte.
+#[test]
+fn the_search_index_after_an_edit_is_the_full_builds() {
+    const INDEX: &str = "search_index.js";
+    let body = H20.replace("The ban was lifted", "The ban was lifted in July");
+    let title = SUPPLY.replace("title: Supply", "title: Supply and demand");
+    // A source's label shows in the rows of the briefs that cite it, edited or not: "CNN 2025"
+    // becomes "Cable News 2025" in the H20 brief's row, though only the registry changed.
+    let label = SOURCES.replace("publisher = \"CNN\"", "label = \"Cable News 2025\"");
+    let cases = [
+        ("content/chips/h20.md", body, "lifted in July"),
+        ("content/chips/supply.md", title, "Supply and demand"),
+        ("content/sources.toml", label, "Cable News 2025"),
+    ];
+    for (path, text, shown) in cases {
+        let (after, full) = edit(&[(path, text)]);
+        let index = page(&after, INDEX);
+        assert!(index.contains(shown), "{path}: `{shown}` not in {index}");
+        assert_eq!(index, page(&full, INDEX), "{path}");
+    }
+}

@@ -76,6 +76,8 @@ impl Renderer {
 pub struct RenderCache {
     pub renderer: Renderer,
     pub highlighter: Highlighter,
+    /// The search index's rows, kept by the server from one edit to the next.
+    pub search: crate::data::search::Memo,
     /// What the cache was made from, to tell whether it still serves.
     templates: Vec<(String, String)>,
     highlight_theme: String,
@@ -86,12 +88,14 @@ impl RenderCache {
         Ok(RenderCache {
             renderer: Renderer::new(templates)?,
             highlighter: Highlighter::new(highlight_theme),
+            search: crate::data::search::Memo::default(),
             templates: templates.to_vec(),
             highlight_theme: highlight_theme.to_string(),
         })
     }
 
-    /// `kept` when it was made from the same templates and highlight theme; else a new cache.
+    /// `kept` when it was made from the same templates and highlight theme; else a new cache,
+    /// which keeps what the next edit can use again (the server's).
     pub fn kept_or_new(
         kept: Option<&Arc<RenderCache>>,
         templates: &[(String, String)],
@@ -103,7 +107,11 @@ impl RenderCache {
             {
                 Ok(cache.clone())
             }
-            _ => Ok(Arc::new(RenderCache::new(templates, highlight_theme)?)),
+            _ => {
+                let mut cache = RenderCache::new(templates, highlight_theme)?;
+                cache.search = crate::data::search::Memo::keeping();
+                Ok(Arc::new(cache))
+            }
         }
     }
 }
