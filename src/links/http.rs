@@ -34,6 +34,18 @@ pub enum Outcome {
     Dead {
         why: String,
     },
+    /// No answer, or a server error, twice in a row: perhaps down for a while. Reported, but
+    /// not kept, so that the next check asks again.
+    Unanswered {
+        why: String,
+    },
+}
+
+impl Outcome {
+    /// Whether the outcome is worth keeping for later checks.
+    pub fn lasts(&self) -> bool {
+        !matches!(self, Outcome::Unanswered { .. })
+    }
 }
 
 /// Redirects followed before a URL counts as dead.
@@ -53,7 +65,7 @@ pub fn check_all(urls: Vec<String>, settings: &Settings) -> BTreeMap<String, Out
             let why = format!("cannot start the checker: {e}");
             return urls
                 .into_iter()
-                .map(|u| (u, Outcome::Dead { why: why.clone() }))
+                .map(|u| (u, Outcome::Unanswered { why: why.clone() }))
                 .collect();
         }
     };
@@ -66,7 +78,7 @@ async fn check_concurrently(urls: Vec<String>, settings: &Settings) -> BTreeMap<
         Err(why) => {
             return urls
                 .into_iter()
-                .map(|u| (u, Outcome::Dead { why: why.clone() }))
+                .map(|u| (u, Outcome::Unanswered { why: why.clone() }))
                 .collect()
         }
     };
@@ -115,11 +127,12 @@ async fn check_one(client: &Client, url: &str) -> Outcome {
         Ok(outcome) => outcome,
         Err(_) => follow(client, url)
             .await
-            .unwrap_or_else(|why| Outcome::Dead { why }),
+            .unwrap_or_else(|why| Outcome::Unanswered { why }),
     }
 }
 
-/// Follows a URL's redirects to an answer. `Err` is a fault that a retry may not meet again.
+/// Follows a URL's redirects to an answer. `Err` is a fault that a retry may not meet again:
+/// no connection, no answer in time, a server error or "too many requests".
 async fn follow(client: &Client, url: &str) -> Result<Outcome, String> {
     let mut current = url.to_string();
     let mut moved = false;

@@ -1,6 +1,7 @@
 //! `check --links`: every external URL of the book (sources' `url` and `archived_url`, links
 //! and images in bodies) checked over HTTP(S). Dead ones and permanent redirects are warnings
-//! at the place they are written; results are kept for a while beside the book. Without
+//! at the place they are written; results are kept for a while beside the book, except for
+//! URLs that did not answer (asked again next time, since a server may be down for an hour). Without
 //! `--links`, `check` stays offline.
 
 pub mod cache;
@@ -51,8 +52,11 @@ pub fn check(book: &Book, root: &Path, options: &LinkOptions) -> Vec<Diagnostic>
         .filter(|t| cache.fresh(&t.url, max_age, now).is_none())
         .map(|t| t.url.clone())
         .collect();
-    for (url, outcome) in http::check_all(stale.into_iter().collect(), &options.settings) {
-        cache.store(url, outcome, now);
+    let checked = http::check_all(stale.into_iter().collect(), &options.settings);
+    for (url, outcome) in &checked {
+        if outcome.lasts() {
+            cache.store(url.clone(), outcome.clone(), now);
+        }
     }
     let mut out: Vec<Diagnostic> = Vec::new();
     if let Err(why) = cache.save(root) {
@@ -62,7 +66,9 @@ pub fn check(book: &Book, root: &Path, options: &LinkOptions) -> Vec<Diagnostic>
         out.push(warning);
     }
     for target in &targets {
-        let outcome = cache.fresh(&target.url, u64::MAX, now);
+        let outcome = checked
+            .get(&target.url)
+            .or_else(|| cache.fresh(&target.url, u64::MAX, now));
         out.extend(outcome.and_then(|outcome| warning(target, outcome)));
     }
     out
@@ -73,6 +79,11 @@ fn warning(target: &Target, outcome: &Outcome) -> Option<Diagnostic> {
     let url = &target.url;
     let diagnostic = match (outcome, &target.role) {
         (Outcome::Alive, _) => return None,
+        (Outcome::Unanswered { why }, _) => Diagnostic::warning(
+            Code::DeadLink,
+            format!("`{url}` did not answer, twice: {why}"),
+        )
+        .with_help("it may be down for a while: the next `check --links` asks again; if it stays so, correct the link or point at an archived copy"),
         (Outcome::Moved { to }, _) => {
             Diagnostic::warning(Code::MovedLink, format!("`{url}` has moved permanently to `{to}`"))
                 .with_help(format!("write `{to}` instead"))
