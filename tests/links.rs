@@ -122,7 +122,7 @@ fn dead_and_moved_links_are_warnings_at_their_place_and_the_rest_pass() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     let err = &run.stderr;
     let has = |text: &str| assert!(err.contains(text), "missing {text:?} in\n{err}");
-    has(&format!("content/sources.toml:6:8: warning[dead-link]: the URL of source `cnn-2025` is dead: 404 Not Found"));
+    has("content/sources.toml:6:8: warning[dead-link]: the URL of source `cnn-2025` is dead: 404 Not Found");
     has("= help: set `archived_url` to an archived copy");
     has(&format!("warning[moved-link]: `http://{address}/moved` has moved permanently to `http://{address}/ok`"));
     has(&format!("warning[dead-link]: `http://{address}/error` did not answer, twice: 500 Internal Server Error"));

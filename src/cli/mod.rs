@@ -320,10 +320,14 @@ pub fn main() -> ExitCode {
                 ..Options::default()
             };
             let links = links.then(|| {
-                let mut links = crate::links::LinkOptions::default();
-                links.max_age = std::time::Duration::from_secs(links_max_age * 3600);
-                links.settings.timeout = std::time::Duration::from_secs(link_timeout.max(1));
-                links
+                let defaults = crate::links::LinkOptions::default();
+                crate::links::LinkOptions {
+                    max_age: std::time::Duration::from_secs(links_max_age * 3600),
+                    settings: crate::links::http::Settings {
+                        timeout: std::time::Duration::from_secs(link_timeout.max(1)),
+                        ..defaults.settings
+                    },
+                }
             });
             let (problems, notes) = check(&options, links.as_ref());
             match format {

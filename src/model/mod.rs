@@ -286,21 +286,6 @@ impl Section {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn values_read_with_thousands_separators() {
-        assert_eq!(FactValue::Int(1500000).display(), "1,500,000");
-        assert_eq!(FactValue::Int(-700000).display(), "-700,000");
-        assert_eq!(FactValue::Int(17).display(), "17");
-        assert_eq!(FactValue::Float(23000.5).display(), "23,000.5");
-        assert_eq!(FactValue::Float(23.0).display(), "23");
-        assert_eq!(FactValue::Text("3-4 years".into()).display(), "3-4 years");
-    }
-}
-
 /// `claim-<id>`: a claim's row on its brief's page.
 pub fn claim_anchor(claim: &Claim) -> String {
     format!("claim-{}", claim.id)
@@ -316,5 +301,20 @@ pub fn fact_anchor(fact: &Fact, index: usize) -> String {
     match &fact.id {
         Some(id) => format!("fact-{id}"),
         None => format!("fact-{}", index + 1),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_read_with_thousands_separators() {
+        assert_eq!(FactValue::Int(1500000).display(), "1,500,000");
+        assert_eq!(FactValue::Int(-700000).display(), "-700,000");
+        assert_eq!(FactValue::Int(17).display(), "17");
+        assert_eq!(FactValue::Float(23000.5).display(), "23,000.5");
+        assert_eq!(FactValue::Float(23.0).display(), "23");
+        assert_eq!(FactValue::Text("3-4 years".into()).display(), "3-4 years");
     }
 }

@@ -43,6 +43,9 @@ pub fn parse(
     earlier: &Earlier,
     diagnostics: &mut Diagnostics,
 ) -> (Parts, Vec<String>) {
+    // One per file, alive only until the parts are sorted out: boxing the large variant would
+    // cost an allocation per brief to save memory that is never held for long.
+    #[allow(clippy::large_enum_variant)]
     enum Any {
         Section(Parsed<Section>),
         Brief(Parsed<Brief>),

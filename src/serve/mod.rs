@@ -142,13 +142,12 @@ fn publish(builds: &Builds, result: Result<&MemorySite, Diagnostics>, start: Ins
                 ),
             };
             say(line);
-            let snapshot = Snapshot {
+            Snapshot {
                 files: Arc::new(site.files.clone()),
                 errors: None,
                 compiled: Some((site.compiled.clone(), site.cache.clone())),
                 print: Default::default(),
-            };
-            snapshot
+            }
         }
         Err(problems) => {
             let text = problems.render_all();
