@@ -28,6 +28,9 @@ fn bibtex_name(raw: &str) -> Option<NameParts> {
             .filter(|w| !w.is_empty())
             .collect()
     };
+    if let Some(parts) = extended_name(&commas) {
+        return parts;
+    }
     let (before, suffix, given) = match commas.as_slice() {
         [one] => (words(one), String::new(), None),
         [last, first] => (words(last), String::new(), Some(first.clone())),
@@ -90,6 +93,34 @@ fn bibtex_name(raw: &str) -> Option<NameParts> {
         });
     }
     Some(parts)
+}
+
+/// biblatex's extended name format, as Better BibTeX writes names it cannot put in the classic
+/// form: `family=Gennep, given=Arnold, prefix=van, useprefix=true`. `None` when `parts` is not
+/// in that form; `Some(None)` when it names nobody.
+fn extended_name(parts: &[String]) -> Option<Option<NameParts>> {
+    let mut name = NameParts::default();
+    for part in parts {
+        let (key, value) = part.split_once('=')?;
+        let key = key.trim();
+        if key.is_empty() || !key.chars().all(|c| c.is_ascii_lowercase() || c == '-') {
+            return None;
+        }
+        let value = latex::to_text(value.trim());
+        match key {
+            "family" => name.family = value,
+            "given" => name.given = value,
+            "prefix" => name.particle = value,
+            "suffix" => name.suffix = value,
+            // `useprefix`, `given-i` (initials) and the like say how to print, not who.
+            _ => {}
+        }
+    }
+    if name.family.is_empty() {
+        return Some(None);
+    }
+    name.literal = name.given.is_empty() && name.particle.is_empty() && name.suffix.is_empty();
+    Some(Some(name))
 }
 
 /// A CSL name object: `literal`, or `family` with `given`, particles and `suffix`.
@@ -220,6 +251,22 @@ fn split_top_level(text: &str, at: impl Fn(char) -> bool) -> Vec<String> {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn better_bibtex_extended_names_are_read() {
+        assert_eq!(
+            bibtex_names("family=Gennep, given=Arnold, prefix=van, useprefix=true"),
+            ["Arnold van Gennep"]
+        );
+        assert_eq!(
+            bibtex_names("family={King}, given=Martin Luther, suffix={Jr.} and Liu, John"),
+            ["Martin Luther King, Jr.", "John Liu"]
+        );
+        assert_eq!(bibtex_names("family={World Bank}"), ["World\u{a0}Bank"]);
+        assert_eq!(bibtex_names("given=Arnold"), Vec::<String>::new());
+        // A classic name with an `=` in it is not one.
+        assert_eq!(bibtex_names("Doe, J=ohn"), ["J=ohn Doe"]);
+    }
 
     #[test]
     fn particles_suffixes_and_corporate_names_are_kept() {
