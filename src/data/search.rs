@@ -45,7 +45,12 @@ pub fn index(book: &Book, scans: &[Arc<Scan>], labels: &Labels) -> OutputFile {
 /// briefs: nothing on a build, but on the server an edit changes a brief or two, and its reload
 /// waits for the index.
 pub fn index_reusing(book: &Book, scans: &[Arc<Scan>], labels: &Labels, memo: &Memo) -> OutputFile {
-    let earlier = memo.kept.as_ref().and_then(|kept| kept.lock().ok()?.take());
+    // Shared, not taken: the server's edit and its complete build in the background may both
+    // be making an index from the same rows.
+    let earlier = memo
+        .kept
+        .as_ref()
+        .and_then(|kept| kept.lock().ok()?.clone());
     let earlier = earlier.filter(|rows| rows.labels == *labels);
     let rows: Vec<Arc<[u8]>> = book
         .briefs
@@ -63,7 +68,7 @@ pub fn index_reusing(book: &Book, scans: &[Arc<Scan>], labels: &Labels, memo: &M
     if let Some(kept) = &memo.kept {
         let made = Rows::of(book, scans, labels, &rows);
         if let Ok(mut slot) = kept.lock() {
-            *slot = Some(made);
+            *slot = Some(Arc::new(made));
         }
     }
     joined(&rows)
@@ -72,7 +77,7 @@ pub fn index_reusing(book: &Book, scans: &[Arc<Scan>], labels: &Labels, memo: &M
 /// Where the server keeps the rows of the last search index. `Memo::default()` keeps nothing.
 #[derive(Default)]
 pub struct Memo {
-    kept: Option<Mutex<Option<Rows>>>,
+    kept: Option<Mutex<Option<Arc<Rows>>>>,
 }
 
 impl Memo {
