@@ -120,10 +120,12 @@ fn key_judgments(inputs: &Inputs, out: &mut String) {
     out.push_str(&groups);
 }
 
-/// A chapter: its heading, its introduction, its briefs (sub-chapters follow as chapters).
+/// A chapter: its heading, its introduction, its briefs (sub-chapters follow as chapters). The
+/// chapter's opening and each later brief are page runs of their own (see [`page_run`]).
 fn chapter(inputs: &Inputs, c: usize, out: &mut String) {
     let chapter = &inputs.book.chapters[c];
     let level = chapter.depth + 1;
+    page_run(&chapter.section.path, false, out);
     let _ = writeln!(
         out,
         "#chapter(level: {level}, title: {}, name: {})",
@@ -135,7 +137,79 @@ fn chapter(inputs: &Inputs, c: usize, out: &mut String) {
     }
     let section = &chapter.section;
     out.push_str(&inputs.section_body(&section.path, section.body(), level));
-    for &b in &chapter.briefs {
+    for (i, &b) in chapter.briefs.iter().enumerate() {
+        if i > 0 {
+            out.push_str("]\n");
+            page_run(&inputs.book.briefs[b].brief.path, true, out);
+        }
         brief::brief(inputs, b, level + 1, out);
+    }
+    out.push_str("]\n");
+}
+
+/// Opens a block of markup that is a page run of its own, named `name`, from a new page when
+/// `new_page`; the caller closes it with `]`.
+///
+/// Why: Typst 0.13 memoises each page's running head and page number under a key made of that
+/// content and the run's page styles, and the location of each page's head differs, so every
+/// page of a run adds an entry under the same key and every later page tries them all: time
+/// grows with the square of the pages in a run (docs/performance.md, "The PDF edition"). A
+/// setting no page shows (the title of a Typst bibliography, which briefbook never prints)
+/// makes the styles, and so the key, of each run its own, and a brief's run is a few pages.
+fn page_run(name: &str, new_page: bool, out: &mut String) {
+    let _ = writeln!(out, "#[#set bibliography(title: {})", string(name));
+    if new_page {
+        out.push_str("#pagebreak(weak: true)\n");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The example book's generated document.
+    fn example_document() -> (crate::pipeline::Compiled, String) {
+        let options = crate::pipeline::Options {
+            root: std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")),
+            ..Default::default()
+        };
+        let compiled = crate::pipeline::compile(&options).expect("the example book compiles");
+        let input = crate::pdf::Input {
+            book: &compiled.book,
+            scans: &compiled.scans,
+            resolved: &compiled.analysis.resolved,
+            facts: &compiled.facts,
+            history: &compiled.history,
+            theme: &compiled.files.pdf_theme,
+        };
+        let markup = document(&crate::pdf::inputs(&input));
+        (compiled, markup)
+    }
+
+    #[test]
+    fn each_chapter_opening_and_each_later_brief_is_a_page_run_of_its_own() {
+        let (compiled, markup) = example_document();
+        let book = &compiled.book;
+        let runs: Vec<&str> = markup
+            .lines()
+            .filter_map(|l| l.strip_prefix("#[#set bibliography(title: "))
+            .collect();
+        // One run per chapter, and one per brief but the first of its chapter.
+        let briefs: usize = book
+            .chapters
+            .iter()
+            .map(|c| c.briefs.len().saturating_sub(1))
+            .sum();
+        assert_eq!(runs.len(), book.chapters.len() + briefs, "{runs:?}");
+        let distinct: std::collections::HashSet<_> = runs.iter().collect();
+        assert_eq!(
+            distinct.len(),
+            runs.len(),
+            "two runs share a name: {runs:?}"
+        );
+        // Only a later brief's run starts a new page; every run is closed.
+        let breaks = markup.matches("#pagebreak(weak: true)\n").count();
+        assert_eq!(breaks, briefs);
+        assert_eq!(markup.matches("\n]\n").count(), runs.len());
     }
 }

@@ -155,7 +155,7 @@ pub struct Typeset {
     pub phases: Vec<(&'static str, std::time::Duration)>,
 }
 
-fn inputs<'a>(input: &Input<'a>) -> Inputs<'a> {
+pub(crate) fn inputs<'a>(input: &Input<'a>) -> Inputs<'a> {
     let book = input.book;
     let mut labels = Labels::of(book, input.scans);
     for (b, brief) in book.briefs.iter().enumerate() {
