@@ -609,3 +609,44 @@ fn no_page_ends_with_a_heading() {
     }
     assert!(checked >= 4, "{checked} pages");
 }
+
+/// The running heads and page numbers are drawn from marks on each page (docs/pdf.md): every page
+/// after the title page ends with its own number, and every later brief of a chapter starts a
+/// page, its title the first line under the running head.
+#[test]
+fn every_page_has_its_own_number_and_a_later_brief_starts_a_page() {
+    if !poppler() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = example_pdf(dir.path());
+    let text = tool("pdftotext", &["-layout"], &pdf);
+    let pages: Vec<Vec<&str>> = text
+        .split('\u{c}')
+        .map(|p| p.lines().map(str::trim).filter(|l| !l.is_empty()).collect())
+        .filter(|p: &Vec<&str>| !p.is_empty())
+        .collect();
+    for (i, page) in pages.iter().enumerate().skip(1) {
+        assert_eq!(
+            page.last().copied(),
+            Some((i + 1).to_string().as_str()),
+            "page {} is numbered wrongly:\n{page:#?}",
+            i + 1
+        );
+    }
+    let compiled = example_book();
+    let book = &compiled.book;
+    let mut later = 0;
+    for chapter in &book.chapters {
+        for &b in chapter.briefs.iter().skip(1) {
+            let title = flat(&book.briefs[b].brief.header.title);
+            let starts = pages.iter().any(|p| {
+                // The running head (book title, chapter) is the first line; the title comes next.
+                p.len() > 2 && flat(&p[1..3].join(" ")).starts_with(&title)
+            });
+            assert!(starts, "{title} does not start a page");
+            later += 1;
+        }
+    }
+    assert!(later >= 3, "{later} later briefs");
+}
