@@ -650,3 +650,24 @@ fn every_page_has_its_own_number_and_a_later_brief_starts_a_page() {
     }
     assert!(later >= 3, "{later} later briefs");
 }
+
+/// References and the citation index name a source by its label, as the site does.
+#[test]
+fn sources_are_named_by_the_sites_labels() {
+    if !poppler() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let text = flat(&tool("pdftotext", &[], &example_pdf(dir.path())));
+    let compiled = example_book();
+    let labels = &compiled.analysis.resolved.labels;
+    for (id, source) in &compiled.book.sources {
+        let named = format!("{}. {}", labels.of(id), source.title);
+        let led = format!("{}. {}", labels.of(id), source.authors.join(", "));
+        assert!(
+            text.contains(&flat(&named)) || text.contains(&flat(&led)),
+            "{id} is not named {:?}",
+            labels.of(id)
+        );
+    }
+}

@@ -36,7 +36,7 @@ fn citation_index(inputs: &Inputs, out: &mut String) {
             out,
             "#index-entry([#anchor({}){}], [{}])",
             string(&labels::source(&source.id)),
-            source_entry(source),
+            source_entry(source, inputs.resolved.labels.of(&source.id)),
             uses(inputs, &source.id)
         );
     }

@@ -295,16 +295,17 @@ fn reference_list(
             Some(format!(
                 "[{}], [#anchor({name}){}{index}]",
                 markup(&format!("{}.", n + 1)),
-                source_entry(source)
+                source_entry(source, inputs.resolved.labels.of(id))
             ))
         })
         .collect();
     let _ = writeln!(out, "#references({})", entries.join(",\n"));
 }
 
-/// A source as a reference: authors, title, publisher, date, grade, its web address.
-pub fn source_entry(source: &Source) -> String {
-    let mut entry = String::new();
+/// A source as a reference: its label (`Liu 2025`, as the site shows it), authors, title,
+/// publisher, date, grade, its web address.
+pub fn source_entry(source: &Source, label: &str) -> String {
+    let mut entry = format!("#strong[{}]{}", markup(label), markup(". "));
     if !source.authors.is_empty() {
         entry.push_str(&markup(&format!("{}. ", source.authors.join(", "))));
     }
