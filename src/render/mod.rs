@@ -3,6 +3,7 @@
 
 pub mod indexes;
 pub mod json_ld;
+pub mod nav;
 pub mod pages;
 pub mod print;
 mod print_links;
@@ -37,6 +38,8 @@ pub struct OutputFile {
 /// Tera with the default theme and the book's overrides, compiled once.
 pub struct Renderer {
     tera: Tera,
+    /// Whether a template names `contents`, which pages' contexts then carry (`nav`).
+    contents_named: bool,
 }
 
 impl Renderer {
@@ -50,13 +53,17 @@ impl Renderer {
             templates.retain(|(n, _)| n != name);
             templates.push((name.clone(), text.clone()));
         }
+        let contents_named = nav::contents_named(&templates);
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html", ".xml"]);
         // Tera's own escaper also rewrites `/`, which bloats every URL for no safety gain.
         tera.set_escape_fn(crate::text::escape_html);
         tera.add_raw_templates(templates)
             .map_err(|e| template_error(&e))?;
-        Ok(Renderer { tera })
+        Ok(Renderer {
+            tera,
+            contents_named,
+        })
     }
 
     pub(crate) fn render(&self, template: &str, context: &Context) -> Result<Vec<u8>, Diagnostic> {
@@ -271,26 +278,40 @@ fn contents(book: &Book) -> Vec<ChapterNav<'_>> {
         .collect()
 }
 
-/// Runs `work` with the values every page shares.
-fn with_shared<T>(inputs: &Inputs, work: impl FnOnce(&Shared) -> T) -> T {
+/// Runs `work` with the values every page shares; returns its errors and the contents'.
+fn with_shared(
+    renderer: &Renderer,
+    inputs: &Inputs,
+    work: impl FnOnce(&Shared) -> Vec<Diagnostic>,
+) -> Vec<Diagnostic> {
     let indexes = index_links(inputs.changes.is_some());
     let (site, contents) = (site_view(inputs), contents(inputs.book));
-    work(&Shared {
+    let (nav, nav_error) = nav::Nav::render(renderer, inputs.book, &contents);
+    let edition = edition(inputs.book);
+    let mut base = Context::new();
+    base.insert("config", &site);
+    if renderer.contents_named {
+        base.insert("contents", &contents);
+    }
+    base.insert("indexes", &indexes);
+    base.insert("edition", &edition);
+    let mut errors = work(&Shared {
         site: &site,
-        contents: &contents,
-        indexes: &indexes,
-        edition: edition(inputs.book),
-    })
+        nav: &nav,
+        base,
+    });
+    errors.extend(nav_error);
+    errors
 }
 
 pub(crate) struct Shared<'a> {
     pub site: &'a SiteView<'a>,
-    pub contents: &'a [ChapterNav<'a>],
-    /// The index pages the navigation lists.
-    pub indexes: &'a [IndexLink],
-    /// The edition's date: the latest date or update of any brief (none in a book without
-    /// briefs). Found once per build, for the masthead of every page.
-    pub edition: Option<DateView>,
+    /// `contents` rendered once for each `root`.
+    pub nav: &'a nav::Nav,
+    /// What every page's context holds, made Tera values once: `config`, `contents`,
+    /// `indexes` (the index pages the navigation lists) and `edition` (the latest date or
+    /// update of any brief, for the masthead).
+    pub base: Context,
 }
 
 fn edition(book: &Book) -> Option<DateView> {
@@ -325,12 +346,12 @@ pub(crate) fn context(
     title: &str,
     description: &str,
 ) -> Context {
-    let mut cx = Context::new();
-    cx.insert("config", shared.site);
-    cx.insert("contents", shared.contents);
-    cx.insert("indexes", shared.indexes);
-    cx.insert("edition", &shared.edition);
-    cx.insert("root", &crate::text::root_prefix(url));
+    let mut cx = shared.base.clone();
+    let root = crate::text::root_prefix(url);
+    if let Some(html) = shared.nav.html(&root) {
+        cx.insert("contents_html", html);
+    }
+    cx.insert("root", &root);
     cx.insert("kind", kind);
     cx.insert("page_title", title);
     cx.insert("description", description);

@@ -16,7 +16,9 @@ use crate::render::{
 /// (one pass over the bodies), the chapters, the index pages and tag pages, the cover and the
 /// 404 page. Returns the errors (none when all went well).
 pub fn pages(renderer: &Renderer, inputs: &Inputs, sink: &dyn Sink) -> Vec<Diagnostic> {
-    with_shared(inputs, |shared| all_pages(renderer, shared, inputs, sink))
+    with_shared(renderer, inputs, |shared| {
+        all_pages(renderer, shared, inputs, sink)
+    })
 }
 
 fn all_pages(
@@ -61,7 +63,7 @@ pub fn brief_pages(
     which: &[usize],
     sink: &dyn Sink,
 ) -> Vec<Diagnostic> {
-    with_shared(inputs, |shared| {
+    with_shared(renderer, inputs, |shared| {
         brief_pages_of(renderer, shared, inputs, which, sink)
     })
 }
@@ -91,7 +93,7 @@ pub fn print_edition(
     inputs: &Inputs,
     sink: &dyn Sink,
 ) -> Result<(), Diagnostic> {
-    let errors = with_shared(inputs, |shared| {
+    let errors = with_shared(renderer, inputs, |shared| {
         print::print_edition_alone(renderer, shared, inputs, sink)
     });
     errors.into_iter().next().map_or(Ok(()), Err)
@@ -401,7 +403,11 @@ fn not_found_page(
         "Page not found",
         shared.site.description,
     );
-    cx.insert("root", &inputs.book.config.base_url);
+    let root = &inputs.book.config.base_url;
+    cx.insert("root", root);
+    if let Some(html) = shared.nav.html(root) {
+        cx.insert("contents_html", html);
+    }
     let bytes = renderer.render("404.html", &cx)?;
     Ok(OutputFile {
         path: "404.html".into(),

@@ -8,7 +8,7 @@ macro_rules! embed {
 
 /// Templates of the default theme, by name.
 pub const TEMPLATES: &[(&str, &str)] = embed!("templates":
-    "base.html", "macros.html", "cover.html", "chapter.html", "brief.html", "404.html",
+    "base.html", "contents.html", "macros.html", "cover.html", "chapter.html", "brief.html", "404.html",
     "sources.html", "sources_rows.html", "claims.html", "claims_rows.html", "facts.html", "facts_rows.html",
     "tags.html", "tag.html", "print.html", "print_item.html", "search.html", "method.html", "changes.html",
 );

@@ -1,0 +1,153 @@
+//! The book's contents as the sidebar lists them (`contents.html`), rendered once per build for
+//! each way back to the root rather than once per page: in a book of chapters of 100 briefs,
+//! each of 10,000 pages walked a hundred chapters through Tera (a second of a build).
+
+use std::collections::HashMap;
+
+use tera::Context;
+
+use crate::diagnostic::Diagnostic;
+use crate::read::book::Book;
+use crate::render::views::ChapterNav;
+use crate::render::Renderer;
+
+/// The template that renders the contents; `base.html` shows its output as `contents_html`.
+pub const TEMPLATE: &str = "contents.html";
+
+/// The contents rendered for each `root` a page of the book can have.
+#[derive(Default)]
+pub(crate) struct Nav {
+    by_root: HashMap<String, String>,
+}
+
+impl Nav {
+    /// The contents for every root of `book`'s pages, and for `base_url` (the 404 page's root).
+    /// A broken `contents.html` is reported once; the pages then show no contents.
+    pub(crate) fn render(
+        renderer: &Renderer,
+        book: &Book,
+        contents: &[ChapterNav],
+    ) -> (Nav, Option<Diagnostic>) {
+        let mut cx = Context::new();
+        cx.insert("contents", contents);
+        let mut by_root = HashMap::new();
+        for root in roots(book) {
+            cx.insert("root", &root);
+            match renderer.render(TEMPLATE, &cx) {
+                Ok(bytes) => by_root.insert(root, String::from_utf8(bytes).unwrap_or_default()),
+                Err(e) => return (Nav::default(), Some(e)),
+            };
+        }
+        (Nav { by_root }, None)
+    }
+
+    /// The contents for a page whose way back to the root is `root`.
+    pub(crate) fn html(&self, root: &str) -> Option<&str> {
+        self.by_root.get(root).map(String::as_str)
+    }
+}
+
+/// Every `root` a page can have: `./` for the cover, `../` per folder down to the deepest brief
+/// (one below its chapter) or tag page (two down), and `base_url`.
+fn roots(book: &Book) -> Vec<String> {
+    let deepest = book
+        .chapters
+        .iter()
+        .map(|c| c.url.split('/').filter(|s| !s.is_empty()).count() + 1)
+        .max()
+        .unwrap_or(0)
+        .max(2);
+    let mut roots: Vec<String> = (0..=deepest)
+        .map(|depth| match depth {
+            0 => "./".to_string(),
+            _ => "../".repeat(depth),
+        })
+        .collect();
+    roots.push(book.config.base_url.clone());
+    roots
+}
+
+/// Whether a template other than `contents.html` names `contents` (or prints the whole context):
+/// only then do pages' contexts carry it. Made Tera values for each of 10,000 pages, a hundred
+/// chapters cost a twentieth of a build, and the default theme shows `contents_html` instead.
+/// A word that only looks like the name (in a string, say) costs time, never output.
+pub(crate) fn contents_named(templates: &[(String, String)]) -> bool {
+    templates
+        .iter()
+        .filter(|(name, _)| name != TEMPLATE)
+        .flat_map(|(_, text)| tags(text))
+        .any(|tag| tag.contains("__tera_context") || names(tag, "contents"))
+}
+
+/// The insides of a template's `{{ }}` and `{% %}` tags.
+fn tags(text: &str) -> impl Iterator<Item = &str> {
+    let mut rest = text;
+    std::iter::from_fn(move || {
+        let open = rest.find("{{").into_iter().chain(rest.find("{%")).min()?;
+        let close = if &rest[open..open + 2] == "{{" {
+            "}}"
+        } else {
+            "%}"
+        };
+        let inside = &rest[open + 2..];
+        let end = inside.find(close).unwrap_or(inside.len());
+        rest = &inside[end..];
+        Some(&inside[..end])
+    })
+}
+
+/// Whether `tag` holds `word` as a variable of its own, not part of a longer name or a field.
+fn names(tag: &str, word: &str) -> bool {
+    let part_of_name = |c: char| c.is_alphanumeric() || c == '_';
+    tag.match_indices(word).any(|(at, _)| {
+        let before = tag[..at].chars().next_back();
+        let after = tag[at + word.len()..].chars().next();
+        !before.is_some_and(|c| part_of_name(c) || c == '.') && !after.is_some_and(part_of_name)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn named(text: &str) -> bool {
+        contents_named(&[("base.html".into(), text.into())])
+    }
+
+    #[test]
+    fn only_a_template_that_names_contents_gets_it() {
+        assert!(named("{% for c in contents %}{{ c.title }}{% endfor %}"));
+        assert!(named("{{ contents | length }}"));
+        assert!(named("{{ __tera_context }}"));
+        assert!(!named(
+            "<nav class=\"contents\">Contents {{ contents_html | safe }}</nav>"
+        ));
+        assert!(!named("{{ print_contents }} {{ cover.contents }}"));
+        assert!(!contents_named(&[(
+            TEMPLATE.into(),
+            "{{ contents }}".into()
+        )]));
+    }
+
+    #[test]
+    fn the_default_theme_does_not_name_contents() {
+        let templates: Vec<(String, String)> = crate::render::theme::TEMPLATES
+            .iter()
+            .map(|(n, t)| (n.to_string(), t.to_string()))
+            .collect();
+        assert!(!contents_named(&templates));
+    }
+
+    #[test]
+    fn roots_match_the_root_prefix_of_every_depth() {
+        for url in ["", "a/", "a/b/", "a/b/c/"] {
+            let depth = url.matches('/').count();
+            let expected = if depth == 0 {
+                "./".to_string()
+            } else {
+                "../".repeat(depth)
+            };
+            assert_eq!(crate::text::root_prefix(url), expected);
+        }
+    }
+}
