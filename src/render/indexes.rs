@@ -16,19 +16,25 @@ use crate::model::CLAIM_STATUSES;
 use crate::read::book::Book;
 use crate::render::views::*;
 use crate::render::{
-    brief_link, context, fact_link, page, render_rows, Inputs, OutputFile, Renderer, Shared,
+    brief_link, context, context_of, fact_link, page, render_rows, view_value, Inputs, OutputFile,
+    Renderer, Shared,
 };
 use crate::text::slugify;
 
 /// Index pages sit one folder below the root.
 const ROOT: &str = "../";
 
-/// Every index page, each a result so one broken template does not hide the others' errors.
+/// What becomes of a page once made: written, or its error returned.
+pub(crate) type Emit<'a> = dyn Fn(Result<OutputFile, Diagnostic>) -> Option<Diagnostic> + Sync + 'a;
+
+/// Every index page, each handed to `emit` as soon as it is made (so that no page waits for the
+/// others in memory), and one broken template does not hide the others' errors.
 pub(crate) fn index_pages(
     renderer: &Renderer,
     shared: &Shared,
     inputs: &Inputs,
-) -> Vec<Result<OutputFile, Diagnostic>> {
+    emit: &Emit,
+) -> Vec<Diagnostic> {
     let book = inputs.book;
     let tags = tags(book);
     let list: Vec<TagView> = tags
@@ -39,20 +45,39 @@ pub(crate) fn index_pages(
             count: t.briefs.len(),
         })
         .collect();
-    // The three book-wide indexes are the largest pages: made side by side.
+    // The three book-wide indexes are the largest pages: made side by side, each written and
+    // its rows freed before the next is made on that thread.
     let (sources, (claims, facts)) = rayon::join(
-        || sources_view(renderer, inputs),
+        || {
+            emit(with_rows(
+                renderer,
+                shared,
+                sources_view(renderer, inputs),
+                IndexPage::Sources,
+            ))
+        },
         || {
             rayon::join(
-                || claims_view(renderer, inputs),
-                || facts_view(renderer, inputs),
+                || {
+                    emit(with_rows(
+                        renderer,
+                        shared,
+                        claims_view(renderer, inputs),
+                        IndexPage::Claims,
+                    ))
+                },
+                || {
+                    emit(with_rows(
+                        renderer,
+                        shared,
+                        facts_view(renderer, inputs),
+                        IndexPage::Facts,
+                    ))
+                },
             )
         },
     );
     let mut out = vec![
-        with_rows(renderer, shared, sources, IndexPage::Sources),
-        with_rows(renderer, shared, claims, IndexPage::Claims),
-        with_rows(renderer, shared, facts, IndexPage::Facts),
         index_page(renderer, shared, IndexPage::Tags, &list),
         index_page(renderer, shared, IndexPage::Search, &()),
         index_page(renderer, shared, IndexPage::Method, &MethodView::default()),
@@ -60,7 +85,9 @@ pub(crate) fn index_pages(
     if let Some(changes) = inputs.changes {
         out.push(index_page(renderer, shared, IndexPage::Changes, changes));
     }
-    out.par_extend(tags.par_iter().map(|tag| {
+    let mut errors: Vec<Diagnostic> = [sources, claims, facts].into_iter().flatten().collect();
+    errors.extend(out.into_iter().filter_map(emit));
+    errors.par_extend(tags.par_iter().filter_map(|tag| {
         let briefs = tag
             .briefs
             .iter()
@@ -71,26 +98,38 @@ pub(crate) fn index_pages(
             briefs,
         };
         let title = format!("Tag: {}", tag.name);
-        page(
+        emit(page(
             renderer,
             context(shared, &tag.url, "tag", &title, ""),
             "tag",
             &view,
             "tag.html",
             &tag.url,
-        )
+        ))
     }));
-    out
+    errors
 }
 
-/// A book-wide page whose view (with its rows rendered) may have failed.
+/// A book-wide page whose view (with its rows rendered) may have failed. The view is made a
+/// Tera value and dropped before the page is rendered: its rows (tens of megabytes in a large
+/// book) are held twice at most, not three times.
 fn with_rows<T: Serialize>(
     renderer: &Renderer,
     shared: &Shared,
     view: Result<T, Diagnostic>,
     index: IndexPage,
 ) -> Result<OutputFile, Diagnostic> {
-    index_page(renderer, shared, index, &view?)
+    let value = view_value(&view?)?;
+    let (name, url) = (index.name(), index.url());
+    let mut cx = context(shared, &url, name, index.title(), "");
+    cx.extend(context_of(name, value));
+    let bytes = renderer
+        .render(&index.template(), &cx)
+        .map_err(|d| d.with_help(format!("while rendering {url}index.html")))?;
+    Ok(OutputFile {
+        path: format!("{url}index.html"),
+        bytes,
+    })
 }
 
 /// A book-wide page: at its URL, of its kind, rendered by its template with its view under its

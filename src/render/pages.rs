@@ -37,9 +37,7 @@ fn all_pages(
             let chapters = (0..book.chapters.len())
                 .into_par_iter()
                 .filter_map(|i| emit(chapter_page(renderer, shared, inputs, i)));
-            let indexes = indexes::index_pages(renderer, shared, inputs)
-                .into_par_iter()
-                .filter_map(emit);
+            let indexes = indexes::index_pages(renderer, shared, inputs, &emit).into_par_iter();
             let more = [
                 cover_page(renderer, shared, inputs),
                 not_found_page(renderer, shared, inputs),
