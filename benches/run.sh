@@ -6,5 +6,9 @@
 #                       [--shapes one-chapter,spread] [--hugo PATH|none] [--edits N] [--pdf-sizes 1000]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cargo build --profile dist --bin briefbook --example bench
-exec target/dist/examples/bench --bin target/dist/briefbook "$@"
+# BENCH_CARGO_FLAGS adds flags to the build (`--no-default-features` leaves out the PDF edition,
+# whose typesetter takes fat LTO half an hour; it changes nothing in HTML builds).
+# shellcheck disable=SC2086
+cargo build --profile dist ${BENCH_CARGO_FLAGS:-} --bin briefbook --example bench
+target="${CARGO_TARGET_DIR:-target}"
+exec "$target/dist/examples/bench" --bin "$target/dist/briefbook" "$@"
