@@ -546,17 +546,28 @@ fn site(
 /// typesetting's phases to the compile's timings.
 #[cfg(feature = "pdf")]
 pub fn pdf(compiled: &Compiled) -> Result<(Vec<u8>, usize, Timings), Diagnostic> {
-    let typeset = crate::pdf::typeset(&crate::pdf::Input {
+    let typeset = crate::pdf::typeset(&pdf_input(compiled))?;
+    let mut timings = compiled.timings.clone();
+    timings.phases.extend(typeset.phases);
+    Ok((typeset.bytes, typeset.replaced, timings))
+}
+
+/// The Typst markup of the PDF edition, before typesetting (see `pdf::markup`).
+#[cfg(feature = "pdf")]
+pub fn pdf_markup(compiled: &Compiled) -> String {
+    crate::pdf::markup(&pdf_input(compiled))
+}
+
+#[cfg(feature = "pdf")]
+fn pdf_input(compiled: &Compiled) -> crate::pdf::Input<'_> {
+    crate::pdf::Input {
         book: &compiled.book,
         scans: &compiled.scans,
         resolved: &compiled.analysis.resolved,
         facts: &compiled.facts,
         history: &compiled.history,
         theme: &compiled.files.pdf_theme,
-    })?;
-    let mut timings = compiled.timings.clone();
-    timings.phases.extend(typeset.phases);
-    Ok((typeset.bytes, typeset.replaced, timings))
+    }
 }
 
 /// Without the `pdf` feature there is no typesetter: asking for the PDF is a usage error.

@@ -61,11 +61,11 @@ fn neovim_shows_diagnostics_and_completes_source_ids() {
     );
     assert!(report.contains("diag\tfact-conflict\t"), "{report}");
     assert!(
-        report.contains("item\tcnn-2025\tChina is cool on the H20"),
+        report.contains("item\tcnn-2025\tCNN 2025 · China is cool on the H20"),
         "{report}"
     );
     assert!(
-        report.contains("item\tft-2025\tBeijing asks for HBM relief"),
+        report.contains("item\tft-2025\tFinancial Times 2025 · Beijing asks for HBM relief"),
         "{report}"
     );
     // Nothing was saved.

@@ -671,3 +671,41 @@ fn sources_are_named_by_the_sites_labels() {
         );
     }
 }
+
+/// The example book's Typst document, with the compile it was made from.
+fn example_markup() -> (briefbook::pipeline::Compiled, String) {
+    let options = briefbook::pipeline::Options {
+        root: PathBuf::from(env!("CARGO_MANIFEST_DIR")),
+        ..Default::default()
+    };
+    let compiled = briefbook::pipeline::compile(&options).expect("the example book compiles");
+    let markup = briefbook::pipeline::pdf_markup(&compiled);
+    (compiled, markup)
+}
+
+#[test]
+fn each_chapter_opening_and_each_later_brief_is_a_page_run_of_its_own() {
+    let (compiled, markup) = example_markup();
+    let book = &compiled.book;
+    let runs: Vec<&str> = markup
+        .lines()
+        .filter_map(|l| l.strip_prefix("#[#set bibliography(title: "))
+        .collect();
+    // One run per chapter, and one per brief but the first of its chapter.
+    let briefs: usize = book
+        .chapters
+        .iter()
+        .map(|c| c.briefs.len().saturating_sub(1))
+        .sum();
+    assert_eq!(runs.len(), book.chapters.len() + briefs, "{runs:?}");
+    let distinct: std::collections::HashSet<_> = runs.iter().collect();
+    assert_eq!(
+        distinct.len(),
+        runs.len(),
+        "two runs share a name: {runs:?}"
+    );
+    // Only a later brief's run starts a new page; every run is closed.
+    let breaks = markup.matches("#pagebreak(weak: true)\n").count();
+    assert_eq!(breaks, briefs);
+    assert_eq!(markup.matches("\n]\n").count(), runs.len());
+}

@@ -2,16 +2,14 @@
 //! the site is opened from disk. One compact row per brief, holding what readers read: the
 //! body's words from its scan (quoted facts as their values), with citations as labels.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
-use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::analyse::labels::Labels;
 use crate::markdown::Scan;
-use crate::model::Brief;
 use crate::read::book::{Book, BookBrief};
+use crate::render::kept_rows::KeptRows;
 use crate::render::OutputFile;
 
 /// A brief as the search client sees it; field order is the row's order in the index.
@@ -37,105 +35,21 @@ const FIELDS: &str = r#"["url","title","chapter","summary","tags","claims","text
 /// `window.BRIEFBOOK_SEARCH={"docs":[[...],...],"fields":[...]};` Rows are made in parallel
 /// and joined: the index of a large book runs to megabytes.
 pub fn index(book: &Book, scans: &[Arc<Scan>], labels: &Labels) -> OutputFile {
-    index_reusing(book, scans, labels, &Memo::default())
+    index_reusing(book, scans, labels, &KeptRows::default())
 }
 
-/// The index, made from the rows `memo` kept of the last one where they still stand, and kept
-/// for the next when `memo` keeps rows. Making every row takes a tenth of a second at 10,000
-/// briefs: nothing on a build, but on the server an edit changes a brief or two, and its reload
-/// waits for the index.
-pub fn index_reusing(book: &Book, scans: &[Arc<Scan>], labels: &Labels, memo: &Memo) -> OutputFile {
-    // Shared, not taken: the server's edit and its complete build in the background may both
-    // be making an index from the same rows.
-    let earlier = memo
-        .kept
-        .as_ref()
-        .and_then(|kept| kept.lock().ok()?.clone());
-    let earlier = earlier.filter(|rows| rows.labels == *labels);
-    let rows: Vec<Arc<[u8]>> = book
-        .briefs
-        .par_iter()
-        .zip(scans)
-        .map(|(b, scan)| {
-            let chapter = &book.chapters[b.chapter].section.header.title;
-            let kept = earlier.as_ref().and_then(|e| e.rows.get(&b.brief.path));
-            match kept.filter(|made| made.stands(b, scan, chapter)) {
-                Some(made) => made.bytes.clone(),
-                None => row(b, scan, chapter, labels).into(),
-            }
-        })
-        .collect();
-    if let Some(kept) = &memo.kept {
-        let made = Rows::of(book, scans, labels, &rows);
-        if let Ok(mut slot) = kept.lock() {
-            *slot = Some(Arc::new(made));
-        }
-    }
-    joined(&rows)
-}
-
-/// Where the server keeps the rows of the last search index. `Memo::default()` keeps nothing.
-#[derive(Default)]
-pub struct Memo {
-    kept: Option<Mutex<Option<Arc<Rows>>>>,
-}
-
-impl Memo {
-    pub fn keeping() -> Self {
-        Memo {
-            kept: Some(Mutex::new(None)),
-        }
-    }
-}
-
-/// Each brief's row with what it was made from, by brief path. A row stands while its brief and
-/// scan are the very same (the server shares unchanged ones between compiles), its URL and
-/// chapter title are the same, and so is every source's label (a row shows the labels of what
-/// its body cites).
-struct Rows {
-    labels: Labels,
-    rows: HashMap<String, Made>,
-}
-
-struct Made {
-    brief: Arc<Brief>,
-    scan: Arc<Scan>,
-    url: String,
-    chapter: String,
-    bytes: Arc<[u8]>,
-}
-
-impl Rows {
-    fn of(book: &Book, scans: &[Arc<Scan>], labels: &Labels, bytes: &[Arc<[u8]>]) -> Rows {
-        let rows = book
-            .briefs
-            .iter()
-            .zip(scans)
-            .zip(bytes)
-            .map(|((b, scan), bytes)| {
-                let made = Made {
-                    brief: b.brief.clone(),
-                    scan: scan.clone(),
-                    url: b.url.clone(),
-                    chapter: book.chapters[b.chapter].section.header.title.clone(),
-                    bytes: bytes.clone(),
-                };
-                (b.brief.path.clone(), made)
-            });
-        Rows {
-            labels: labels.clone(),
-            rows: rows.collect(),
-        }
-    }
-}
-
-impl Made {
-    fn stands(&self, b: &BookBrief, scan: &Arc<Scan>, chapter: &str) -> bool {
-        Arc::ptr_eq(&self.brief, &b.brief)
-            && Arc::ptr_eq(&self.scan, scan)
-            && self.url == b.url
-            && self.chapter == chapter
-    }
+/// The index, made from the rows `kept` of the last one where they still stand. Making every
+/// row takes a tenth of a second at 10,000 briefs: nothing on a build, but on the server an edit
+/// changes a brief or two, and its reload waits for the index.
+pub fn index_reusing(
+    book: &Book,
+    scans: &[Arc<Scan>],
+    labels: &Labels,
+    kept: &KeptRows,
+) -> OutputFile {
+    joined(&kept.rows(book, scans, labels, |b, scan, chapter| {
+        row(b, scan, chapter, labels)
+    }))
 }
 
 /// One brief's row, as JSON safe inside a script.

@@ -102,6 +102,12 @@ impl Inputs<'_> {
 
 /// The PDF edition of a compiled book. Errors are a theme file that does not compile (located
 /// in that file) or, for a document briefbook generated wrongly, an internal error.
+/// The Typst document briefbook writes for a book, before typesetting: the markup a theme's
+/// `book.typ` and `parts.typ` are called from.
+pub fn markup(input: &Input) -> String {
+    document::document(&inputs(input))
+}
+
 pub fn typeset(input: &Input) -> Result<Typeset, Diagnostic> {
     let mut clock = std::time::Instant::now();
     let mut phases = Vec::new();
@@ -155,7 +161,7 @@ pub struct Typeset {
     pub phases: Vec<(&'static str, std::time::Duration)>,
 }
 
-pub(crate) fn inputs<'a>(input: &Input<'a>) -> Inputs<'a> {
+fn inputs<'a>(input: &Input<'a>) -> Inputs<'a> {
     let book = input.book;
     let mut labels = Labels::of(book, input.scans);
     for (b, brief) in book.briefs.iter().enumerate() {

@@ -3,6 +3,7 @@
 
 pub mod indexes;
 pub mod json_ld;
+pub mod kept_rows;
 pub mod nav;
 pub mod pages;
 pub mod print;
@@ -84,7 +85,7 @@ pub struct RenderCache {
     pub renderer: Renderer,
     pub highlighter: Highlighter,
     /// The search index's rows, kept by the server from one edit to the next.
-    pub search: crate::data::search::Memo,
+    pub search: kept_rows::KeptRows,
     /// What the cache was made from, to tell whether it still serves.
     templates: Vec<(String, String)>,
     highlight_theme: String,
@@ -95,7 +96,7 @@ impl RenderCache {
         Ok(RenderCache {
             renderer: Renderer::new(templates)?,
             highlighter: Highlighter::new(highlight_theme),
-            search: crate::data::search::Memo::default(),
+            search: kept_rows::KeptRows::default(),
             templates: templates.to_vec(),
             highlight_theme: highlight_theme.to_string(),
         })
@@ -116,7 +117,7 @@ impl RenderCache {
             }
             _ => {
                 let mut cache = RenderCache::new(templates, highlight_theme)?;
-                cache.search = crate::data::search::Memo::keeping();
+                cache.search = kept_rows::KeptRows::keeping();
                 Ok(Arc::new(cache))
             }
         }
