@@ -237,3 +237,25 @@ fn chapters_nest_and_order_by_weight_then_title() {
         "{chapter}"
     );
 }
+
+/// A theme of its own may already have a `contents.html`: a partial its pages include, which
+/// reads a page's context. It gets `contents` there, and is never rendered on its own.
+#[test]
+fn a_themes_own_contents_partial_is_included_with_the_pages_context() {
+    let mut files = base_book();
+    files.insert(
+        "templates/base.html".into(),
+        "<title>{% block title %}{% endblock title %}</title>{% block head %}{% endblock head %}\
+         <nav>{% include \"contents.html\" %}</nav>{% block content %}{% endblock content %}"
+            .into(),
+    );
+    files.insert(
+        "templates/contents.html".into(),
+        "{{ kind }}:{% for c in contents %}[{{ c.title }}]{% endfor %}".into(),
+    );
+    let book = write_book(&files);
+    let run = briefbook(book.path(), &["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let page = read(book.path(), "public/chips/h20/index.html");
+    assert!(page.contains("<nav>brief:[Chips]</nav>"), "{page}");
+}

@@ -44,7 +44,7 @@ pub fn assign(sources: &BTreeMap<String, Source>) -> (Labels, Vec<Diagnostic>) {
     let mut written: HashMap<&str, &Source> = HashMap::new();
     let mut errors = Vec::new();
     for source in sources.values() {
-        let Some(label) = source.label.as_deref() else {
+        let Some(label) = written_label(source) else {
             continue;
         };
         match written.get(label) {
@@ -57,7 +57,7 @@ pub fn assign(sources: &BTreeMap<String, Source>) -> (Labels, Vec<Diagnostic>) {
     }
     // Sources that take a default, grouped by it; each group in date, then id, order.
     let mut groups: BTreeMap<String, Vec<&Source>> = BTreeMap::new();
-    for source in sources.values().filter(|s| s.label.is_none()) {
+    for source in sources.values().filter(|s| written_label(s).is_none()) {
         groups
             .entry(default_label(source))
             .or_default()
@@ -95,6 +95,11 @@ fn twice(label: &str, first: &Source, second: &Source) -> Diagnostic {
         )
         .with_help("labels tell sources apart for readers: give one of them another label"),
     )
+}
+
+/// The label a source writes; a blank one (`label = ""`) is none: readers would see nothing.
+fn written_label(source: &Source) -> Option<&str> {
+    source.label.as_deref().filter(|l| !l.trim().is_empty())
 }
 
 /// `a`, `b`, … `z`, then `aa`, `ab`, …: the letter that tells apart the `n`th of equal labels.

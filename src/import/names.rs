@@ -99,15 +99,22 @@ fn bibtex_name(raw: &str) -> Option<NameParts> {
 /// form: `family=Gennep, given=Arnold, prefix=van, useprefix=true`. `None` when `parts` is not
 /// in that form; `Some(None)` when it names nobody.
 fn extended_name(parts: &[String]) -> Option<Option<NameParts>> {
-    let mut name = NameParts::default();
-    for part in parts {
+    let key_value = |part: &str| {
         let (key, value) = part.split_once('=')?;
         let key = key.trim();
-        if key.is_empty() || !key.chars().all(|c| c.is_ascii_lowercase() || c == '-') {
-            return None;
-        }
+        let is_key = !key.is_empty() && key.chars().all(|c| c.is_ascii_lowercase() || c == '-');
+        is_key.then(|| (key.to_string(), value.to_string()))
+    };
+    // The form is the first part's; later parts that are not `key=value` (a stray trailing
+    // comma, a bare "Jr") are left out rather than turning the name back into the classic form.
+    key_value(parts.first()?)?;
+    let mut name = NameParts::default();
+    for part in parts.iter().filter(|p| !p.trim().is_empty()) {
+        let Some((key, value)) = key_value(part) else {
+            continue;
+        };
         let value = latex::to_text(value.trim());
-        match key {
+        match key.as_str() {
             "family" => name.family = value,
             "given" => name.given = value,
             "prefix" => name.particle = value,
@@ -264,6 +271,7 @@ mod tests {
         );
         assert_eq!(bibtex_names("family={World Bank}"), ["World\u{a0}Bank"]);
         assert_eq!(bibtex_names("given=Arnold"), Vec::<String>::new());
+        assert_eq!(bibtex_names("family=Doe, given=John,"), ["John Doe"]);
         // A classic name with an `=` in it is not one.
         assert_eq!(bibtex_names("Doe, J=ohn"), ["J=ohn Doe"]);
     }

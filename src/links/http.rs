@@ -137,7 +137,11 @@ async fn follow(client: &Client, url: &str) -> Result<Outcome, String> {
     let mut current = url.to_string();
     let mut moved = false;
     for hop in 0..MAX_HOPS {
-        let response = request(client, &current).await?;
+        let response = match request(client, &current).await {
+            Ok(response) => response,
+            Err(fault) if fault.lasting => return Ok(Outcome::Dead { why: fault.why }),
+            Err(fault) => return Err(fault.why),
+        };
         let status = response.status();
         if status.is_redirection() {
             let Some(next) = location(&response, &current) else {
@@ -168,15 +172,76 @@ async fn follow(client: &Client, url: &str) -> Result<Outcome, String> {
     })
 }
 
+/// A request that got no answer.
+struct Fault {
+    why: String,
+    /// A fault that asking again will not mend: a name no server answers to, a certificate that
+    /// does not fit, a URL that is not one. Others (no connection, no answer in time) may pass.
+    lasting: bool,
+}
+
 /// HEAD, or GET where HEAD gets no good answer: many servers refuse or fail HEAD alone.
-async fn request(client: &Client, url: &str) -> Result<Response, String> {
+async fn request(client: &Client, url: &str) -> Result<Response, Fault> {
     if let Ok(response) = client.head(url).send().await {
         let status = response.status();
         if status.is_success() || status.is_redirection() {
             return Ok(response);
         }
     }
-    client.get(url).send().await.map_err(|e| describe(&e))
+    client.get(url).send().await.map_err(|e| Fault {
+        why: describe(&e),
+        lasting: lasting(&e),
+    })
+}
+
+/// Whether an error is one that asking again will not mend.
+fn lasting(error: &reqwest::Error) -> bool {
+    error.is_builder() || no_such_host(error) || bad_certificate(error)
+}
+
+/// The resolver's "not known" (not its "temporary failure"). reqwest does not classify these,
+/// so the causes' messages are read.
+fn no_such_host(error: &reqwest::Error) -> bool {
+    says_no_such_host(&causes(error))
+}
+
+fn says_no_such_host(causes: &str) -> bool {
+    [
+        "name or service not known",
+        "no address associated",
+        "nodename nor servname",
+    ]
+    .iter()
+    .any(|sign| causes.contains(sign))
+}
+
+fn bad_certificate(error: &reqwest::Error) -> bool {
+    causes(error).contains("certificate")
+}
+
+/// The error and its causes, lowercase, joined.
+fn causes(error: &reqwest::Error) -> String {
+    let mut all = Vec::new();
+    let mut cause: Option<&dyn std::error::Error> = Some(error);
+    while let Some(c) = cause {
+        all.push(c.to_string());
+        cause = c.source();
+    }
+    all.join(": ").to_lowercase()
+}
+
+fn describe(error: &reqwest::Error) -> String {
+    if error.is_timeout() {
+        "no answer in time".into()
+    } else if no_such_host(error) {
+        "no such host".into()
+    } else if bad_certificate(error) {
+        "its certificate is not valid for it".into()
+    } else if error.is_connect() {
+        "cannot connect".into()
+    } else {
+        format!("the request failed ({error})")
+    }
 }
 
 /// Where a redirect leads, resolved against the URL that answered.
@@ -186,12 +251,24 @@ fn location(response: &Response, from: &str) -> Option<String> {
     base.join(value).ok().map(String::from)
 }
 
-fn describe(error: &reqwest::Error) -> String {
-    if error.is_timeout() {
-        "no answer in time".into()
-    } else if error.is_connect() {
-        "cannot connect".into()
-    } else {
-        format!("the request failed ({error})")
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_name_no_resolver_knows_is_lasting_and_a_resolver_down_is_not() {
+        // As glibc and macOS word them, through hyper's and reqwest's causes.
+        let gone = "error sending request: client error (connect): dns error: failed to lookup \
+                    address information: name or service not known";
+        assert!(says_no_such_host(gone));
+        assert!(says_no_such_host(
+            "dns error: nodename nor servname provided, or not known"
+        ));
+        let down = "dns error: failed to lookup address information: temporary failure in name \
+                    resolution";
+        assert!(!says_no_such_host(down));
+        assert!(!says_no_such_host(
+            "tcp connect error: connection refused (os error 111)"
+        ));
     }
 }

@@ -100,14 +100,14 @@ impl Inputs<'_> {
     }
 }
 
-/// The PDF edition of a compiled book. Errors are a theme file that does not compile (located
-/// in that file) or, for a document briefbook generated wrongly, an internal error.
 /// The Typst document briefbook writes for a book, before typesetting: the markup a theme's
 /// `book.typ` and `parts.typ` are called from.
 pub fn markup(input: &Input) -> String {
     document::document(&inputs(input))
 }
 
+/// The PDF edition of a compiled book. Errors are a theme file that does not compile (located
+/// in that file) or, for a document briefbook generated wrongly, an internal error.
 pub fn typeset(input: &Input) -> Result<Typeset, Diagnostic> {
     let mut clock = std::time::Instant::now();
     let mut phases = Vec::new();

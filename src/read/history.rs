@@ -77,8 +77,11 @@ pub fn date_briefs(book: &mut Book, history: &History) {
                 .get(&b.brief.file.path)
                 .and_then(|r| r.first())
             {
-                let date = b.brief.date;
-                Arc::make_mut(&mut b.brief).updated = Some(last.date).filter(|d| *d > date);
+                // Only a brief that changes is copied: one shared with an earlier compile (the
+                // server's) stays shared, and what was made from it can be kept.
+                if last.date > b.brief.date {
+                    Arc::make_mut(&mut b.brief).updated = Some(last.date);
+                }
             }
         }
     }

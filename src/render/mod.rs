@@ -39,8 +39,8 @@ pub struct OutputFile {
 /// Tera with the default theme and the book's overrides, compiled once.
 pub struct Renderer {
     tera: Tera,
-    /// Whether a template names `contents`, which pages' contexts then carry (`nav`).
-    contents_named: bool,
+    /// Which book-wide names the templates use (`nav`).
+    named: nav::Named,
 }
 
 impl Renderer {
@@ -54,17 +54,14 @@ impl Renderer {
             templates.retain(|(n, _)| n != name);
             templates.push((name.clone(), text.clone()));
         }
-        let contents_named = nav::contents_named(&templates);
+        let named = nav::named(&templates);
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html", ".xml"]);
         // Tera's own escaper also rewrites `/`, which bloats every URL for no safety gain.
         tera.set_escape_fn(crate::text::escape_html);
         tera.add_raw_templates(templates)
             .map_err(|e| template_error(&e))?;
-        Ok(Renderer {
-            tera,
-            contents_named,
-        })
+        Ok(Renderer { tera, named })
     }
 
     pub(crate) fn render(&self, template: &str, context: &Context) -> Result<Vec<u8>, Diagnostic> {
@@ -287,15 +284,18 @@ fn with_shared(
 ) -> Vec<Diagnostic> {
     let indexes = index_links(inputs.changes.is_some());
     let (site, contents) = (site_view(inputs), contents(inputs.book));
-    let (nav, nav_error) = nav::Nav::render(renderer, inputs.book, &contents);
     let edition = edition(inputs.book);
     let mut base = Context::new();
     base.insert("config", &site);
-    if renderer.contents_named {
-        base.insert("contents", &contents);
-    }
     base.insert("indexes", &indexes);
     base.insert("edition", &edition);
+    let (nav, nav_error) = match renderer.named.contents_html {
+        true => nav::Nav::render(renderer, inputs.book, &base, &contents),
+        false => (nav::Nav::default(), None),
+    };
+    if renderer.named.contents {
+        base.insert("contents", &contents);
+    }
     let mut errors = work(&Shared {
         site: &site,
         nav: &nav,
@@ -349,9 +349,8 @@ pub(crate) fn context(
 ) -> Context {
     let mut cx = shared.base.clone();
     let root = crate::text::root_prefix(url);
-    if let Some(html) = shared.nav.html(&root) {
-        cx.insert("contents_html", html);
-    }
+    // Empty when `contents.html` failed (reported once) rather than missing on every page.
+    cx.insert("contents_html", shared.nav.html(&root).unwrap_or_default());
     cx.insert("root", &root);
     cx.insert("kind", kind);
     cx.insert("page_title", title);

@@ -21,14 +21,16 @@ pub(crate) struct Nav {
 }
 
 impl Nav {
-    /// The contents for every root of `book`'s pages, and for `base_url` (the 404 page's root).
-    /// A broken `contents.html` is reported once; the pages then show no contents.
+    /// The contents for every root of `book`'s pages, and for `base_url` (the 404 page's root),
+    /// with the book-wide values of every page's context (`base`: `config`, `indexes`,
+    /// `edition`). A broken `contents.html` is reported once; the pages then show no contents.
     pub(crate) fn render(
         renderer: &Renderer,
         book: &Book,
+        base: &Context,
         contents: &[ChapterNav],
     ) -> (Nav, Option<Diagnostic>) {
-        let mut cx = Context::new();
+        let mut cx = base.clone();
         cx.insert("contents", contents);
         let mut by_root = HashMap::new();
         for root in roots(book) {
@@ -67,16 +69,36 @@ fn roots(book: &Book) -> Vec<String> {
     roots
 }
 
-/// Whether a template other than `contents.html` names `contents` (or prints the whole context):
-/// only then do pages' contexts carry it. Made Tera values for each of 10,000 pages, a hundred
-/// chapters cost a twentieth of a build, and the default theme shows `contents_html` instead.
-/// A word that only looks like the name (in a string, say) costs time, never output.
-pub(crate) fn contents_named(templates: &[(String, String)]) -> bool {
-    templates
+/// Which of the book-wide names the templates use, found once when they are compiled.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Named {
+    /// `contents` (or the whole context): only then do pages' contexts carry it. Made Tera
+    /// values for each of 10,000 pages, a hundred chapters cost a twentieth of a build, and the
+    /// default theme shows `contents_html` instead.
+    pub contents: bool,
+    /// `contents_html`: only then is `contents.html` rendered (a theme may have a
+    /// `contents.html` of its own that expects a page's context, and shows it otherwise).
+    pub contents_html: bool,
+}
+
+/// What `templates` name. The default theme's `contents.html` is left out of the search for
+/// `contents`, which it is given when it is rendered; a theme's own `contents.html` is not: it
+/// may be included by a page and expect `contents` there. A word that only looks like a name
+/// (in a string, say) costs time, never output.
+pub(crate) fn named(templates: &[(String, String)]) -> Named {
+    let default = crate::render::theme::TEMPLATES
         .iter()
-        .filter(|(name, _)| name != TEMPLATE)
-        .flat_map(|(_, text)| tags(text))
-        .any(|tag| tag.contains("__tera_context") || names(tag, "contents"))
+        .find(|(name, _)| *name == TEMPLATE)
+        .map(|(_, text)| *text);
+    let searched = templates
+        .iter()
+        .filter(|(name, text)| !(name == TEMPLATE && Some(text.as_str()) == default));
+    let mut found = Named::default();
+    for tag in searched.flat_map(|(_, text)| tags(text)) {
+        found.contents |= tag.contains("__tera_context") || names(tag, "contents");
+        found.contents_html |= tag.contains("__tera_context") || names(tag, "contents_html");
+    }
+    found
 }
 
 /// The insides of a template's `{{ }}` and `{% %}` tags.
@@ -111,7 +133,7 @@ mod tests {
     use super::*;
 
     fn named(text: &str) -> bool {
-        contents_named(&[("base.html".into(), text.into())])
+        super::named(&[("base.html".into(), text.into())]).contents
     }
 
     #[test]
@@ -123,10 +145,17 @@ mod tests {
             "<nav class=\"contents\">Contents {{ contents_html | safe }}</nav>"
         ));
         assert!(!named("{{ print_contents }} {{ cover.contents }}"));
-        assert!(!contents_named(&[(
-            TEMPLATE.into(),
-            "{{ contents }}".into()
-        )]));
+        // A theme's own `contents.html` is searched: a page may include it.
+        assert!(super::named(&[(TEMPLATE.into(), "{{ contents }}".into())]).contents,);
+    }
+
+    #[test]
+    fn contents_html_is_made_only_for_a_theme_that_shows_it() {
+        assert!(
+            super::named(&[("base.html".into(), "{{ contents_html | safe }}".into())])
+                .contents_html
+        );
+        assert!(!super::named(&[("base.html".into(), "{{ contents }}".into())]).contents_html);
     }
 
     #[test]
@@ -135,7 +164,9 @@ mod tests {
             .iter()
             .map(|(n, t)| (n.to_string(), t.to_string()))
             .collect();
-        assert!(!contents_named(&templates));
+        let named = super::named(&templates);
+        assert!(!named.contents);
+        assert!(named.contents_html);
     }
 
     #[test]

@@ -140,3 +140,14 @@ fn letters_run_past_z() {
     assert_eq!(labels.of("s00"), "Liu 2025a");
     assert_eq!(labels.of("s29"), "Liu 2025ad");
 }
+
+#[test]
+fn a_blank_written_label_takes_the_default() {
+    let blank = Source {
+        label: Some("  ".into()),
+        ..by("liu", "2025-03", &["Wei Liu"])
+    };
+    let (labels, errors) = assign(&registry(vec![blank]));
+    assert!(errors.is_empty());
+    assert_eq!(labels.of("liu"), "Liu 2025");
+}
