@@ -188,23 +188,29 @@ async fn request(client: &Client, url: &str) -> Result<Response, Fault> {
             return Ok(response);
         }
     }
-    client.get(url).send().await.map_err(|e| Fault {
-        why: describe(&e),
-        lasting: lasting(&e),
-    })
+    client.get(url).send().await.map_err(|e| fault(&e))
 }
 
-/// Whether an error is one that asking again will not mend.
-fn lasting(error: &reqwest::Error) -> bool {
-    error.is_builder() || no_such_host(error) || bad_certificate(error)
+/// What a failed request says, and whether asking again may mend it. reqwest does not tell a
+/// name no resolver knows from one it cannot look up for now, nor a bad certificate from a
+/// dropped connection, so the causes' messages are read (once).
+fn fault(error: &reqwest::Error) -> Fault {
+    let causes = causes(error);
+    let (why, lasting) = if error.is_timeout() {
+        ("no answer in time".to_string(), false)
+    } else if says_no_such_host(&causes) {
+        ("no such host".to_string(), true)
+    } else if causes.contains("certificate") {
+        ("its certificate is not valid for it".to_string(), true)
+    } else if error.is_connect() {
+        ("cannot connect".to_string(), false)
+    } else {
+        (format!("the request failed ({error})"), error.is_builder())
+    };
+    Fault { why, lasting }
 }
 
-/// The resolver's "not known" (not its "temporary failure"). reqwest does not classify these,
-/// so the causes' messages are read.
-fn no_such_host(error: &reqwest::Error) -> bool {
-    says_no_such_host(&causes(error))
-}
-
+/// The resolver's "not known" (not its "temporary failure").
 fn says_no_such_host(causes: &str) -> bool {
     [
         "name or service not known",
@@ -213,10 +219,6 @@ fn says_no_such_host(causes: &str) -> bool {
     ]
     .iter()
     .any(|sign| causes.contains(sign))
-}
-
-fn bad_certificate(error: &reqwest::Error) -> bool {
-    causes(error).contains("certificate")
 }
 
 /// The error and its causes, lowercase, joined.
@@ -228,20 +230,6 @@ fn causes(error: &reqwest::Error) -> String {
         cause = c.source();
     }
     all.join(": ").to_lowercase()
-}
-
-fn describe(error: &reqwest::Error) -> String {
-    if error.is_timeout() {
-        "no answer in time".into()
-    } else if no_such_host(error) {
-        "no such host".into()
-    } else if bad_certificate(error) {
-        "its certificate is not valid for it".into()
-    } else if error.is_connect() {
-        "cannot connect".into()
-    } else {
-        format!("the request failed ({error})")
-    }
 }
 
 /// Where a redirect leads, resolved against the URL that answered.
