@@ -209,3 +209,30 @@ fn without_links_check_asks_no_server() {
     assert!(seen.lock().unwrap().requests.is_empty());
     assert!(!book.path().join(".briefbook-cache").exists());
 }
+
+#[test]
+fn a_checker_that_cannot_start_says_so_once_and_calls_no_link_dead() {
+    let book = book_against("127.0.0.1:1");
+    let options = briefbook::pipeline::Options {
+        root: book.path().to_path_buf(),
+        ..Default::default()
+    };
+    let compiled = briefbook::pipeline::compile(&options).unwrap_or_else(|d| panic!("{d:?}"));
+    let mut asked = 0;
+    let warnings = briefbook::links::check_with(
+        &compiled.book,
+        book.path(),
+        &briefbook::links::LinkOptions::default(),
+        |urls| {
+            asked = urls.len();
+            Err("cannot make an HTTP client: no TLS certificates".to_string())
+        },
+    );
+    // The book has a dozen external URLs; the fault is the machine's, so it is said once.
+    assert!(asked >= 10, "{asked} URLs asked");
+    let codes: Vec<String> = warnings.iter().map(|w| w.code.to_string()).collect();
+    assert_eq!(codes, ["link-check"], "{warnings:?}");
+    assert!(warnings[0]
+        .message
+        .contains("no link was checked: cannot make an HTTP client: no TLS certificates"));
+}

@@ -100,6 +100,7 @@ codes! {
     DeadLink, "dead-link", Warning, 1, "with `check --links`: an external URL that does not answer, or answers with an error";
     MovedLink, "moved-link", Warning, 1, "with `check --links`: an external URL that redirects permanently (the help gives the new URL)";
     LinkCache, "link-cache", Warning, 1, "with `check --links`: the results could not be kept in `.briefbook-cache/`";
+    LinkCheck, "link-check", Warning, 1, "with `check --links`: the checker could not start (no HTTP client), so no link was checked";
     MixedLikelihood, "mixed-likelihood", Warning, 1, "both ICD 203 likelihood vocabularies in one book";
     ImportSkipped, "import-skipped", Warning, 1, "an entry `import` leaves out, and why: no title, no date, a key used twice, unreadable BibTeX or JSON";
     ImportChanged, "import-changed", Warning, 1, "a value `import` changed or dropped so the book accepts it: a date range's start, `https://` added, an undefined macro";

@@ -51,37 +51,28 @@ impl Outcome {
 /// Redirects followed before a URL counts as dead.
 const MAX_HOPS: usize = 10;
 
-/// Checks every URL; the result has one outcome for each.
-pub fn check_all(urls: Vec<String>, settings: &Settings) -> BTreeMap<String, Outcome> {
+/// Checks every URL; the result has one outcome for each, or says why no URL could be checked
+/// (no runtime or no HTTP client: a fault of this machine, not of any link).
+pub fn check_all(
+    urls: Vec<String>,
+    settings: &Settings,
+) -> Result<BTreeMap<String, Outcome>, String> {
     if urls.is_empty() {
-        return BTreeMap::new();
+        return Ok(BTreeMap::new());
     }
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
+    let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
-    {
-        Ok(runtime) => runtime,
-        Err(e) => {
-            let why = format!("cannot start the checker: {e}");
-            return urls
-                .into_iter()
-                .map(|u| (u, Outcome::Unanswered { why: why.clone() }))
-                .collect();
-        }
-    };
-    runtime.block_on(check_concurrently(urls, settings))
+        .map_err(|e| format!("cannot start the checker: {e}"))?;
+    let client = client(settings)?;
+    Ok(runtime.block_on(check_concurrently(client, urls, settings)))
 }
 
-async fn check_concurrently(urls: Vec<String>, settings: &Settings) -> BTreeMap<String, Outcome> {
-    let client = match client(settings) {
-        Ok(client) => client,
-        Err(why) => {
-            return urls
-                .into_iter()
-                .map(|u| (u, Outcome::Unanswered { why: why.clone() }))
-                .collect()
-        }
-    };
+async fn check_concurrently(
+    client: Client,
+    urls: Vec<String>,
+    settings: &Settings,
+) -> BTreeMap<String, Outcome> {
     let all = Arc::new(Semaphore::new(settings.at_once.max(1)));
     let mut hosts: HashMap<String, Arc<Semaphore>> = HashMap::new();
     let mut tasks = tokio::task::JoinSet::new();

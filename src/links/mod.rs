@@ -8,7 +8,7 @@ pub mod cache;
 pub mod collect;
 pub mod http;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -41,6 +41,19 @@ impl Default for LinkOptions {
 /// Checks every external URL of `book` (whose root is `root`, where the cache is kept) and
 /// returns a warning for each dead or permanently moved one, at each place it is written.
 pub fn check(book: &Book, root: &Path, options: &LinkOptions) -> Vec<Diagnostic> {
+    check_with(book, root, options, |urls| {
+        http::check_all(urls, &options.settings)
+    })
+}
+
+/// [`check`] with the URLs not found fresh in the cache asked by `ask` (over HTTP in `check`;
+/// tests stand in for the network, or for a checker that cannot start).
+pub fn check_with(
+    book: &Book,
+    root: &Path,
+    options: &LinkOptions,
+    ask: impl FnOnce(Vec<String>) -> Result<BTreeMap<String, Outcome>, String>,
+) -> Vec<Diagnostic> {
     let targets = collect::targets(book);
     let now = SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -52,13 +65,19 @@ pub fn check(book: &Book, root: &Path, options: &LinkOptions) -> Vec<Diagnostic>
         .filter(|t| cache.fresh(&t.url, max_age, now).is_none())
         .map(|t| t.url.clone())
         .collect();
-    let checked = http::check_all(stale.into_iter().collect(), &options.settings);
+    let mut out: Vec<Diagnostic> = Vec::new();
+    let checked = match ask(stale.into_iter().collect()) {
+        Ok(checked) => checked,
+        Err(why) => {
+            out.push(not_checked(&why));
+            Default::default()
+        }
+    };
     for (url, outcome) in &checked {
         if outcome.lasts() {
             cache.store(url.clone(), outcome.clone(), now);
         }
     }
-    let mut out: Vec<Diagnostic> = Vec::new();
     if let Err(why) = cache.save(root) {
         let warning =
             Diagnostic::warning(Code::LinkCache, format!("cannot keep the results: {why}"))
@@ -72,6 +91,13 @@ pub fn check(book: &Book, root: &Path, options: &LinkOptions) -> Vec<Diagnostic>
         out.extend(outcome.and_then(|outcome| warning(target, outcome)));
     }
     out
+}
+
+/// One warning when the checker itself could not start: no link was asked, so none is reported
+/// as dead (what the cache still holds from earlier runs is reported as usual).
+fn not_checked(why: &str) -> Diagnostic {
+    Diagnostic::warning(Code::LinkCheck, format!("no link was checked: {why}"))
+        .with_help("this is a fault of this machine (threads, TLS certificates), not of the book's links; fix it and run `check --links` again")
 }
 
 /// The warning a link's outcome deserves, at the place it is written.
