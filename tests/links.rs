@@ -10,6 +10,7 @@ use std::net::{TcpListener, TcpStream};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use briefbook::links::http::Outcome;
 use common::*;
 
 /// What the server saw: requests by path, and the most `/busy/` requests in hand at once.
@@ -211,28 +212,66 @@ fn without_links_check_asks_no_server() {
 }
 
 #[test]
-fn a_checker_that_cannot_start_says_so_once_and_calls_no_link_dead() {
+fn a_checker_that_cannot_start_says_so_once_and_reports_only_fresh_results() {
     let book = book_against("127.0.0.1:1");
     let options = briefbook::pipeline::Options {
         root: book.path().to_path_buf(),
         ..Default::default()
     };
     let compiled = briefbook::pipeline::compile(&options).unwrap_or_else(|d| panic!("{d:?}"));
+    let links = briefbook::links::LinkOptions::default();
+    let check = |ask: &mut dyn FnMut(Vec<String>) -> Result<_, String>| {
+        briefbook::links::check_with(&compiled.book, book.path(), &links, &mut *ask)
+    };
+    // A first run finds every URL dead and keeps that.
     let mut asked = 0;
-    let warnings = briefbook::links::check_with(
-        &compiled.book,
-        book.path(),
-        &briefbook::links::LinkOptions::default(),
-        |urls| {
-            asked = urls.len();
-            Err("cannot make an HTTP client: no TLS certificates".to_string())
-        },
-    );
-    // The book has a dozen external URLs; the fault is the machine's, so it is said once.
+    let first = check(&mut |urls: Vec<String>| {
+        asked = urls.len();
+        let dead = |u: String| {
+            (
+                u,
+                Outcome::Dead {
+                    why: "404 Not Found".into(),
+                },
+            )
+        };
+        Ok(urls.into_iter().map(dead).collect())
+    });
     assert!(asked >= 10, "{asked} URLs asked");
-    let codes: Vec<String> = warnings.iter().map(|w| w.code.to_string()).collect();
-    assert_eq!(codes, ["link-check"], "{warnings:?}");
-    assert!(warnings[0]
+    assert!(first.iter().all(|w| w.code.to_string() == "dead-link"));
+    // Then all of those results but one grow old.
+    let cache_path = book.path().join(".briefbook-cache/links.json");
+    let mut cache: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&cache_path).unwrap()).unwrap();
+    let kept = "http://127.0.0.1:1/gone";
+    for (url, entry) in cache["entries"].as_object_mut().unwrap() {
+        if url != kept {
+            entry["checked"] = 0.into();
+        }
+    }
+    std::fs::write(&cache_path, serde_json::to_vec(&cache).unwrap()).unwrap();
+    let before = std::fs::read(&cache_path).unwrap();
+
+    // The checker cannot start: said once, and only the fresh result is reported.
+    let second = check(&mut |_| Err("cannot make an HTTP client: no TLS certificates".into()));
+    let not_checked: Vec<_> = second
+        .iter()
+        .filter(|w| w.code.to_string() == "link-check")
+        .collect();
+    assert_eq!(not_checked.len(), 1, "{second:?}");
+    assert!(not_checked[0]
         .message
         .contains("no link was checked: cannot make an HTTP client: no TLS certificates"));
+    let dead: Vec<_> = second
+        .iter()
+        .filter(|w| w.code.to_string() == "dead-link")
+        .collect();
+    assert!(!dead.is_empty(), "{second:?}");
+    assert!(
+        dead.iter().all(|w| w.message.contains("source `cnn-2025`")),
+        "{dead:?}"
+    );
+    assert_eq!(second.len(), 1 + dead.len(), "{second:?}");
+    // Nothing was asked, so the cache is left as it was.
+    assert_eq!(std::fs::read(&cache_path).unwrap(), before);
 }

@@ -63,8 +63,18 @@ pub fn check_all(
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
-        .map_err(|e| format!("cannot start the checker: {e}"))?;
-    let client = client(settings)?;
+        .map_err(|e| format!("cannot start the checker: {e}"));
+    check_with_client(runtime, client(settings), urls, settings)
+}
+
+/// The URLs asked with `client` on `runtime`, or why neither could be made.
+fn check_with_client(
+    runtime: Result<tokio::runtime::Runtime, String>,
+    client: Result<Client, String>,
+    urls: Vec<String>,
+    settings: &Settings,
+) -> Result<BTreeMap<String, Outcome>, String> {
+    let (runtime, client) = (runtime?, client?);
     Ok(runtime.block_on(check_concurrently(client, urls, settings)))
 }
 
@@ -233,6 +243,32 @@ fn location(response: &Response, from: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_checker_without_a_client_or_runtime_answers_for_no_url() {
+        let settings = Settings {
+            timeout: std::time::Duration::from_secs(1),
+            per_host: 1,
+            at_once: 1,
+        };
+        let urls = vec!["http://127.0.0.1:1/".to_string()];
+        let runtime = || {
+            tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .map_err(|e| e.to_string())
+        };
+        let no_client = check_with_client(
+            runtime(),
+            Err("no TLS roots".into()),
+            urls.clone(),
+            &settings,
+        );
+        assert_eq!(no_client, Err("no TLS roots".to_string()));
+        let no_runtime =
+            check_with_client(Err("no threads".into()), client(&settings), urls, &settings);
+        assert_eq!(no_runtime, Err("no threads".to_string()));
+    }
 
     #[test]
     fn a_name_no_resolver_knows_is_lasting_and_a_resolver_down_is_not() {

@@ -66,35 +66,41 @@ pub fn check_with(
         .map(|t| t.url.clone())
         .collect();
     let mut out: Vec<Diagnostic> = Vec::new();
-    let checked = match ask(stale.into_iter().collect()) {
-        Ok(checked) => checked,
+    let (checked, asked) = match ask(stale.into_iter().collect()) {
+        Ok(checked) => (checked, true),
         Err(why) => {
             out.push(not_checked(&why));
-            Default::default()
+            (BTreeMap::new(), false)
         }
     };
-    for (url, outcome) in &checked {
-        if outcome.lasts() {
-            cache.store(url.clone(), outcome.clone(), now);
+    if asked {
+        for (url, outcome) in &checked {
+            if outcome.lasts() {
+                cache.store(url.clone(), outcome.clone(), now);
+            }
+        }
+        // Nothing new to keep when nothing was asked: the cache file is left as it was.
+        if let Err(why) = cache.save(root) {
+            let warning =
+                Diagnostic::warning(Code::LinkCache, format!("cannot keep the results: {why}"))
+                    .with_help("every link is checked again next time");
+            out.push(warning);
         }
     }
-    if let Err(why) = cache.save(root) {
-        let warning =
-            Diagnostic::warning(Code::LinkCache, format!("cannot keep the results: {why}"))
-                .with_help("every link is checked again next time");
-        out.push(warning);
-    }
+    // What was asked now was just stored, so any age stands for it; when nothing could be
+    // asked, only what the cache holds as fresh (by `--links-max-age`) is reported.
+    let oldest = if asked { u64::MAX } else { max_age };
     for target in &targets {
         let outcome = checked
             .get(&target.url)
-            .or_else(|| cache.fresh(&target.url, u64::MAX, now));
+            .or_else(|| cache.fresh(&target.url, oldest, now));
         out.extend(outcome.and_then(|outcome| warning(target, outcome)));
     }
     out
 }
 
 /// One warning when the checker itself could not start: no link was asked, so none is reported
-/// as dead (what the cache still holds from earlier runs is reported as usual).
+/// as dead but for what the cache holds as fresh from earlier runs.
 fn not_checked(why: &str) -> Diagnostic {
     Diagnostic::warning(Code::LinkCheck, format!("no link was checked: {why}"))
         .with_help("this is a fault of this machine (threads, TLS certificates), not of the book's links; fix it and run `check --links` again")
