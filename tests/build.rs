@@ -236,6 +236,32 @@ fn chapters_nest_and_order_by_weight_then_title() {
         chapter.contains(r#"href="../chips/memory/index.html">Memory</a>"#),
         "{chapter}"
     );
+    // The contents are rendered once per depth, not per page: every page with the sidebar, the
+    // brief three folders down included, lists the nested chapter with its own way to the root.
+    let mut with_sidebar = 0;
+    for (path, bytes) in snapshot(&book.path().join("public")) {
+        let page = String::from_utf8_lossy(&bytes);
+        if !path.ends_with(".html") || !page.contains(r#"<nav class="contents""#) {
+            continue;
+        }
+        with_sidebar += 1;
+        // The contents' entry, not the breadcrumb, which links the chapter too.
+        let entry = "data-chapter=\"chips/memory/index.html\"><a href=\"";
+        let link = match path.as_str() {
+            "404.html" => entry.to_string(),
+            _ => {
+                let depth = path.matches('/').count();
+                let root = if depth == 0 {
+                    "./".into()
+                } else {
+                    "../".repeat(depth)
+                };
+                format!("{entry}{root}chips/memory/index.html\">")
+            }
+        };
+        assert!(page.contains(&link), "{path} lacks {link}");
+    }
+    assert!(with_sidebar >= 10, "{with_sidebar} pages with the sidebar");
 }
 
 /// A theme of its own may already have a `contents.html`: a partial its pages include, which

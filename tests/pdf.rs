@@ -674,11 +674,7 @@ fn sources_are_named_by_the_sites_labels() {
 
 /// The example book's Typst document, with the compile it was made from.
 fn example_markup() -> (briefbook::pipeline::Compiled, String) {
-    let options = briefbook::pipeline::Options {
-        root: PathBuf::from(env!("CARGO_MANIFEST_DIR")),
-        ..Default::default()
-    };
-    let compiled = briefbook::pipeline::compile(&options).expect("the example book compiles");
+    let compiled = example_book();
     let markup = briefbook::pipeline::pdf_markup(&compiled);
     (compiled, markup)
 }

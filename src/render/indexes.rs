@@ -16,8 +16,8 @@ use crate::model::CLAIM_STATUSES;
 use crate::read::book::Book;
 use crate::render::views::*;
 use crate::render::{
-    brief_link, context, context_of, fact_link, page, render_rows, view_value, Inputs, OutputFile,
-    Renderer, Shared,
+    brief_link, context, context_of, fact_link, page, render_page, render_rows, view_value, Inputs,
+    OutputFile, Renderer, Shared,
 };
 use crate::text::slugify;
 
@@ -123,13 +123,7 @@ fn with_rows<T: Serialize>(
     let (name, url) = (index.name(), index.url());
     let mut cx = context(shared, &url, name, index.title(), "");
     cx.extend(context_of(name, value));
-    let bytes = renderer
-        .render(&index.template(), &cx)
-        .map_err(|d| d.with_help(format!("while rendering {url}index.html")))?;
-    Ok(OutputFile {
-        path: format!("{url}index.html"),
-        bytes,
-    })
+    render_page(renderer, &cx, &index.template(), &url)
 }
 
 /// A book-wide page: at its URL, of its kind, rendered by its template with its view under its

@@ -368,8 +368,19 @@ pub(crate) fn page<T: Serialize>(
     url: &str,
 ) -> Result<OutputFile, Diagnostic> {
     cx.insert(key, view);
+    render_page(renderer, &cx, template, url)
+}
+
+/// The page at `url` (`<url>index.html`) rendered by `template` from `cx`; an error says which
+/// page it was.
+pub(crate) fn render_page(
+    renderer: &Renderer,
+    cx: &Context,
+    template: &str,
+    url: &str,
+) -> Result<OutputFile, Diagnostic> {
     let bytes = renderer
-        .render(template, &cx)
+        .render(template, cx)
         .map_err(|d| d.with_help(format!("while rendering {url}index.html")))?;
     Ok(OutputFile {
         path: format!("{url}index.html"),

@@ -8,8 +8,8 @@ use crate::model::fact_anchor;
 use crate::read::book::{Book, BookBrief};
 use crate::render::views::*;
 use crate::render::{
-    context, context_of, indexes, page, print, view_value, with_shared, Inputs, OutputFile,
-    Renderer, Shared, Sink,
+    context, context_of, indexes, page, print, render_page, view_value, with_shared, Inputs,
+    OutputFile, Renderer, Shared, Sink,
 };
 
 /// Every page of the site into `sink`, in parallel: each brief's page with the print edition
@@ -142,14 +142,9 @@ pub(crate) fn brief_page_value(
     };
     let mut cx = context(shared, url, "brief", &text("title"), &text("summary"));
     cx.extend(context_of("brief", std::mem::take(view)));
-    let bytes = renderer
-        .render("brief.html", &cx)
-        .map_err(|d| d.with_help(format!("while rendering {url}index.html")));
+    let page = render_page(renderer, &cx, "brief.html", url);
     *view = cx.remove("brief").unwrap_or_default();
-    Ok(OutputFile {
-        path: format!("{url}index.html"),
-        bytes: bytes?,
-    })
+    page
 }
 
 pub(crate) fn brief_view<'a>(inputs: &'a Inputs, i: usize, html: &'a str) -> BriefView<'a> {
